@@ -1,0 +1,10 @@
+#include <zlib.h>
+
+/* deflateInit2 and inflateInit2 are macros: typed wrappers Swift can call. */
+static inline int liandong_deflate_init_gzip(z_stream *stream, int level) {
+    return deflateInit2(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+}
+
+static inline int liandong_inflate_init_gzip(z_stream *stream) {
+    return inflateInit2(stream, 15 + 16);
+}
