@@ -1,0 +1,129 @@
+/// Change is one fact in the append-only log (DESIGN §5). `(origin, seq)` is its identity everywhere;
+/// `hash` covers the canonical encoding of every other field but `sig`, and `sig` is the origin's
+/// Ed25519 signature over `hash`. `prev` chains each origin's changes like git commits.
+public struct Change: Sendable, Hashable {
+    /// Version of the change envelope; part of the signed body, so that it cannot be altered in transit.
+    public static let envelopeVersion: Int64 = 1
+    public static let zeroHash = [UInt8](repeating: 0, count: 32)
+
+    public var origin: String
+    public var seq: Int64
+    public var hlc: HLC
+    /// The origin's wall-clock time in milliseconds since the epoch: the legal record (the time a receipt shows).
+    public var wall: Int64
+    public var actor: String
+    public var entity: String
+    public var kind: String
+    public var payload: JSONValue
+    /// Routing keys: the node codes that are parties of the entity, written at write time (DESIGN §7).
+    public var parties: [String]
+    public var prev: [UInt8]
+    public var hash: [UInt8]
+    public var sig: [UInt8]
+
+    public init(
+        origin: String, seq: Int64, hlc: HLC, wall: Int64, actor: String, entity: String, kind: String,
+        payload: JSONValue, parties: [String], prev: [UInt8], hash: [UInt8] = [], sig: [UInt8] = []
+    ) {
+        self.origin = origin
+        self.seq = seq
+        self.hlc = hlc
+        self.wall = wall
+        self.actor = actor
+        self.entity = entity
+        self.kind = kind
+        self.payload = payload
+        self.parties = parties
+        self.prev = prev
+        self.hash = hash
+        self.sig = sig
+    }
+
+    /// The bytes that are hashed: the canonical encoding (Protocol/canonical.md) of every field but hash and sig.
+    public var signingBody: [UInt8] { bodyJSON.canonicalBytes }
+
+    public var bodyJSON: JSONValue {
+        .object([
+            "v": .int(Change.envelopeVersion),
+            "origin": .string(origin),
+            "seq": .int(seq),
+            "hlc": .int(hlc.rawValue),
+            "wall": .int(wall),
+            "actor": .string(actor),
+            "entity": .string(entity),
+            "kind": .string(kind),
+            "payload": payload,
+            "parties": .strings(parties),
+            "prev": .string(Hex.encode(prev)),
+        ])
+    }
+
+    /// The whole change as it travels: the body plus hash and signature in hex.
+    public var wireJSON: JSONValue {
+        guard case .object(var fields) = bodyJSON else { return bodyJSON }
+        fields["hash"] = .string(Hex.encode(hash))
+        fields["sig"] = .string(Hex.encode(sig))
+        return .object(fields)
+    }
+
+    /// The total order of DESIGN §6: `(hlc, origin, seq)`.
+    public static func precedes(_ a: Change, _ b: Change) -> Bool {
+        if a.hlc != b.hlc { return a.hlc < b.hlc }
+        if a.origin != b.origin { return a.origin.utf8.lexicographicallyPrecedes(b.origin.utf8) }
+        return a.seq < b.seq
+    }
+
+    /// The localized wall time of this change as a civil date in China Standard Time.
+    public var wallDate: LocalDate { LocalDate(epochMillis: wall) }
+}
+
+/// ChangeDecodeError names the field of a wire change that is missing or malformed.
+public struct ChangeDecodeError: Error, Equatable, CustomStringConvertible {
+    public let field: String
+    public let reason: String
+    public var description: String { "change field \(field): \(reason)" }
+}
+
+extension Change {
+    /// Decodes a change from its wire form, checking every field's type; hash and signature are
+    /// checked by the receiver, not here.
+    public init(wire json: JSONValue) throws {
+        guard case .object(let f) = json else { throw ChangeDecodeError(field: "", reason: "not an object") }
+        func string(_ key: String) throws -> String {
+            guard let s = f[key]?.stringValue else { throw ChangeDecodeError(field: key, reason: "expected string") }
+            return s
+        }
+        func int(_ key: String) throws -> Int64 {
+            guard let i = f[key]?.intValue else { throw ChangeDecodeError(field: key, reason: "expected integer") }
+            return i
+        }
+        func hex(_ key: String, count: Int) throws -> [UInt8] {
+            guard let bytes = Hex.decode(try string(key)), bytes.count == count else {
+                throw ChangeDecodeError(field: key, reason: "expected \(count) bytes of lower-case hex")
+            }
+            return bytes
+        }
+        let version = try int("v")
+        guard version == Change.envelopeVersion else {
+            throw ChangeDecodeError(field: "v", reason: "unknown envelope version \(version)")
+        }
+        let known: Set<String> = ["v", "origin", "seq", "hlc", "wall", "actor", "entity", "kind", "payload", "parties", "prev", "hash", "sig"]
+        if let unknown = f.keys.first(where: { !known.contains($0) }) {
+            throw ChangeDecodeError(field: unknown, reason: "unknown field")
+        }
+        guard let payload = f["payload"] else { throw ChangeDecodeError(field: "payload", reason: "missing") }
+        guard let partyList = f["parties"]?.arrayValue else { throw ChangeDecodeError(field: "parties", reason: "expected array") }
+        var parties: [String] = []
+        for p in partyList {
+            guard let s = p.stringValue else { throw ChangeDecodeError(field: "parties", reason: "expected strings") }
+            parties.append(s)
+        }
+        let seq = try int("seq")
+        guard seq >= 1 else { throw ChangeDecodeError(field: "seq", reason: "must be ≥ 1") }
+        self.init(
+            origin: try string("origin"), seq: seq, hlc: HLC(rawValue: try int("hlc")), wall: try int("wall"),
+            actor: try string("actor"), entity: try string("entity"), kind: try string("kind"),
+            payload: payload, parties: parties, prev: try hex("prev", count: 32),
+            hash: try hex("hash", count: 32), sig: try hex("sig", count: 64))
+    }
+}
