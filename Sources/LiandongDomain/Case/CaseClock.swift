@@ -1,0 +1,71 @@
+/// CaseClock is what the time limit of a case depends on, taken from its state: acceptance day,
+/// limits, extension, pauses and completion. The due date also depends on the county calendar and
+/// on today (an open pause moves it), so it is computed when asked, never stored as a fact.
+public struct CaseClock: Hashable, Sendable {
+    public var acceptedOn: LocalDate
+    public var promisedLimit: TimeLimit
+    public var legalLimit: TimeLimit
+    public var immediate: Bool
+    public var extensionDays: Int
+    public var pauses: [ClockPause]
+    public var completedOn: LocalDate?
+
+    public init(state: CaseState) {
+        self.acceptedOn = state.acceptedOn
+        self.promisedLimit = state.item.promisedLimit
+        self.legalLimit = state.item.legalLimit
+        self.immediate = state.item.kind == .immediate
+        self.extensionDays = state.timeExtension?.workingDays ?? 0
+        self.pauses = state.pauses.map { ClockPause(from: $0.from, to: $0.to) }
+        self.completedOn = state.decision?.on ?? state.withdrawal?.on ?? (state.status == .refused ? state.acceptedOn : nil)
+    }
+
+    /// The promised completion date (承诺办结日期); for an immediate item, the day of acceptance.
+    public func dueDate(calendar: WorkingCalendar, today: LocalDate) -> LocalDate {
+        if immediate { return acceptedOn }
+        return DeadlineClock(calendar: calendar).dueDate(
+            acceptedOn: acceptedOn, limit: promisedLimit, extensionWorkingDays: extensionDays, pauses: pauses, today: completedOn ?? today)
+    }
+
+    /// The legal completion date (法定办结日期).
+    public func legalDueDate(calendar: WorkingCalendar, today: LocalDate) -> LocalDate {
+        DeadlineClock(calendar: calendar).dueDate(
+            acceptedOn: acceptedOn, limit: legalLimit, extensionWorkingDays: extensionDays, pauses: pauses, today: completedOn ?? today)
+    }
+
+    public func status(calendar: WorkingCalendar, today: LocalDate) -> DeadlineStatus {
+        DeadlineClock(calendar: calendar).status(dueDate: dueDate(calendar: calendar, today: today), today: today, completedOn: completedOn)
+    }
+
+    public var isPaused: Bool { completedOn == nil && pauses.contains { $0.to == nil } }
+
+    public var json: JSONValue {
+        ["acceptedOn": .string(acceptedOn.iso), "promisedLimit": promisedLimit.json, "legalLimit": legalLimit.json,
+         "immediate": .bool(immediate), "extensionDays": .int(Int64(extensionDays)),
+         "pauses": .array(pauses.map { ["from": .string($0.from.iso), "to": .optional($0.to?.iso)] }),
+         "completedOn": .optional(completedOn?.iso)]
+    }
+
+    /// Reads the stored form back; nil when it is not one (a row written by a broken tool).
+    public init?(json: JSONValue) {
+        func limit(_ key: String) -> TimeLimit? {
+            guard let days = json[key]?["days"]?.intValue, let unit = json[key]?["unit"]?.stringValue.flatMap(TimeLimit.Unit.init(rawValue:)) else { return nil }
+            return TimeLimit(days: Int(days), unit: unit)
+        }
+        guard let accepted = json["acceptedOn"]?.stringValue.flatMap(LocalDate.init(iso:)),
+            let promised = limit("promisedLimit"), let legal = limit("legalLimit"),
+            let immediate = json["immediate"]?.boolValue, let extensionDays = json["extensionDays"]?.intValue,
+            let pauses = json["pauses"]?.arrayValue
+        else { return nil }
+        self.acceptedOn = accepted
+        self.promisedLimit = promised
+        self.legalLimit = legal
+        self.immediate = immediate
+        self.extensionDays = Int(extensionDays)
+        self.pauses = pauses.compactMap { pause in
+            guard let from = pause["from"]?.stringValue.flatMap(LocalDate.init(iso:)) else { return nil }
+            return ClockPause(from: from, to: pause["to"]?.stringValue.flatMap(LocalDate.init(iso:)))
+        }
+        self.completedOn = json["completedOn"]?.stringValue.flatMap(LocalDate.init(iso:))
+    }
+}

@@ -1,0 +1,100 @@
+import LiandongDomain
+
+extension NodeStore {
+    /// Records changes made at this node: each is checked by the reducer against the current state
+    /// (a refused transition throws and nothing is written), given its seq, HLC, routing keys and
+    /// chain link, hashed and signed, appended and applied, all in one transaction.
+    @discardableResult
+    public func record(_ drafts: [ChangeDraft]) throws -> [Change] {
+        do {
+            return try db.write { db in try self.recordInTransaction(drafts, db: db) }
+        } catch {
+            // The transaction rolled back: states cached during it may hold what was never written.
+            caseCache.removeAll()
+            calendarCache = nil
+            throw error
+        }
+    }
+
+    @discardableResult
+    public func record(_ draft: ChangeDraft) throws -> Change {
+        try record([draft])[0]
+    }
+
+    func recordInTransaction(_ drafts: [ChangeDraft], db: Database) throws -> [Change] {
+        var head = try chainHead(of: identity.code)
+        var made: [Change] = []
+        made.reserveCapacity(drafts.count)
+        for draft in drafts {
+            let wall = now()
+            var change = Change(
+                origin: identity.code, seq: head.seq + 1, hlc: clock.tick(now: wall), wall: wall, actor: draft.actor,
+                entity: draft.entity, kind: draft.kind, payload: draft.payload, parties: [], prev: head.hash)
+            change.parties = try partiesBeforeRecording(change)
+            change.hash = SHA256.hash(change.signingBody)
+            change.sig = try signingKey.sign(change.hash)
+            try insert(change, source: nil, db: db)
+            try materialize(change, db: db, strict: true)
+            head = (change.seq, change.hash)
+            made.append(change)
+        }
+        try db.run("UPDATE node SET hlc = ? WHERE id = 1", .integer(clock.last.rawValue))
+        return made
+    }
+
+    /// The routing keys of a change about to be recorded: a case change goes to the parties of the
+    /// case after it applies; everything else goes to every node.
+    func partiesBeforeRecording(_ change: Change) throws -> [String] {
+        guard change.kind.hasPrefix("case.") else { return [EntityName.everyone] }
+        let state = try CaseReducer.apply(change, to: try caseState(change.entity))
+        return state.parties
+    }
+
+    /// The last seq and hash of an origin's chain as held here; seq 0 and the zero hash before its first change.
+    public func chainHead(of origin: String) throws -> (seq: Int64, hash: [UInt8]) {
+        let statement = try db.cachedStatement("SELECT last_seq, last_hash FROM origins WHERE origin = ?")
+        defer { statement.reset() }
+        try statement.bind(origin, at: 1)
+        guard try statement.step() else { return (0, Change.zeroHash) }
+        return (statement.int64(0), statement.blob(1))
+    }
+
+    /// Appends a change to the log with its routing keys and advances its origin's chain head.
+    func insert(_ change: Change, source: String?, db: Database) throws {
+        let statement = try db.cachedStatement("""
+            INSERT INTO changes (origin, seq, hlc, wall, actor, entity, kind, payload, parties, prev, hash, sig, source, stored_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.bind(change.origin, at: 1)
+        try statement.bind(change.seq, at: 2)
+        try statement.bind(change.hlc.rawValue, at: 3)
+        try statement.bind(change.wall, at: 4)
+        try statement.bind(change.actor, at: 5)
+        try statement.bind(change.entity, at: 6)
+        try statement.bind(change.kind, at: 7)
+        try statement.bind(change.payload.canonicalString, at: 8)
+        try statement.bind(JSONValue.strings(change.parties).canonicalString, at: 9)
+        try statement.bind(change.prev, at: 10)
+        try statement.bind(change.hash, at: 11)
+        try statement.bind(change.sig, at: 12)
+        if let source { try statement.bind(source, at: 13) } else { try statement.bindNull(at: 13) }
+        try statement.bind(now(), at: 14)
+        try statement.run()
+        let lsn = db.lastInsertRowID
+        let party = try db.cachedStatement("INSERT OR IGNORE INTO change_parties (party, lsn) VALUES (?, ?)")
+        for code in Set(change.parties) {
+            try party.bind(code, at: 1)
+            try party.bind(lsn, at: 2)
+            try party.run()
+        }
+        let head = try db.cachedStatement("""
+            INSERT INTO origins (origin, last_seq, last_hash) VALUES (?, ?, ?)
+            ON CONFLICT (origin) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash
+            WHERE excluded.last_seq > origins.last_seq
+            """)
+        try head.bind(change.origin, at: 1)
+        try head.bind(change.seq, at: 2)
+        try head.bind(change.hash, at: 3)
+        try head.run()
+    }
+}

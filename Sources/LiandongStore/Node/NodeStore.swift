@@ -1,0 +1,125 @@
+import Foundation
+import LiandongDomain
+
+/// NodeStore is one node's database: its identity and key, the change log, and the state derived
+/// from it. Every write goes through `record` (changes made here) or `ingest` (changes from a
+/// neighbour), each in one BEGIN IMMEDIATE transaction. Not Sendable: one per thread.
+public final class NodeStore {
+    public static let databaseName = "liandong.sqlite"
+
+    public let directory: String
+    public let db: Database
+    public private(set) var identity: NodeIdentity
+    let signingKey: Ed25519SigningKey
+    var clock: HybridClock
+    /// Milliseconds since the epoch; injected so that tests and the demo control time.
+    public var now: () -> Int64
+    /// Recently used case states with the `(hlc, origin, seq)` of their last change, so that a
+    /// change that sorts last extends the state without a replay.
+    var caseCache: [String: CachedCase] = [:]
+    var calendarCache: WorkingCalendar?
+    var verifyingKeys: [String: Ed25519PublicKey] = [:]
+
+    struct CachedCase {
+        var state: CaseState
+        var last: OrderKey
+    }
+
+    /// OrderKey is a change's place in the total order `(hlc, origin, seq)`.
+    struct OrderKey: Comparable {
+        var hlc: HLC
+        var origin: String
+        var seq: Int64
+
+        init(_ change: Change) {
+            self.hlc = change.hlc
+            self.origin = change.origin
+            self.seq = change.seq
+        }
+
+        init(hlc: HLC, origin: String, seq: Int64) {
+            self.hlc = hlc
+            self.origin = origin
+            self.seq = seq
+        }
+
+        static func < (a: OrderKey, b: OrderKey) -> Bool {
+            if a.hlc != b.hlc { return a.hlc < b.hlc }
+            if a.origin != b.origin { return a.origin.utf8.lexicographicallyPrecedes(b.origin.utf8) }
+            return a.seq < b.seq
+        }
+    }
+
+    /// The current time in milliseconds, or LIANDONG_NOW (ISO 8601 or epoch ms) for tests and demos.
+    public static func systemNow() -> Int64 {
+        if let fixed = ProcessInfo.processInfo.environment["LIANDONG_NOW"], !fixed.isEmpty {
+            if let ms = Int64(fixed) { return ms }
+            let formatter = ISO8601DateFormatter()
+            if let date = formatter.date(from: fixed) { return Int64(date.timeIntervalSince1970 * 1000) }
+        }
+        return Int64(Date().timeIntervalSince1970 * 1000)
+    }
+
+    private init(directory: String, db: Database, identity: NodeIdentity, key: Ed25519SigningKey, clock: HybridClock, now: @escaping () -> Int64) {
+        self.directory = directory
+        self.db = db
+        self.identity = identity
+        self.signingKey = key
+        self.clock = clock
+        self.now = now
+    }
+
+    /// Creates a node: its directory, database, key pair (private key readable by its owner only).
+    public static func initialize(
+        directory: String, role: Role, code: String, name: String, parentURL: String? = nil, listen: String? = nil,
+        now: @escaping () -> Int64 = NodeStore.systemNow
+    ) throws -> NodeStore {
+        guard NodeCode.role(of: code) == role else {
+            throw StoreError("invalid_code", "节点代码 \(code) 与角色 \(role.rawValue) 不符：县 6 位、乡镇 9 位、村 12 位区划代码")
+        }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError("invalid_name", "节点名称不能为空") }
+        let manager = FileManager.default
+        let dbPath = directory + "/" + databaseName
+        if manager.fileExists(atPath: dbPath) || manager.fileExists(atPath: directory + "/" + KeyFile.name) {
+            throw StoreError.alreadyInitialized(directory)
+        }
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let key = try Ed25519SigningKey()
+        try KeyFile.write(key, to: directory)
+        let db = try Database(path: dbPath)
+        try Schema.migrator.migrate(db)
+        let identity = NodeIdentity(code: code, role: role, name: name, publicKey: key.publicKey, parentURL: parentURL, listen: listen)
+        try db.write { db in
+            try db.run(
+                "INSERT INTO node (id, code, role, name, public_key, parent_url, listen, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+                .text(code), .text(role.rawValue), .text(name), .blob(key.publicKey),
+                parentURL.map { .text($0) } ?? .null, listen.map { .text($0) } ?? .null, .integer(now()))
+        }
+        return NodeStore(directory: directory, db: db, identity: identity, key: key, clock: HybridClock(), now: now)
+    }
+
+    /// Opens an initialized node, applying any migrations a newer binary brings.
+    public static func open(directory: String, now: @escaping () -> Int64 = NodeStore.systemNow) throws -> NodeStore {
+        let dbPath = directory + "/" + databaseName
+        guard FileManager.default.fileExists(atPath: dbPath) else { throw StoreError.notInitialized(directory) }
+        let db = try Database(path: dbPath)
+        try Schema.migrator.migrate(db)
+        guard let row = try db.query("SELECT code, role, name, public_key, parent_url, listen, hlc FROM node WHERE id = 1").first,
+            let code = row.text("code"), let role = row.text("role").flatMap(Role.init(rawValue:)), let name = row.text("name"),
+            let publicKey = row.blob("public_key")
+        else {
+            throw StoreError.notInitialized(directory)
+        }
+        let key = try KeyFile.read(from: directory)
+        guard key.publicKey == publicKey else {
+            throw StoreError("key_mismatch", "节点私钥 \(directory)/\(KeyFile.name) 与数据库中的公钥不一致")
+        }
+        let identity = NodeIdentity(
+            code: code, role: role, name: name, publicKey: publicKey, parentURL: row.text("parent_url"), listen: row.text("listen"))
+        let clock = HybridClock(last: HLC(rawValue: row.int64("hlc") ?? 0))
+        return NodeStore(directory: directory, db: db, identity: identity, key: key, clock: clock, now: now)
+    }
+
+    /// Today in China Standard Time, by the injected clock.
+    public var today: LocalDate { LocalDate(epochMillis: now()) }
+}
