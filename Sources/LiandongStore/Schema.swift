@@ -94,6 +94,16 @@ enum Schema {
             CREATE INDEX conflicts_by_entity ON conflicts (entity);
 
             CREATE TABLE case_counters (day TEXT PRIMARY KEY, next INTEGER NOT NULL);
+
+            -- The node registry: every node's public key, so that any node can check any signature.
+            CREATE TABLE nodes (
+                code TEXT PRIMARY KEY,
+                role TEXT NOT NULL,
+                name TEXT NOT NULL,
+                public_key BLOB NOT NULL,
+                revoked_hlc INTEGER,
+                registered_hlc INTEGER NOT NULL
+            );
             """),
     ])
 }

@@ -1,0 +1,64 @@
+import Foundation
+import LiandongDomain
+
+extension NodeStore {
+    /// Accepts (or, with refusal reasons, refuses) an application: validates the applicant, gives
+    /// the case its number and query code, and records the change; all in one transaction.
+    public func acceptCase(_ request: AcceptRequest) throws -> CaseState {
+        guard let item = try item(code: request.itemCode) else {
+            throw StoreError("unknown_item", "事项目录中没有事项 \(request.itemCode)", details: ["item": request.itemCode])
+        }
+        try validate(request.applicant)
+        let number = try db.write { db -> String in
+            let day = today
+            let next = try db.scalarInt("SELECT next FROM case_counters WHERE day = ?", [.text(day.compact)]) ?? 1
+            try db.run("INSERT OR REPLACE INTO case_counters (day, next) VALUES (?, ?)", .text(day.compact), .integer(next + 1))
+            let number = CaseNumber.make(node: identity.code, day: day, sequence: Int(next))
+            var payload: [String: JSONValue] = [
+                "number": .string(number), "queryCode": .string(try CaseNumber.queryCode()), "item": item.json,
+                "applicant": request.applicant.json, "materials": .strings(Array(Set(request.materials)).sorted()),
+                "tolerateMissing": .bool(request.tolerateMissing),
+                "delivery": ["method": .string(request.delivery.method.rawValue), "mailAddress": .optional(request.delivery.mailAddress)],
+                "collectAt": .optional(request.collectAt),
+            ]
+            let action: CaseAction = request.refusalReasons.isEmpty ? .accept : .refuse
+            if action == .refuse { payload["reasons"] = .strings(request.refusalReasons) }
+            _ = try recordInTransaction([ChangeDraft(actor: request.actor, entity: number, kind: action.kind, payload: .object(payload))], db: db)
+            return number
+        }
+        guard let state = try caseState(number) else { throw CaseError.caseNotFound(number) }
+        return state
+    }
+
+    /// Takes a workflow action on a case held here; a transition the rules do not allow throws and writes nothing.
+    @discardableResult
+    public func act(on number: String, _ action: CaseAction, payload: JSONValue, actor: String) throws -> CaseState {
+        guard try caseState(number) != nil else { throw CaseError.caseNotFound(number) }
+        try record(ChangeDraft(actor: actor, entity: number, kind: action.kind, payload: payload))
+        guard let state = try caseState(number) else { throw CaseError.caseNotFound(number) }
+        return state
+    }
+
+    func validate(_ applicant: Applicant) throws {
+        if applicant.name.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw StoreError("invalid_applicant_name", "申请人姓名不能为空")
+        }
+        switch applicant.idType {
+        case .residentID:
+            do {
+                _ = try ResidentID.validate(applicant.idNumber)
+            } catch {
+                throw StoreError("invalid_id_number", "居民身份证号码无效：\(error)", details: ["idNumber": Masking.idNumber(applicant.idNumber)])
+            }
+        case .creditCode:
+            do {
+                _ = try SocialCreditCode.validate(applicant.idNumber)
+            } catch {
+                throw StoreError("invalid_credit_code", "统一社会信用代码无效：\(error)")
+            }
+        }
+        guard PhoneNumber.isValid(applicant.phone) else {
+            throw StoreError("invalid_phone", "联系电话无效：\(Masking.phone(applicant.phone))")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import LiandongDomain
+import LiandongStore
+
+/// CommandContext is what every command gets: its arguments, the console, and the way to open the node.
+struct CommandContext {
+    var args: Arguments
+    let console: Console
+
+    init(_ tokens: [String]) throws {
+        var args = try Arguments(tokens)
+        self.console = Console(json: args.flag("json"))
+        self.args = args
+    }
+
+    /// `--data DIR`, required by every command that works on a node.
+    mutating func dataDirectory() throws -> String {
+        try args.required("data", "数据目录")
+    }
+
+    mutating func openStore() throws -> NodeStore {
+        try NodeStore.open(directory: try dataDirectory())
+    }
+
+    /// The staff member acting: `--actor`, else the login name.
+    mutating func actor() throws -> String {
+        if let actor = try args.optional("actor"), !actor.isEmpty { return actor }
+        return ProcessInfo.processInfo.environment["USER"] ?? "staff"
+    }
+
+    /// Reads and parses a JSON file named on the command line.
+    func readJSONFile(_ path: String) throws -> JSONValue {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError(code: "file_not_found", message: "无法读取文件 \(path)")
+        }
+        guard data.count <= 16 << 20 else { throw CLIError(code: "file_too_large", message: "文件 \(path) 超过 16 MiB") }
+        return try JSONParser.parse([UInt8](data))
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import LiandongDomain
+
+extension CommandLine {
+    /// Runs one command line and returns the exit status; every error is printed here, once.
+    static func run(_ tokens: [String]) -> Int32 {
+        guard let command = tokens.first, command != "help", command != "--help" else {
+            Console.stdout(Help.text)
+            return 0
+        }
+        var rest = Array(tokens.dropFirst())
+        let wantsJSON = rest.contains("--json")
+        do {
+            let handler: (inout CommandContext) throws -> Void
+            switch command {
+            case "init": handler = InitCommand.run
+            case "catalog": handler = try subcommand(&rest, ["import": CatalogCommand.importFile, "list": CatalogCommand.list, "show": CatalogCommand.show])
+            case "calendar": handler = try subcommand(&rest, ["set": CalendarCommand.set, "show": CalendarCommand.show])
+            case "case": handler = try CaseCommand.handler(&rest)
+            case "conflicts": handler = try subcommand(&rest, ["list": ConflictsCommand.list])
+            case "status": handler = StatusCommand.run
+            case "stats": handler = StatsCommand.run
+            case "verify": handler = VerifyCommand.run
+            case "backup": handler = BackupCommand.backup
+            case "restore": handler = BackupCommand.restore
+            case "demo": handler = DemoCommand.run
+            case "version", "--version":
+                Console.stdout("liandong \(Help.version)\n")
+                return 0
+            default: throw CLIError.usage("未知命令 \(command)")
+            }
+            var context = try CommandContext(rest)
+            try handler(&context)
+            return 0
+        } catch {
+            let failure = CLIError.from(error)
+            Console.stderr("错误：\(failure.message)\n")
+            if let detail = failure.detail { Console.stderr(detail + "\n") }
+            if wantsJSON {
+                var fields = failure.fields
+                fields["error"] = .string(failure.code)
+                fields["message"] = .string(failure.message)
+                Console.stdout(JSONValue.object(fields).prettyString + "\n")
+            }
+            return failure.exitCode
+        }
+    }
+
+    private static func subcommand(
+        _ rest: inout [String], _ table: [String: (inout CommandContext) throws -> Void]
+    ) throws -> (inout CommandContext) throws -> Void {
+        guard let name = rest.first else { throw CLIError.usage("缺少子命令：\(table.keys.sorted().joined(separator: "|"))") }
+        guard let handler = table[name] else {
+            throw CLIError.usage("未知子命令 \(name)，可用：\(table.keys.sorted().joined(separator: "|"))")
+        }
+        rest.removeFirst()
+        return handler
+    }
+}

@@ -1,0 +1,33 @@
+/// The usage text of `liandong help`.
+enum Help {
+    static let version = "0.1.0"
+
+    static let text = """
+    liandong \(version) — 县、乡镇、村三级政务服务办件协同
+
+    用法（所有命令都需要 --data DIR；加 --json 输出一个 JSON 文档）：
+      liandong init --data DIR --role county|township|village --code CODE --name NAME [--listen HOST:PORT] [--parent URL]
+      liandong catalog import --data DIR FILE        发布事项目录（县）
+      liandong catalog list|show CODE --data DIR
+      liandong calendar set --data DIR FILE          设置工作日历（县）
+      liandong calendar show --data DIR [--year Y]
+      liandong case accept --data DIR --item CODE --applicant-name NAME --applicant-id ID --phone PHONE
+                           [--material ID]... [--tolerate-missing] [--mail ADDRESS] [--collect-at CODE] [--actor STAFF]
+      liandong case refuse ... --reason R [--reason R]...
+      liandong case show|list --data DIR [NUMBER] [--state S] [--deadline on_time|due_soon|overdue] [--open]
+      liandong case review|forward NUMBER [--opinion TEXT]
+      liandong case approve NUMBER [--opinion TEXT] | deny NUMBER --reason R...
+      liandong case request-supplement NUMBER --material ID... [--note TEXT] | supplement NUMBER --material ID...
+      liandong case issue NUMBER [--document-name N] [--document-number N] [--valid-until YYYY-MM-DD]
+      liandong case deliver NUMBER [--method collected|mailed] [--tracking-number N]
+      liandong case evaluate NUMBER --level 1-5 [--comment TEXT] | follow-up NUMBER --result TEXT
+      liandong case withdraw NUMBER --reason R | extend NUMBER --reason R [--days 10]
+      liandong case special-start NUMBER --procedure P --reason R | special-end NUMBER [--result TEXT]
+      liandong case transfer NUMBER --to CODE --reason R | update-contact NUMBER [--phone P] [--address A]
+      liandong conflicts list --data DIR
+      liandong status|stats|verify --data DIR
+      liandong backup --data DIR --to FILE ; liandong restore --data DIR --from FILE
+      liandong demo
+
+    """
+}
