@@ -1,8 +1,8 @@
 /// Schema is the store's ordered, named migrations. A migration is never edited once released:
 /// a change of schema is a new migration at the end.
 enum Schema {
-    static let migrator = Migrator(migrations: [
-        Migration(name: "001_node_and_log", sql: """
+    static let migrator = Migrator([
+        Migration("001_node_and_log", sql: """
             CREATE TABLE node (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 code TEXT NOT NULL,
@@ -46,7 +46,7 @@ enum Schema {
             -- The head of each origin's hash chain as held here.
             CREATE TABLE origins (origin TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, last_hash BLOB NOT NULL);
             """),
-        Migration(name: "002_materialized_state", sql: """
+        Migration("002_materialized_state", sql: """
             CREATE TABLE cases (
                 number TEXT PRIMARY KEY,
                 item_code TEXT NOT NULL,

@@ -1,5 +1,4 @@
 import Foundation
 
 // liandong: one binary for every tier. Usage errors exit 2, refused operations 1.
-setvbuf(stdout, nil, _IOLBF, 0)
 exit(CommandLine.run(Array(CommandLine.arguments.dropFirst())))

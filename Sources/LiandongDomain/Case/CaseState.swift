@@ -46,6 +46,11 @@ public struct DeliveryPreference: Hashable, Sendable {
     public enum Method: String, Sendable { case collect, mail }
     public var method: Method
     public var mailAddress: String?
+
+    public init(method: Method, mailAddress: String?) {
+        self.method = method
+        self.mailAddress = mailAddress
+    }
 }
 
 /// A supplement request (补正告知) waiting for materials; the status returns to `resumeStatus`.

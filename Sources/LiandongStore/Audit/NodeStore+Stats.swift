@@ -14,6 +14,8 @@ public struct CaseStatistics: Sendable {
     public var satisfied = 0
     public var overdueOpen = 0
 
+    public init() {}
+
     static func rate(_ part: Int, _ whole: Int) -> JSONValue {
         // Per mille as an integer: the canonical encoding carries no floating point.
         whole == 0 ? .null : .int(Int64((part * 1000 + whole / 2) / whole))

@@ -46,19 +46,21 @@ extension NodeStore {
         switch applicant.idType {
         case .residentID:
             do {
-                _ = try ResidentID.validate(applicant.idNumber)
+                _ = try ResidentID(validating: applicant.idNumber, today: today)
             } catch {
                 throw StoreError("invalid_id_number", "居民身份证号码无效：\(error)", details: ["idNumber": Masking.idNumber(applicant.idNumber)])
             }
         case .creditCode:
             do {
-                _ = try SocialCreditCode.validate(applicant.idNumber)
+                _ = try SocialCreditCode(validating: applicant.idNumber)
             } catch {
                 throw StoreError("invalid_credit_code", "统一社会信用代码无效：\(error)")
             }
         }
-        guard PhoneNumber.isValid(applicant.phone) else {
-            throw StoreError("invalid_phone", "联系电话无效：\(Masking.phone(applicant.phone))")
+        do {
+            _ = try PhoneNumber(validating: applicant.phone)
+        } catch {
+            throw StoreError("invalid_phone", "联系电话无效：\(error)")
         }
     }
 }
