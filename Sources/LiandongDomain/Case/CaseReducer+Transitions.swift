@@ -19,7 +19,7 @@ extension CaseReducer {
             if let bad = wanted.first(where: { !known.contains($0) }) { throw payload.fail("materials", "事项没有材料 \(bad)") }
             let pauses = state.item.supplementPausesClock
             state.supplement = SupplementRequest(
-                requestedBy: change.origin, requestedOn: day, materials: wanted, note: try payload.optionalString("note"),
+                requestedBy: change.origin, requestedOn: day, materials: wanted, received: [], note: try payload.optionalString("note"),
                 resumeStatus: state.status, pausesClock: pauses)
             if pauses { state.pauses.append(ClockPauseRecord(reason: .supplement, procedure: nil, note: nil, from: day, to: nil)) }
             state.supplementRounds += 1
@@ -32,8 +32,10 @@ extension CaseReducer {
             let known = Set(state.item.materials.map(\.id))
             if let bad = received.first(where: { !known.contains($0) }) { throw payload.fail("materials", "事项没有材料 \(bad)") }
             state.materials.formUnion(received)
-            guard let request = state.supplement else { return "补正材料" }
-            let outstanding = request.materials.filter { !state.materials.contains($0) }
+            guard var request = state.supplement else { return "补正材料" }
+            request.received = Array(Set(request.received).union(received)).sorted()
+            state.supplement = request
+            let outstanding = request.materials.filter { !request.received.contains($0) }
             if outstanding.isEmpty {
                 state.status = request.resumeStatus
                 state.supplement = nil

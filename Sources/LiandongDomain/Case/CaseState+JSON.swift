@@ -37,7 +37,7 @@ extension CaseState {
 extension SupplementRequest {
     var json: JSONValue {
         ["requestedBy": .string(requestedBy), "requestedOn": .string(requestedOn.iso), "materials": .strings(materials),
-         "note": .optional(note), "resumeState": .string(resumeStatus.rawValue), "pausesClock": .bool(pausesClock)]
+         "received": .strings(received), "note": .optional(note), "resumeState": .string(resumeStatus.rawValue), "pausesClock": .bool(pausesClock)]
     }
 }
 

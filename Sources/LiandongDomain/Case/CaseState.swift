@@ -58,6 +58,9 @@ public struct SupplementRequest: Hashable, Sendable {
     public var requestedBy: String
     public var requestedOn: LocalDate
     public var materials: [String]
+    /// What has come in since the request: a re-requested material (say, one that needs a seal)
+    /// is owed even if an earlier copy is on file.
+    public var received: [String]
     public var note: String?
     public var resumeStatus: CaseStatus
     public var pausesClock: Bool
