@@ -26,6 +26,7 @@ let package = Package(
         .testTarget(name: "LiandongStoreTests", dependencies: ["LiandongStore", "LiandongDomain"]),
         .testTarget(name: "LiandongEndToEndTests", dependencies: ["LiandongDomain"]),
         .testTarget(name: "LiandongConvergenceTests", dependencies: ["LiandongStore", "LiandongDomain"]),
+        .testTarget(name: "LiandongTransportTests", dependencies: ["LiandongSync"]),
     ],
     swiftLanguageModes: [.v6]
 )
