@@ -33,6 +33,17 @@ final class HTTPClientTests: XCTestCase {
         }
     }
 
+    func testALinkThatTricklesIsCutByTheLowSpeedFloor() throws {
+        let server = try XCTUnwrap(TricklingServer())
+        let client = try HTTPClient(
+            configuration: .init(timeout: .seconds(60), lowSpeedLimit: 1024, lowSpeedTime: .seconds(1)))
+        let start = ContinuousClock.now
+        XCTAssertThrowsError(try client.perform(HTTPRequest(url: "http://127.0.0.1:\(server.port)/sync/v1/pull"))) { error in
+            XCTAssertEqual((error as? HTTPClientError)?.kind, .timeout, "\(error)")
+        }
+        XCTAssertLessThan(ContinuousClock.now - start, .seconds(20), "the floor, not the 60 s overall timeout, must fire")
+    }
+
     func testOneHandleServesAHundredRequests() throws {
         let server = try startServer(handler: echoHandler)
         defer { server.stop() }
@@ -44,6 +55,7 @@ final class HTTPClientTests: XCTestCase {
                 HTTPRequest(method: method, url: url(server, "/r?i=\(index)"), body: body, gzipBody: index % 2 == 0))
             XCTAssertEqual(response.text, "\(method) /r i=\(index) body=\(body.count)")
         }
+        XCTAssertEqual(client.connectionsOpened, 1, "curl_easy_reset keeps the connection cache")
     }
 
     func testResponsesOverTheMaximumAreRefusedAsTooLarge() throws {

@@ -83,6 +83,16 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(try client.perform(HTTPRequest(url: url(server, "/healthz"))).status, 200)
     }
 
+    func testHopelesslyLargeDeclaredBodyGets413BeforeItIsSent() throws {
+        let server = try startServer(HTTPServer.Configuration(maxBodyBytes: 1 << 20), handler: echoHandler)
+        defer { server.stop() }
+        let socket = try XCTUnwrap(RawSocket(port: server.port))
+        socket.send("POST /push HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n")
+        let reply = socket.readAll()
+        XCTAssertTrue(reply.hasPrefix("HTTP/1.1 413"), reply)
+        XCTAssertTrue(reply.hasSuffix(#"{"error":"body_too_large","limit":1048576}"#), reply)
+    }
+
     func testChunkedBodyOverCapGets413() throws {
         let server = try startServer(HTTPServer.Configuration(maxBodyBytes: 1 << 20), handler: echoHandler)
         defer { server.stop() }
@@ -206,5 +216,17 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertThrowsError(try HTTPClient().perform(HTTPRequest(url: target))) { error in
             XCTAssertEqual((error as? HTTPClientError)?.kind, .connect)
         }
+    }
+}
+
+final class AcceptEncodingTests: XCTestCase {
+    func testGzipIsAcceptedUnlessItsQualityIsZero() {
+        XCTAssertTrue(ServerCore.acceptsGzip("gzip"))
+        XCTAssertTrue(ServerCore.acceptsGzip("deflate, GZIP;q=0.5"))
+        XCTAssertTrue(ServerCore.acceptsGzip("*"))
+        XCTAssertFalse(ServerCore.acceptsGzip(nil))
+        XCTAssertFalse(ServerCore.acceptsGzip("identity"))
+        XCTAssertFalse(ServerCore.acceptsGzip("gzip;q=0"))
+        XCTAssertFalse(ServerCore.acceptsGzip("gzip; q=0.000"))
     }
 }

@@ -133,4 +133,37 @@ final class LongPollTests: XCTestCase {
         XCTAssertTrue(waitUntil { answer.current != nil })
         XCTAssertEqual(answer.current, "fallback")
     }
+
+    func testStopRacingResolversAndDeadlinesAnswersEveryClient() throws {
+        for round in 0..<5 {
+            let parked = Locked<[LongPoll]>([])
+            let server = try startServer { request in
+                let timeout = Duration.milliseconds(Int(request.query["ms"] ?? "") ?? 30_000)
+                let poll = LongPoll(timeout: timeout, fallback: .json(200, "fallback"))
+                parked.withLock { $0.append(poll) }
+                return .suspend(poll)
+            }
+            let target = url(server, "/pull")
+            let answers = Locked<[String]>([])
+            let group = DispatchGroup()
+            for index in 0..<16 {
+                group.enter()
+                Thread.detachNewThread {
+                    let ms = index % 4 == 0 ? "?ms=\(20 * round + 5)" : ""
+                    let text: String
+                    do { text = try HTTPClient().perform(HTTPRequest(url: target + ms)).text } catch { text = "\(error)" }
+                    answers.withLock { $0.append(text) }
+                    group.leave()
+                }
+            }
+            XCTAssertTrue(waitUntil { parked.current.count == 16 })
+            Thread.detachNewThread {
+                for poll in parked.current { poll.resolve(with: .json(200, "woken")) }
+            }
+            server.stop()
+            XCTAssertEqual(group.wait(timeout: .now() + 20), .success)
+            XCTAssertEqual(answers.current.count, 16)
+            XCTAssertTrue(answers.current.allSatisfy { $0 == "woken" || $0 == "fallback" }, "\(answers.current)")
+        }
+    }
 }

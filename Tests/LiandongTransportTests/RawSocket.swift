@@ -57,3 +57,47 @@ final class RawSocket {
         return String(decoding: received, as: UTF8.self)
     }
 }
+
+/// TricklingServer accepts one connection and answers it one byte at a time, slowly:
+/// the stalled-but-not-dead link that a 1 byte/s low-speed limit never catches.
+final class TricklingServer: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+
+    init?() {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 4) == 0 && getsockname(listener, $0, &length) == 0
+            }
+        }
+        guard bound else {
+            close(listener)
+            return nil
+        }
+        self.listener = listener
+        port = Int(in_port_t(bigEndian: address.sin_port))
+        Thread.detachNewThread { [self] in serveOne() }
+    }
+
+    deinit { close(listener) }
+
+    private func serveOne() {
+        let connection = accept(listener, nil, nil)
+        guard connection >= 0 else { return }
+        defer { close(connection) }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        _ = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+        let head = Array("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".utf8)
+        guard head.withUnsafeBytes({ Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) > 0 else { return }
+        for _ in 0..<600 {
+            var byte: UInt8 = 0x41
+            guard Glibc.send(connection, &byte, 1, Int32(MSG_NOSIGNAL)) == 1 else { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+}

@@ -77,6 +77,19 @@ final class TLSTests: XCTestCase {
         XCTAssertEqual(try good.perform(HTTPRequest(url: url(server, "/ok", scheme: "https"))).status, 200)
     }
 
+    func testOversizeBodyOverTLSGets413AndTheConnectionStaysUsable() throws {
+        let identity = try makeIdentity("county")
+        let server = try startServer(HTTPServer.Configuration(maxBodyBytes: 1 << 20, tls: identity.tls), handler: echoHandler)
+        defer { server.stop() }
+        let client = try HTTPClient(configuration: .init(caFile: identity.certificateFile))
+        let target = url(server, "/push", scheme: "https")
+        for _ in 0..<5 {
+            let response = try client.perform(HTTPRequest(method: "POST", url: target, body: [UInt8](repeating: 1, count: 3 << 19)))
+            XCTAssertEqual(response.status, 413)
+        }
+        XCTAssertEqual(try client.perform(HTTPRequest(method: "POST", url: target, body: [1])).status, 200)
+    }
+
     func testPlainHTTPToATLSServerFailsWithoutHurtingIt() throws {
         let identity = try makeIdentity("county")
         let server = try startServer(HTTPServer.Configuration(tls: identity.tls), handler: echoHandler)

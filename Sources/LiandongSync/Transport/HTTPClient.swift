@@ -40,6 +40,8 @@ public final class HTTPClient {
     private let handle: UnsafeMutableRawPointer
     /// curl writes its message here during `perform`; it must outlive every call.
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// New connections curl had to open so far; stays at 1 while keep-alive reuse works.
+    private(set) var connectionsOpened = 0
 
     /// `curl_global_init` is not thread-safe and must run once before any handle exists;
     /// a static let is initialised exactly once, under a lock, on first use.
@@ -96,6 +98,8 @@ public final class HTTPClient {
         }
         var status = 0
         _ = liandong_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var opened = 0
+        if liandong_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK { connectionsOpened += opened }
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
     }
 

@@ -2,9 +2,8 @@ import CMicroHTTPD
 
 /// ServerCore is what libmicrohttpd's callbacks reach through their `cls` pointer.
 ///
-/// `@unchecked Sendable`: its fields are immutable or (the parking lot) locked; it is called
-/// from every pool thread at once.
-final class ServerCore: @unchecked Sendable {
+/// It is called from every pool thread at once, so all its fields are immutable and Sendable.
+final class ServerCore: Sendable {
     let configuration: HTTPServer.Configuration
     let handler: HTTPServer.Handler
     let lot: ParkingLot
@@ -28,14 +27,14 @@ final class ServerCore: @unchecked Sendable {
             let context = RequestContext()
             state.pointee = Unmanaged.passRetained(context).toOpaque()
             lot.requestStarted()
-            // A declared oversize body is refused before any of it is read: queued now, the
-            // 413 goes out at once and MHD closes the connection instead of reading the body.
-            if let declared = Self.header(connection, "Content-Length").flatMap(Int.init),
-                declared > configuration.maxBodyBytes
-            {
+            guard let declared = Self.header(connection, "Content-Length").flatMap(Int.init) else { return .YES }
+            if declared > discardLimit {
+                // Hopelessly large: answer before reading any of it. MHD then closes without
+                // reading the body, so a client still sending may see a reset, not the 413.
                 context.answered = true
                 return send(.bodyTooLarge(limit: configuration.maxBodyBytes), to: connection, context)
             }
+            context.body.reserveCapacity(min(max(declared, 0), configuration.maxBodyBytes))
             return .YES
         }
         let context = Unmanaged<RequestContext>.fromOpaque(existing).takeUnretainedValue()
@@ -48,13 +47,14 @@ final class ServerCore: @unchecked Sendable {
     }
 
     /// Counts body bytes as they arrive and stops keeping them once over the cap (STYLE.md
-    /// pitfalls). A chunked body has no declared length, and libmicrohttpd 0.9.75 refuses a
-    /// response queued mid-upload, so the rest is read and dropped and the 413 sent at the
-    /// end; a sender that goes on past twice the cap is cut off.
+    /// pitfalls). The rest is read and dropped and the 413 sent once the body ends: a 413
+    /// queued early makes MHD close a socket with unread data, which resets the connection
+    /// before the client reads the answer (seen with TLS), and libmicrohttpd 0.9.75 refuses a
+    /// response queued mid-upload. A sender that goes on past `discardLimit` is cut off.
     private func receive(_ data: UnsafePointer<CChar>?, _ count: Int, into context: RequestContext) -> MHD_Result {
         context.received += count
         guard context.rejection == nil, !context.answered else {
-            return context.received > 2 * configuration.maxBodyBytes ? .NO : .YES
+            return context.received > discardLimit ? .NO : .YES
         }
         guard context.received <= configuration.maxBodyBytes else {
             context.rejection = .bodyTooLarge(limit: configuration.maxBodyBytes)
@@ -65,6 +65,9 @@ final class ServerCore: @unchecked Sendable {
         context.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: count))
         return .YES
     }
+
+    /// How many body bytes a refused request may send before the connection is dropped.
+    private var discardLimit: Int { 2 * configuration.maxBodyBytes }
 
     /// The body is complete (or the connection was resumed): answer, run the handler, or park.
     private func finish(

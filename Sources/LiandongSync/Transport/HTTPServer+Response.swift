@@ -14,6 +14,8 @@ extension ServerCore {
             response.headers["Content-Encoding"] = "gzip"
             response.headers["Vary"] = "Accept-Encoding"
         }
+        // While stopping, tell keep-alive clients not to reuse a connection about to close.
+        if lot.isStopping { response.headers["Connection"] = "close" }
         let created = response.body.withUnsafeBytes {
             // MUST_COPY: MHD copies the bytes, so nothing of ours has to outlive this call.
             MHD_create_response_from_buffer($0.count, UnsafeMutableRawPointer(mutating: $0.baseAddress), .RESPMEM_MUST_COPY)
@@ -26,13 +28,14 @@ extension ServerCore {
         return MHD_queue_response(connection, UInt32(response.status), created)
     }
 
-    /// True when an Accept-Encoding value lists gzip without `q=0`.
+    /// True when an Accept-Encoding value lists gzip (or `*`) with a non-zero quality.
     static func acceptsGzip(_ header: String?) -> Bool {
         guard let header else { return false }
         return header.lowercased().split(separator: ",").contains { item in
             let parts = item.split(separator: ";").map { $0.trimmingWhitespace() }
-            guard let coding = parts.first, coding == "gzip" || coding == "x-gzip" || coding == "*" else { return false }
-            return !parts.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "").hasPrefix("q=0") && !$0.contains(where: { "123456789".contains($0) }) }
+            guard let coding = parts.first, ["gzip", "x-gzip", "*"].contains(coding) else { return false }
+            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) }
+            return (quality ?? 1) > 0
         }
     }
 

@@ -71,6 +71,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Stops gracefully: no new connections, parked long-polls get their fallback, in-flight
     /// requests get up to `drainTimeout` to finish, then the daemon stops. Idempotent.
+    /// A handler still running after the drain holds `MHD_stop_daemon` until it returns.
     public func stop() {
         stateLock.withLock {
             guard let daemon else { return }
@@ -79,8 +80,8 @@ public final class HTTPServer: @unchecked Sendable {
             // listening socket must stay open until MHD_stop_daemon has returned.
             let listener = MHD_quiesce_daemon(daemon)
             for poll in core.lot.beginStop() { poll.settle(.respond(poll.fallback)) }
-            // MHD_stop_daemon with a suspended connection is undefined behaviour (an abort on
-            // this platform), so every resume must have happened before it.
+            // MHD_stop_daemon aborts while a connection is suspended (STYLE.md pitfalls), so
+            // every resume must have happened before it.
             core.lot.waitUntilNothingSuspended()
             _ = core.lot.waitUntilIdle(timeout: configuration.drainTimeout)
             MHD_stop_daemon(daemon)

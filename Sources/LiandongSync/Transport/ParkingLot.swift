@@ -67,6 +67,11 @@ final class ParkingLot: @unchecked Sendable {
         }
     }
 
+    /// True once `beginStop` has run: responses then ask the client to close the connection.
+    var isStopping: Bool {
+        condition.withLock { stopping }
+    }
+
     /// Waits until no connection is suspended. Unbounded on purpose: once stopping, every
     /// suspended connection is resumed within a few instructions, and stopping MHD earlier
     /// would abort the process.
