@@ -22,6 +22,7 @@ extension NodeStore {
     }
 
     func recordInTransaction(_ drafts: [ChangeDraft], db: Database) throws -> [Change] {
+        try refreshIfChangedElsewhere()
         var head = try chainHead(of: identity.code)
         var made: [Change] = []
         made.reserveCapacity(drafts.count)
