@@ -6,19 +6,24 @@ extension NodeStore {
     /// chain link, hashed and signed, appended and applied, all in one transaction.
     @discardableResult
     public func record(_ drafts: [ChangeDraft]) throws -> [Change] {
-        do {
-            return try db.write { db in try self.recordInTransaction(drafts, db: db) }
-        } catch {
-            // The transaction rolled back: states cached during it may hold what was never written.
-            caseCache.removeAll()
-            calendarCache = nil
-            throw error
-        }
+        try writeRecording { db in try self.recordInTransaction(drafts, db: db) }
     }
 
     @discardableResult
     public func record(_ draft: ChangeDraft) throws -> Change {
         try record([draft])[0]
+    }
+
+    /// Runs body in a write transaction that records changes. When it rolls back, the states cached
+    /// during it may hold what was never written (a case that does not exist): they are dropped.
+    func writeRecording<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try db.write(body)
+        } catch {
+            caseCache.removeAll()
+            calendarCache = nil
+            throw error
+        }
     }
 
     func recordInTransaction(_ drafts: [ChangeDraft], db: Database) throws -> [Change] {
