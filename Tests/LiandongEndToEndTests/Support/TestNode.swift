@@ -128,7 +128,7 @@ final class TestNode {
     }
 
     /// `status --json`.
-    func status() throws -> [String: Any] { try object("status") }
+    func status(now: String? = nil) throws -> [String: Any] { try object("status", now: now) }
 
     /// The number of cases `status` reports.
     func caseCount() throws -> Int {
