@@ -38,7 +38,9 @@ struct CLIError: Error {
         case let error as StoreError:
             return CLIError(code: error.code, message: error.message, fields: error.details.mapValues { .string($0) })
         case let error as ImportError:
-            return CLIError(code: error.code, message: error.message,
+            // Staff read stderr, not the JSON: the message itself names the field and the item.
+            let location = (error.field.isEmpty ? "文件" : "字段 \(error.field)") + (error.item.map { "（事项 \($0)）" } ?? "")
+            return CLIError(code: error.code, message: "\(location)：\(error.message)",
                             fields: ["field": .string(error.field), "item": .optional(error.item)])
         case let error as JSONParseError:
             return CLIError(code: "malformed_json", message: "JSON 格式错误：第 \(error.offset) 字节，\(error.reason)", fields: ["offset": .int(Int64(error.offset))])
