@@ -38,6 +38,7 @@ extension NodeStore {
         var previous: Change?
         var ownExpected: Int64 = 1
         var unknownOrigins: Set<String> = []
+        var lastHeld: [String: Change] = [:]
         let statement = try db.prepare("SELECT \(NodeStore.changeColumns) FROM changes ORDER BY origin, seq")
         while try statement.step() {
             let change: Change
@@ -78,6 +79,27 @@ extension NodeStore {
                 ownExpected = change.seq + 1
             }
             previous = change
+            lastHeld[change.origin] = change
+        }
+        try verifyHeads(lastHeld, &report, db: db)
+    }
+
+    /// Compares each chain head this node keeps (`origins`) with the last change it holds: a log that
+    /// lost its newest changes still has their head there, and nothing else would show it.
+    private func verifyHeads(_ lastHeld: [String: Change], _ report: inout VerifyReport, db: Database) throws {
+        var headed: Set<String> = []
+        try db.forEachRow("SELECT origin, last_seq, last_hash FROM origins ORDER BY origin") { row in
+            guard let origin = row.text("origin"), let seq = row.int64("last_seq") else { return }
+            headed.insert(origin)
+            let held = lastHeld[origin]
+            guard held?.seq != seq || held?.hash != row.blob("last_hash") else { return }
+            report.problems.append(VerifyProblem(code: "head_mismatch", entity: held?.entity, change: ChangeID(origin: origin, seq: seq),
+                                                 message: "节点 \(origin) 的链头记为 #\(seq)，日志中最后一条却是 #\(held?.seq ?? 0)：日志的末尾丢失或被改动过"))
+        }
+        for origin in lastHeld.keys.sorted() where !headed.contains(origin) {
+            guard let held = lastHeld[origin] else { continue }
+            report.problems.append(VerifyProblem(code: "head_mismatch", entity: held.entity, change: ChangeID(origin: origin, seq: held.seq),
+                                                 message: "日志中有节点 \(origin) 的变更，却没有它的链头记录"))
         }
     }
 
