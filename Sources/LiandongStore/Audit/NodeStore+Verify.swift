@@ -24,12 +24,14 @@ public struct VerifyReport: Sendable {
 extension NodeStore {
     /// Proves that the state is what the log says (DESIGN §5): every hash recomputed, every chain
     /// link followed, every signature checked, each chain head compared with the last change held,
-    /// and every case replayed and compared with its stored state.
+    /// every case replayed and compared with its stored state, and the catalog and calendar
+    /// re-derived and compared with theirs.
     public func verify() throws -> VerifyReport {
         var report = VerifyReport()
         try db.read { db in
             try verifyChains(&report, db: db)
             try verifyCases(&report, db: db)
+            try verifyPublished(&report, db: db)
         }
         return report
     }
@@ -136,6 +138,55 @@ extension NodeStore {
         }
         for number in stored.keys.sorted() {
             report.problems.append(VerifyProblem(code: "orphan_state", entity: number, change: nil, message: "办件 \(number) 有状态记录，但日志中没有任何变更"))
+        }
+    }
+
+    /// Re-derives the items and calendar years from the log as materializeItem and
+    /// materializeCalendarYear apply them (the county's valid changes, last writer by
+    /// `(hlc, origin)`) and compares them with the tables: an edited item changes the limits and
+    /// materials of every case accepted after it, and no case replay would show it.
+    private func verifyPublished(_ report: inout VerifyReport, db: Database) throws {
+        var expected: [String: (change: Change, json: String)] = [:]
+        let statement = try db.prepare("SELECT \(NodeStore.changeColumns) FROM changes WHERE kind IN (?, ?) ORDER BY lsn")
+        try statement.bind(CatalogKind.itemPublished, at: 1)
+        try statement.bind(CatalogKind.calendarYearSet, at: 2)
+        while try statement.step() {
+            guard let change = try? NodeStore.decodeChange(statement), NodeCode.role(of: change.origin) == .county else { continue }
+            let entity: String
+            let json: String
+            if change.kind == CatalogKind.itemPublished, let item = try? ServiceItem.parse(change.payload) {
+                (entity, json) = (EntityName.item(item.code), item.json.canonicalString)
+            } else if change.kind == CatalogKind.calendarYearSet, let year = try? CalendarYear.parse(change.payload) {
+                (entity, json) = (EntityName.calendar(year.year), year.json.canonicalString)
+            } else {
+                continue
+            }
+            if let held = expected[entity], !(OrderKey(held.change) < OrderKey(change)) { continue }
+            expected[entity] = (change, json)
+        }
+        var stored: [String: (json: String, hlc: Int64, origin: String)] = [:]
+        try db.forEachRow("SELECT code, json, hlc, origin FROM items") { row in
+            stored[EntityName.item(row.text("code") ?? "")] = (row.text("json") ?? "", row.int64("hlc") ?? 0, row.text("origin") ?? "")
+        }
+        try db.forEachRow("SELECT year, json, hlc, origin FROM calendar_years") { row in
+            stored[EntityName.calendar(Int(row.int64("year") ?? 0))] = (row.text("json") ?? "", row.int64("hlc") ?? 0, row.text("origin") ?? "")
+        }
+        for entity in Set(expected.keys).union(stored.keys).sorted() {
+            let want = expected[entity]
+            let have = stored[entity]
+            let id = want.map { ChangeID(origin: $0.change.origin, seq: $0.change.seq) }
+            if let want, let have {
+                if have.json != want.json || have.hlc != want.change.hlc.rawValue || have.origin != want.change.origin {
+                    report.problems.append(VerifyProblem(code: "published_mismatch", entity: entity, change: id,
+                                                         message: "\(entity) 的记录与日志中最后发布的版本（\(id?.description ?? "")）不一致：被改动过"))
+                }
+            } else if want != nil {
+                report.problems.append(VerifyProblem(code: "published_missing", entity: entity, change: id,
+                                                     message: "\(entity) 在日志中已发布（\(id?.description ?? "")），但没有它的记录"))
+            } else {
+                report.problems.append(VerifyProblem(code: "published_orphan", entity: entity, change: nil,
+                                                     message: "\(entity) 有记录，但日志中没有发布它的变更"))
+            }
         }
     }
 
