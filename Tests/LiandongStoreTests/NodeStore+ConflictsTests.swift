@@ -101,5 +101,6 @@ final class NodeStoreConflictsTests: NodeStoreTestCase {
         try store(forged, in: county)
         XCTAssertEqual(try county.item(code: Items.relief)?.version, 1, "the county's item stands")
         XCTAssertEqual(try county.conflicts().first?["rule"], "not_authorized")
+        try assertVerifiesClean(county)
     }
 }

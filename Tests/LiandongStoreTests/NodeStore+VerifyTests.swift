@@ -129,14 +129,38 @@ final class NodeStoreVerifyTests: NodeStoreTestCase {
         try store.setCalendarYear(try Examples.calendar2026(), actor: "admin")
         let last = try store.chainHead(of: county).seq
         try rawDatabase().run("DELETE FROM changes WHERE origin = ? AND seq = ?", .text(county), .integer(last))
-        XCTAssertFalse(try store.verify().isClean, "the chain head names #\(last), which the log no longer holds")
+        let problems = try store.verify().problems
+        let head = try XCTUnwrap(problems.first { $0.code == "head_mismatch" }, "\(problems.map(\.json))")
+        XCTAssertEqual(head.change, ChangeID(origin: county, seq: last), "the chain head names #\(last), which the log no longer holds")
     }
 
     func testAnEditedItemRowIsReported() throws {
         let store = try makeCounty()
         try rawDatabase().run("UPDATE items SET json = replace(json, '\"days\":10', '\"days\":12') WHERE code = ?", .text(Items.relief))
         XCTAssertEqual(try store.item(code: Items.relief)?.promisedLimit.days, 12, "the edit took")
-        XCTAssertFalse(try store.verify().isClean, "the items table is derived from the log like the cases")
+        let problems = try store.verify().problems
+        XCTAssertEqual(problems.map(\.code), ["published_mismatch"], "the items table is derived from the log like the cases")
+        XCTAssertEqual(problems.first?.entity, EntityName.item(Items.relief))
+        let published = try XCTUnwrap(try store.changes(ofEntity: EntityName.item(Items.relief)).last)
+        XCTAssertEqual(problems.first?.change, ChangeID(origin: county, seq: published.seq))
+    }
+
+    func testAnItemRowPushedIntoTheFutureIsReported() throws {
+        // An hlc far ahead would make every later publication of the item lose to the row as it is.
+        let store = try makeCounty()
+        try rawDatabase().run("UPDATE items SET hlc = hlc + (1 << 40) WHERE code = ?", .text(Items.relief))
+        XCTAssertEqual(try store.verify().problems.map(\.code), ["published_mismatch"])
+    }
+
+    func testAnEditedOrAddedCalendarYearIsReported() throws {
+        let store = try makeCounty()
+        let db = try rawDatabase()
+        try db.run("UPDATE calendar_years SET json = replace(json, '\"2026-10-06\",', '') WHERE year = 2026")
+        XCTAssertEqual(db.changes, 1)
+        try db.run("INSERT INTO calendar_years (year, json, hlc, origin) VALUES (2027, '{\"holidays\":[],\"workdays\":[],\"year\":2027}', 1, ?)", .text(county))
+        let problems = try store.verify().problems
+        XCTAssertEqual(problems.map(\.code), ["published_mismatch", "published_orphan"])
+        XCTAssertEqual(problems.map(\.entity), ["calendar:2026", "calendar:2027"])
     }
 
     private func flipSignatureBit(seq: Int64) throws {

@@ -10,7 +10,9 @@ extension NodeStore {
         }
         try validate(request.applicant)
         let number = try writeRecording { db -> String in
-            let day = today
+            // One reading of the clock: the number's day and the acceptance date on the receipt agree, even at midnight.
+            let instant = now()
+            let day = LocalDate(epochMillis: instant)
             let next = try db.scalarInt("SELECT next FROM case_counters WHERE day = ?", [.text(day.compact)]) ?? 1
             try db.run("INSERT OR REPLACE INTO case_counters (day, next) VALUES (?, ?)", .text(day.compact), .integer(next + 1))
             let number = CaseNumber.make(node: identity.code, day: day, sequence: Int(next))
@@ -23,7 +25,7 @@ extension NodeStore {
             ]
             let action: CaseAction = request.refusalReasons.isEmpty ? .accept : .refuse
             if action == .refuse { payload["reasons"] = .strings(request.refusalReasons) }
-            _ = try recordInTransaction([ChangeDraft(actor: request.actor, entity: number, kind: action.kind, payload: .object(payload))], db: db)
+            _ = try recordInTransaction([ChangeDraft(actor: request.actor, entity: number, kind: action.kind, payload: .object(payload))], db: db, at: instant)
             return number
         }
         guard let state = try caseState(number) else { throw CaseError.caseNotFound(number) }

@@ -2,7 +2,9 @@ import LiandongDomain
 
 extension NodeStore {
     /// Publishes a catalog (事项目录): one change per item that is new or differs from what is
-    /// held, so importing the same file twice records nothing. Only the county publishes.
+    /// held, so importing the same file twice records nothing. Only the county publishes. A changed
+    /// item must carry a higher version: a case records the version it was accepted under (DESIGN §6),
+    /// so one version must never name two different items; a file with such an item publishes nothing.
     @discardableResult
     public func importCatalog(_ json: JSONValue, actor: String) throws -> (published: [ServiceItem], unchanged: Int) {
         guard identity.role == .county else {
@@ -12,7 +14,15 @@ extension NodeStore {
         var drafts: [ChangeDraft] = []
         var published: [ServiceItem] = []
         for item in items {
-            if let current = try self.item(code: item.code), current == item { continue }
+            if let current = try self.item(code: item.code) {
+                if current == item { continue }
+                guard item.version > current.version else {
+                    throw StoreError(
+                        "item_version_not_raised",
+                        "事项 \(item.code)「\(item.name)」的内容有变化，版本号应高于当前的 \(current.version)（文件中为 \(item.version)）",
+                        details: ["item": item.code, "current": String(current.version), "imported": String(item.version)])
+                }
+            }
             drafts.append(ChangeDraft(actor: actor, entity: EntityName.item(item.code), kind: CatalogKind.itemPublished, payload: item.json))
             published.append(item)
         }

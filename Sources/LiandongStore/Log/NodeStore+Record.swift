@@ -26,13 +26,15 @@ extension NodeStore {
         }
     }
 
-    func recordInTransaction(_ drafts: [ChangeDraft], db: Database) throws -> [Change] {
+    /// `instant`, when given, is the wall time of every change of the batch: what the caller has
+    /// already derived something from (the day in a case number), so that both say the same.
+    func recordInTransaction(_ drafts: [ChangeDraft], db: Database, at instant: Int64? = nil) throws -> [Change] {
         try refreshIfChangedElsewhere()
         var head = try chainHead(of: identity.code)
         var made: [Change] = []
         made.reserveCapacity(drafts.count)
         for draft in drafts {
-            let wall = now()
+            let wall = instant ?? now()
             var change = Change(
                 origin: identity.code, seq: head.seq + 1, hlc: clock.tick(now: wall), wall: wall, actor: draft.actor,
                 entity: draft.entity, kind: draft.kind, payload: draft.payload, parties: [], prev: head.hash)
