@@ -28,6 +28,7 @@ final class CatalogEndToEndTests: XCTestCase {
         let node = try TestNode.county()
         let catalog = try ExampleCatalog()
         catalog.items[4]["name"] = "最低生活保障审核确认"
+        catalog.items[4]["version"] = 2  // a changed item must carry a higher version
         let result = try node.object("catalog", "import", try catalog.write(to: node.file("changed.json")))
         XCTAssertEqual(result["published"] as? [String], [Item.minimumLiving.code])
         XCTAssertEqual(result["unchanged"] as? Int, Item.exampleCount - 1)
