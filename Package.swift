@@ -7,7 +7,8 @@ let package = Package(
     name: "liandong",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "liandong", targets: ["liandong"])
+        .executable(name: "liandong", targets: ["liandong"]),
+        .executable(name: "liandong-bench", targets: ["liandong-bench"]),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -21,6 +22,7 @@ let package = Package(
         .target(name: "LiandongSync", dependencies: ["LiandongDomain", "LiandongStore", "CCurl", "CMicroHTTPD", "CCrypto", "CZlib"]),
         .target(name: "LiandongServer", dependencies: ["LiandongSync", "LiandongStore", "LiandongDomain"]),
         .executableTarget(name: "liandong", dependencies: ["LiandongServer", "LiandongSync", "LiandongStore", "LiandongDomain"]),
+        .executableTarget(name: "liandong-bench", dependencies: ["LiandongStore", "LiandongDomain"], path: "Sources/LiandongBench"),
 
         .testTarget(name: "LiandongDomainTests", dependencies: ["LiandongDomain"]),
         .testTarget(name: "LiandongStoreTests", dependencies: ["LiandongStore", "LiandongDomain"]),

@@ -1,0 +1,73 @@
+import Foundation
+import LiandongDomain
+import LiandongStore
+
+// liandong-bench (issue 2): changes through the real path (NodeStore: canonical encoding, SHA-256,
+// Ed25519, insert, reduce, materialize) beside a raw SQLite insert of the same rows, in one run.
+
+func runBench(_ options: BenchOptions) throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("liandong-bench-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    defer { if !options.keep { try? FileManager.default.removeItem(atPath: root) } }
+
+    Progress.phase("real path, \(options.batch) changes per record([…]) call")
+    let batched = try RealPath(directory: root + "/batched", examples: options.examples)
+    let batchedRun = try batched.runBatched(count: options.changes, batch: options.batch)
+    let rssAfterReal = MachineInfo.peakRSSMiB()
+
+    Progress.phase("real path, one change per transaction (acceptCase and act)")
+    let single = try RealPath(directory: root + "/single", examples: options.examples)
+    let singleRun = try single.runSingle(count: options.singleChanges)
+
+    Progress.phase("raw inserts of the same rows")
+    let batchedRows = try LogRow.read(from: batched.store.db, afterLSN: batched.setupLSN)
+    let rawBatched = try RawInsert.run(batchedRows, batch: options.batch, path: root + "/raw-batched.sqlite")
+    let singleRows = try LogRow.read(from: single.store.db, afterLSN: single.setupLSN)
+    let rawSingle = try RawInsert.run(singleRows, batch: 1, path: root + "/raw-single.sqlite")
+
+    Progress.phase("cost split and verify")
+    let sample = try batched.store.changes(afterLSN: batched.setupLSN, limit: 5000).map(\.change)
+    let split = try CostSplit.measure(sample)
+    let verifyStart = ContinuousClock.now
+    let verify = try batched.store.verify()
+    let verifySeconds = (ContinuousClock.now - verifyStart).seconds
+    guard verify.isClean else { throw BenchError("verify found \(verify.problems.count) problems in the bench's own data") }
+
+    let real = Phase(name: "real  NodeStore.record, \(options.batch)/transaction", rows: batchedRows.count, seconds: batchedRun.seconds)
+    let realSingle = Phase(name: "real  acceptCase + act, 1/transaction", rows: singleRows.count, seconds: singleRun.seconds)
+    let crypto = split.encodeMicros + split.hashMicros + split.signMicros
+    print("""
+        liandong-bench: \(real.rows) changes (\(batchedRun.cases) cases) in batches of \(options.batch), \
+        \(realSingle.rows) changes (\(singleRun.cases) cases) one per transaction
+
+        machine
+        \(MachineInfo.lines(sqlite: batched.store.db).map { "  " + $0.0.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n"))
+
+        \(Report.table([
+            (real, Phase(name: "raw   INSERT changes, \(options.batch)/transaction", rows: batchedRows.count, seconds: rawBatched)),
+            (realSingle, Phase(name: "raw   INSERT changes, 1/transaction", rows: singleRows.count, seconds: rawSingle)),
+        ]))
+        real/raw is the real path's changes/s over the raw insert's; both use WAL and synchronous=FULL.
+
+        cost per change in isolation (\(split.sample) changes from the log, body \(split.averageBodyBytes) bytes on average)
+          canonical body encoding  \(Report.fixed(split.encodeMicros, 1)) µs
+          SHA-256 of the body      \(Report.fixed(split.hashMicros, 1)) µs
+          Ed25519 sign             \(Report.fixed(split.signMicros, 1)) µs
+          Ed25519 verify           \(Report.fixed(split.verifyMicros, 1)) µs
+          the rest of the batched real path (reduce, materialize, SQLite): \
+        \(Report.fixed(max(0, real.microsPerRow - crypto), 1)) µs of \(Report.fixed(real.microsPerRow, 1))
+
+        verify (replay every case, check every hash and link, last signature of each run): \
+        \(verify.changesChecked) changes, \(verify.casesChecked) cases in \(Report.fixed(verifySeconds, 2)) s
+        peak RSS \(Report.fixed(rssAfterReal, 1)) MiB after the batched real path, \
+        \(Report.fixed(MachineInfo.peakRSSMiB(), 1)) MiB for the whole run
+        """)
+    if options.keep { print("databases kept in \(root)") }
+}
+
+do {
+    try runBench(try BenchOptions(arguments: Array(CommandLine.arguments.dropFirst())))
+} catch {
+    FileHandle.standardError.write(Data("liandong-bench: \(error)\n".utf8))
+    exit(1)
+}
