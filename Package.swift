@@ -25,6 +25,8 @@ let package = Package(
         .testTarget(name: "LiandongDomainTests", dependencies: ["LiandongDomain"]),
         .testTarget(name: "LiandongStoreTests", dependencies: ["LiandongStore", "LiandongDomain"]),
         .testTarget(name: "LiandongEndToEndTests", dependencies: ["LiandongDomain"]),
+        .testTarget(name: "LiandongConvergenceTests", dependencies: ["LiandongStore", "LiandongDomain"]),
+        .testTarget(name: "LiandongTransportTests", dependencies: ["LiandongSync"]),
     ],
     swiftLanguageModes: [.v6]
 )

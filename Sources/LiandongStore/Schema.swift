@@ -105,5 +105,21 @@ enum Schema {
                 registered_hlc INTEGER NOT NULL
             );
             """),
+        Migration("003_quarantine", sql: """
+            -- Changes refused at the door (bad hash or signature, unknown or revoked origin, no
+            -- authority, a fork, a clock far ahead): kept with the reason and the neighbour that
+            -- sent them, never applied, reported back so that the sender's staff see them.
+            CREATE TABLE quarantine (
+                origin TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                hash BLOB NOT NULL,
+                reason TEXT NOT NULL,
+                message TEXT NOT NULL,
+                wire TEXT NOT NULL,
+                source TEXT,
+                received_at INTEGER NOT NULL,
+                PRIMARY KEY (origin, seq, hash)
+            );
+            """),
     ])
 }

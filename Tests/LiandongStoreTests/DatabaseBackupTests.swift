@@ -68,7 +68,11 @@ final class DatabaseBackupTests: XCTestCase {
                 try db.execute("CREATE TABLE later(x)")
             }
         }
+        // A backup is one self-contained file in rollback-journal mode (header bytes 18 and 19 are 1).
+        let header = [UInt8](try Data(contentsOf: URL(fileURLWithPath: backupPath)).prefix(20))
+        XCTAssertEqual(header[18...19], [1, 1])
         try Database.restore(from: backupPath, to: path)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["backup.sqlite", "live.sqlite"])
         let db = try Database(path: path)
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM entries"), 100)
         XCTAssertEqual(try db.scalarInt("SELECT n FROM total"), 100)

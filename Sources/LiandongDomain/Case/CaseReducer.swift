@@ -24,7 +24,7 @@ public enum CaseReducer {
     }
 
     /// Checks that the origin may take `action` on this case (DESIGN §8: authority is data, CaseAction.party).
-    static func authorize(_ action: CaseAction, origin: String, state: CaseState) throws {
+    public static func authorize(_ action: CaseAction, origin: String, state: CaseState) throws {
         let allowed: Bool
         let reason: String
         switch action.party {

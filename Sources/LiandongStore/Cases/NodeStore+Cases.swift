@@ -9,7 +9,7 @@ extension NodeStore {
             throw StoreError("unknown_item", "事项目录中没有事项 \(request.itemCode)", details: ["item": request.itemCode])
         }
         try validate(request.applicant)
-        let number = try db.write { db -> String in
+        let number = try writeRecording { db -> String in
             let day = today
             let next = try db.scalarInt("SELECT next FROM case_counters WHERE day = ?", [.text(day.compact)]) ?? 1
             try db.run("INSERT OR REPLACE INTO case_counters (day, next) VALUES (?, ?)", .text(day.compact), .integer(next + 1))

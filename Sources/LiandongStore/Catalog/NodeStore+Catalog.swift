@@ -54,6 +54,7 @@ extension NodeStore {
 
     /// The county's working-day calendar as held here (weekdays only for years it does not cover).
     public func calendar() throws -> WorkingCalendar {
+        try refreshIfChangedElsewhere()
         if let calendarCache { return calendarCache }
         let calendar = WorkingCalendar(years: try calendarYears())
         calendarCache = calendar

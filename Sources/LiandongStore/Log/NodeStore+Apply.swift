@@ -63,6 +63,7 @@ extension NodeStore {
 
     /// The case's state and the place of its last change, from the cache or by replay.
     func cachedCase(_ number: String) throws -> CachedCase? {
+        try refreshIfChangedElsewhere()
         if let cached = caseCache[number] { return cached }
         let changes = try changes(ofEntity: number)
         guard !changes.isEmpty else { return nil }

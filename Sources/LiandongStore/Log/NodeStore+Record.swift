@@ -6,14 +6,7 @@ extension NodeStore {
     /// chain link, hashed and signed, appended and applied, all in one transaction.
     @discardableResult
     public func record(_ drafts: [ChangeDraft]) throws -> [Change] {
-        do {
-            return try db.write { db in try self.recordInTransaction(drafts, db: db) }
-        } catch {
-            // The transaction rolled back: states cached during it may hold what was never written.
-            caseCache.removeAll()
-            calendarCache = nil
-            throw error
-        }
+        try writeRecording { db in try self.recordInTransaction(drafts, db: db) }
     }
 
     @discardableResult
@@ -21,7 +14,20 @@ extension NodeStore {
         try record([draft])[0]
     }
 
+    /// Runs body in a write transaction that records changes. When it rolls back, the states cached
+    /// during it may hold what was never written (a case that does not exist): they are dropped.
+    func writeRecording<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try db.write(body)
+        } catch {
+            caseCache.removeAll()
+            calendarCache = nil
+            throw error
+        }
+    }
+
     func recordInTransaction(_ drafts: [ChangeDraft], db: Database) throws -> [Change] {
+        try refreshIfChangedElsewhere()
         var head = try chainHead(of: identity.code)
         var made: [Change] = []
         made.reserveCapacity(drafts.count)

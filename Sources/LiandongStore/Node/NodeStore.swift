@@ -19,6 +19,8 @@ public final class NodeStore {
     var caseCache: [String: CachedCase] = [:]
     var calendarCache: WorkingCalendar?
     var verifyingKeys: [String: Ed25519PublicKey] = [:]
+    /// `PRAGMA data_version` when the caches and the clock were last known to match the database.
+    var seenDataVersion: Int64?
 
     struct CachedCase {
         var state: CaseState
@@ -118,6 +120,22 @@ public final class NodeStore {
             code: code, role: role, name: name, publicKey: publicKey, parentURL: row.text("parent_url"), listen: row.text("listen"))
         let clock = HybridClock(last: HLC(rawValue: row.int64("hlc") ?? 0))
         return NodeStore(directory: directory, db: db, identity: identity, key: key, clock: clock, now: now)
+    }
+
+    /// Drops the cached case states and calendar, and catches the clock up with the node's stored
+    /// HLC, when another connection has committed since this store last looked: the CLI writes
+    /// while `serve` holds the node open (DESIGN §9). SQLite changes `PRAGMA data_version` exactly
+    /// when another connection commits, so the check is one cheap read.
+    func refreshIfChangedElsewhere() throws {
+        let version = try db.scalarInt("PRAGMA data_version")
+        guard version != seenDataVersion else { return }
+        caseCache.removeAll()
+        calendarCache = nil
+        verifyingKeys.removeAll()
+        if let stored = try db.scalarInt("SELECT hlc FROM node WHERE id = 1"), stored > clock.last.rawValue {
+            clock = HybridClock(last: HLC(rawValue: stored), maxSkewMillis: clock.maxSkewMillis)
+        }
+        seenDataVersion = version
     }
 
     /// Today in China Standard Time, by the injected clock.

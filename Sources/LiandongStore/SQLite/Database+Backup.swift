@@ -11,23 +11,15 @@ extension Database {
         guard sqlite3_txn_state(handle, nil) != SQLITE_TXN_WRITE else {
             throw SQLiteError.misuse("backup(to:) inside a write transaction would copy uncommitted changes")
         }
-        let temporary = FileSystem.temporarySibling(of: path)
-        do {
-            try copy(to: temporary, pagesPerStep: pagesPerStep)
-            for sidecar in FileSystem.sidecars(of: path) { try FileSystem.remove(sidecar) }
-            try FileSystem.replace(path, with: temporary)
-        } catch {
-            for file in [temporary] + FileSystem.sidecars(of: temporary) { try? FileSystem.remove(file) }
-            throw error
-        }
+        try copy(replacing: path, pagesPerStep: pagesPerStep)
     }
 
     /// Replaces the database at dbPath with the one at backupPath, after checking the backup.
     ///
     /// The caller must ensure no process has dbPath open: a connection still open on the old file
     /// would keep writing to it, or corrupt the new one through its WAL. The backup is checked with
-    /// quick_check, copied beside dbPath (with anything still in its own WAL), then renamed in place
-    /// after the old -wal, -shm and -journal files are removed.
+    /// quick_check, copied beside dbPath with the backup API (so anything still in the backup's own
+    /// WAL comes along), then renamed in place after the old -wal, -shm and -journal are removed.
     public static func restore(from backupPath: String, to dbPath: String) throws {
         // Read-only, not created: a missing backup must fail, not restore an empty database.
         let source = try Database(path: backupPath, readOnly: true)
@@ -41,21 +33,29 @@ extension Database {
         guard let pages = try source.scalarInt("PRAGMA page_count"), pages > 0 else {
             throw SQLiteError(extendedCode: .notADatabase, message: "backup \(backupPath) is empty")
         }
-        let temporary = FileSystem.temporarySibling(of: dbPath)
-        do {
-            try source.copy(to: temporary, pagesPerStep: 1024)
-            for sidecar in FileSystem.sidecars(of: dbPath) { try FileSystem.remove(sidecar) }
-            try FileSystem.replace(dbPath, with: temporary)
-        } catch {
-            for file in [temporary] + FileSystem.sidecars(of: temporary) { try? FileSystem.remove(file) }
-            throw error
-        }
+        try source.copy(replacing: dbPath, pagesPerStep: 1024)
     }
 
     /// Problems `PRAGMA quick_check` finds; empty when the database is fine.
     public func integrityCheck() throws -> [String] {
         let messages = try query("PRAGMA quick_check").compactMap { $0.text(0) }
         return messages == ["ok"] ? [] : messages
+    }
+
+    /// Copies this database to a temporary file beside path, then renames it over path.
+    ///
+    /// The old file's -wal, -shm and -journal go first: left behind, SQLite would replay them into
+    /// the new file. A crash between the two steps loses only the old file's unsaved WAL.
+    private func copy(replacing path: String, pagesPerStep: Int32) throws {
+        let temporary = FileSystem.temporarySibling(of: path)
+        do {
+            try copy(to: temporary, pagesPerStep: pagesPerStep)
+            for sidecar in FileSystem.sidecars(of: path) { try FileSystem.remove(sidecar) }
+            try FileSystem.replace(path, with: temporary)
+        } catch {
+            for file in [temporary] + FileSystem.sidecars(of: temporary) { try? FileSystem.remove(file) }
+            throw error
+        }
     }
 
     /// Copies this database into a new file at path, one snapshot, pagesPerStep pages at a time.
@@ -73,11 +73,16 @@ extension Database {
         }
         sqlite3_extended_result_codes(destination, 1)
         do {
+            try Self.exec(destination, "PRAGMA synchronous=FULL")
             try read { database in
                 // The backup opens its own read per step unless one is already open: start it now.
                 _ = try database.scalarInt("SELECT count(*) FROM sqlite_master")
                 try database.copyPages(into: destination, pagesPerStep: pagesPerStep)
             }
+            // The copy carries the source's WAL flag; a rollback-journal file is one self-contained
+            // file that opens read-only without creating -wal and -shm beside it. Opening it with
+            // Database turns WAL back on.
+            try Self.exec(destination, "PRAGMA journal_mode=DELETE")
         } catch {
             sqlite3_close_v2(destination)
             throw error

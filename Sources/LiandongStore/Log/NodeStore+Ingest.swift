@@ -1,0 +1,186 @@
+import LiandongDomain
+
+extension NodeStore {
+    /// Stores and applies a batch of changes from a neighbour, in one transaction (DESIGN §7).
+    /// Each change is checked: its hash, the link to what is held, the last signature of each
+    /// contiguous run, its origin (registered, not revoked, in the sender's subtree when the sender
+    /// is a child), its clock and its authority. One bad change is quarantined with its reason;
+    /// the rest of the batch lands. Repeating a batch is harmless: held changes are duplicates.
+    public func ingest(_ batch: [Change], from neighbour: String) throws -> IngestOutcome {
+        do {
+            return try db.write { db in try ingestInTransaction(batch, from: neighbour, db: db) }
+        } catch {
+            caseCache.removeAll()
+            calendarCache = nil
+            throw error
+        }
+    }
+
+    func ingestInTransaction(_ batch: [Change], from neighbour: String, db: Database) throws -> IngestOutcome {
+        var outcome = IngestOutcome()
+        let fromChild = neighbour != identity.code && neighbour.hasPrefix(identity.code)
+        let sorted = batch.sorted { $0.origin != $1.origin ? $0.origin.utf8.lexicographicallyPrecedes($1.origin.utf8) : $0.seq < $1.seq }
+        var candidates: [Change] = []
+        var seen = Set<ChangeID>()
+        var batchHashes: [ChangeID: [UInt8]] = [:]
+        let nowMillis = now()
+
+        func quarantine(_ change: Change, _ reason: String, _ message: String) throws {
+            outcome.quarantined.append(.init(change: ChangeID(origin: change.origin, seq: change.seq), reason: reason, message: message))
+            try db.run("""
+                INSERT OR IGNORE INTO quarantine (origin, seq, hash, reason, message, wire, source, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, .text(change.origin), .integer(change.seq), .blob(change.hash), .text(reason), .text(message),
+                .text(change.wireJSON.canonicalString), .text(neighbour), .integer(nowMillis))
+        }
+
+        for change in sorted {
+            let id = ChangeID(origin: change.origin, seq: change.seq)
+            guard seen.insert(id).inserted else {
+                outcome.duplicates += 1
+                continue
+            }
+            if let held = try heldHash(id) {
+                if held == change.hash {
+                    outcome.duplicates += 1
+                } else {
+                    try quarantine(change, QuarantineReason.fork, "同一序号 \(id) 出现两个不同的变更（分叉），已隔离，请县级核查")
+                }
+                continue
+            }
+            if try isQuarantined(id, hash: change.hash) {
+                outcome.duplicates += 1
+                continue
+            }
+            guard SHA256.hash(change.signingBody) == change.hash else {
+                try quarantine(change, QuarantineReason.badHash, "变更 \(id) 的内容与哈希不符：途中被改动")
+                continue
+            }
+            guard publicKey(of: change.origin) != nil else {
+                try quarantine(change, QuarantineReason.unknownOrigin, "节点 \(change.origin) 未登记，无法核验签名")
+                continue
+            }
+            if let revoked = try revocation(of: change.origin), change.hlc >= revoked {
+                try quarantine(change, QuarantineReason.revokedOrigin, "节点 \(change.origin) 已被撤销，其后的变更一律拒收")
+                continue
+            }
+            if fromChild, !change.origin.hasPrefix(neighbour) {
+                try quarantine(change, QuarantineReason.notInSubtree, "下级 \(neighbour) 不能转交其辖区以外节点 \(change.origin) 的变更")
+                continue
+            }
+            if change.hlc.physicalMillis - nowMillis > clock.maxSkewMillis {
+                try quarantine(change, QuarantineReason.clockSkew,
+                               "变更 \(id) 的时间比本节点快 \((change.hlc.physicalMillis - nowMillis) / 1000) 秒，请校准该节点时钟")
+                continue
+            }
+            let previous = ChangeID(origin: change.origin, seq: change.seq - 1)
+            if let link = try batchHashes[previous] ?? heldHash(previous), link != change.prev {
+                try quarantine(change, QuarantineReason.brokenChain, "变更 \(id) 与前一变更的哈希链不符")
+                continue
+            }
+            batchHashes[id] = change.hash
+            candidates.append(change)
+        }
+
+        let verified = try verifySignatures(candidates, quarantine: quarantine)
+        for change in verified.sorted(by: Change.precedes) {
+            if let reason = try authorityProblem(change) {
+                try quarantine(change, QuarantineReason.notAuthorized, reason)
+                continue
+            }
+            try insert(change, source: neighbour, db: db)
+            try materialize(change, db: db, strict: false)
+            try? clock.observe(change.hlc, now: nowMillis)
+            outcome.stored.append(ChangeID(origin: change.origin, seq: change.seq))
+        }
+        try db.run("UPDATE node SET hlc = ? WHERE id = 1", .integer(clock.last.rawValue))
+        return outcome
+    }
+
+    /// Checks the last signature of each contiguous run (it covers the whole chain behind it);
+    /// when one fails, every change of that run is checked alone to find the bad ones.
+    private func verifySignatures(_ candidates: [Change], quarantine: (Change, String, String) throws -> Void) throws -> [Change] {
+        var verified: [Change] = []
+        var run: [Change] = []
+        func close() throws {
+            guard let last = run.last else { return }
+            if let key = publicKey(of: last.origin), key.isValidSignature(last.sig, for: last.hash) {
+                verified.append(contentsOf: run)
+            } else {
+                for change in run {
+                    if let key = publicKey(of: change.origin), key.isValidSignature(change.sig, for: change.hash) {
+                        verified.append(change)
+                    } else {
+                        try quarantine(change, QuarantineReason.badSignature, "变更 \(change.origin)#\(change.seq) 的签名无效：伪造或被篡改")
+                    }
+                }
+            }
+            run.removeAll()
+        }
+        for change in candidates {
+            if let previous = run.last, !(previous.origin == change.origin && previous.seq + 1 == change.seq && change.prev == previous.hash) {
+                try close()
+            }
+            run.append(change)
+        }
+        try close()
+        return verified
+    }
+
+    /// Why the origin may not make this change, judged on what this node holds (DESIGN §7: authority at the receiver).
+    func authorityProblem(_ change: Change) throws -> String? {
+        if change.kind.hasPrefix("catalog.") || change.kind.hasPrefix("calendar.") {
+            return NodeCode.role(of: change.origin) == .county ? nil : "只有县政务服务中心可以发布事项目录和工作日历"
+        }
+        if change.kind.hasPrefix("node.") {
+            guard let subject = change.payload["code"]?.stringValue else { return "登记变更缺少节点代码" }
+            return NodeCode.isAncestorOrSelf(change.origin, of: subject) ? nil : "节点 \(change.origin) 无权登记或撤销 \(subject)"
+        }
+        guard let action = CaseAction(kind: change.kind) else { return nil }
+        guard let state = try caseState(change.entity) else {
+            if action == .accept || action == .refuse {
+                do {
+                    _ = try CaseReducer.apply(change, to: nil)
+                } catch CaseError.notAuthorized(_, _, let reason) {
+                    return reason
+                } catch {}
+            }
+            return nil
+        }
+        do {
+            try CaseReducer.authorize(action, origin: change.origin, state: state)
+            return nil
+        } catch let error as CaseError {
+            return error.message
+        }
+    }
+
+    func heldHash(_ id: ChangeID) throws -> [UInt8]? {
+        let statement = try db.cachedStatement("SELECT hash FROM changes WHERE origin = ? AND seq = ?")
+        defer { statement.reset() }
+        try statement.bind(id.origin, at: 1)
+        try statement.bind(id.seq, at: 2)
+        return try statement.step() ? statement.blob(0) : nil
+    }
+
+    func isQuarantined(_ id: ChangeID, hash: [UInt8]) throws -> Bool {
+        try db.scalarInt("SELECT count(*) FROM quarantine WHERE origin = ? AND seq = ? AND hash = ?",
+                         [.text(id.origin), .integer(id.seq), .blob(hash)]) ?? 0 > 0
+    }
+
+    /// The HLC from which a revoked node's changes are refused, or nil if it is not revoked.
+    func revocation(of origin: String) throws -> HLC? {
+        try db.scalarInt("SELECT revoked_hlc FROM nodes WHERE code = ?", [.text(origin)]).map(HLC.init(rawValue:))
+    }
+
+    /// Trusts a node's public key directly: the trust anchor of enrollment and of tests.
+    public func trust(code: String, role: Role, name: String, publicKey: [UInt8]) throws {
+        try db.write { db in
+            try db.run("""
+                INSERT INTO nodes (code, role, name, public_key, registered_hlc) VALUES (?, ?, ?, ?, 0)
+                ON CONFLICT (code) DO UPDATE SET role = excluded.role, name = excluded.name, public_key = excluded.public_key
+                """, .text(code), .text(role.rawValue), .text(name), .blob(publicKey))
+        }
+        verifyingKeys[code] = nil
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+import LiandongDomain
+import LiandongStore
+import XCTest
+
+/// SHA-256 through libcrypto, checked against the FIPS 180-4 examples.
+final class SHA256Tests: XCTestCase {
+    func testSHA256MatchesTheFIPSVectors() {
+        XCTAssertEqual(SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(
+            SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(SHA256.hash(Array("abc".utf8)).count, 32)
+    }
+}
