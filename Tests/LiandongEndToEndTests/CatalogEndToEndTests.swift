@@ -28,11 +28,13 @@ final class CatalogEndToEndTests: XCTestCase {
         let node = try TestNode.county()
         let catalog = try ExampleCatalog()
         catalog.items[4]["name"] = "最低生活保障审核确认"
+        catalog.items[4]["version"] = 2
         let result = try node.object("catalog", "import", try catalog.write(to: node.file("changed.json")))
         XCTAssertEqual(result["published"] as? [String], [Item.minimumLiving.code])
         XCTAssertEqual(result["unchanged"] as? Int, Item.exampleCount - 1)
         let shown = try node.object("catalog", "show", Item.minimumLiving.code)
         XCTAssertEqual(shown["name"] as? String, "最低生活保障审核确认")
+        XCTAssertEqual(shown["version"] as? Int, 2)
     }
 
     func testListAndShowDescribeTheExampleItems() throws {

@@ -27,5 +27,31 @@ final class ConcurrencyEndToEndTests: XCTestCase {
         XCTAssertEqual(report["ok"] as? Bool, true, "\(report)")
         let seqs = try node.sql("SELECT count(*), min(seq), max(seq) FROM changes WHERE origin = '330127'")
         XCTAssertEqual(seqs, "\(Item.exampleCount + 1 + 2 * perLoop)|1|\(Item.exampleCount + 1 + 2 * perLoop)", "one gap-free chain")
+        // Each process made its change after seeing the one before it in the chain, so it must sort after it
+        // (DESIGN §5), even though LIANDONG_NOW holds the physical clock still.
+        let outOfOrder = try node.sql("""
+            SELECT count(*) FROM changes a JOIN changes b ON b.origin = a.origin AND b.seq = a.seq + 1 WHERE b.hlc <= a.hlc
+            """)
+        XCTAssertEqual(outOfOrder, "0", "HLCs rise with seq across the two processes")
+    }
+
+    /// Two windows act on one case while a third connection holds the write lock, so both have read
+    /// the case as accepted before either may write: exactly one decision may stand.
+    func testTwoProcessesActingOnOneCaseCannotBothSucceed() throws {
+        let node = try TestNode.county()
+        let number = try node.acceptNumber(.oldAgeAllowance)
+        let lock = try SQLiteLockHolder(database: node.databasePath, seconds: 1)
+        let approve = try BackgroundCommand(node: node, ["case", "approve", number, "--json"])
+        let withdraw = try BackgroundCommand(node: node, ["case", "withdraw", number, "--reason", "申请人撤回", "--json"])
+        lock.wait()
+        let results = [approve.wait(), withdraw.wait()]
+        XCTAssertEqual(results.filter(\.succeeded).count, 1, results.map(\.transcript).joined(separator: "\n"))
+        let loser = try XCTUnwrap(results.first { !$0.succeeded })
+        XCTAssertEqual(try loser.object()["error"] as? String, "transition_not_allowed", loser.transcript)
+
+        let state = try node.show(number)["state"] as? String
+        XCTAssertTrue(state == "approved" || state == "withdrawn", "\(state ?? "nil")")
+        XCTAssertEqual(try node.object("verify")["ok"] as? Bool, true, "the stored state is the replay of the log")
+        XCTAssertEqual(try node.array("conflicts", "list").count, 0)
     }
 }

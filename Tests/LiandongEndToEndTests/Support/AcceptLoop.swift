@@ -65,3 +65,71 @@ func eventually(within seconds: Double, _ condition: () throws -> Bool) rethrows
     }
     return try condition()
 }
+
+/// BackgroundCommand is one `liandong` invocation running beside the test, with its output in files.
+final class BackgroundCommand {
+    let process = Process()
+    let arguments: [String]
+    let outPath: String
+    let errPath: String
+
+    init(node: TestNode, _ arguments: [String]) throws {
+        self.arguments = arguments + ["--data", node.directory]
+        let id = UUID().uuidString
+        outPath = node.file("out-\(id)")
+        errPath = node.file("err-\(id)")
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: try Liandong.binary())
+        process.arguments = self.arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["LIANDONG_NOW"] = node.now
+        environment["USER"] = "e2e"
+        process.environment = environment
+        process.standardOutput = FileHandle(forWritingAtPath: outPath)
+        process.standardError = FileHandle(forWritingAtPath: errPath)
+        try process.run()
+    }
+
+    func wait() -> RunResult {
+        process.waitUntilExit()
+        return RunResult(
+            arguments: arguments, exitCode: process.terminationStatus,
+            stdout: String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
+            stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
+    }
+}
+
+/// SQLiteLockHolder holds a node's write lock from another connection (the sqlite3 CLI, else
+/// python3's sqlite3, in a `BEGIN IMMEDIATE` that sleeps), so that liandong processes started meanwhile queue behind it.
+final class SQLiteLockHolder {
+    let process = Process()
+
+    init(database: String, seconds: Int) throws {
+        let locked = database + ".e2e-locked"
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            process.arguments = [database, "BEGIN IMMEDIATE", ".shell touch '\(locked)'", ".shell sleep \(seconds)", "COMMIT"]
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            let script = """
+                import sqlite3, sys, time
+                db = sqlite3.connect(sys.argv[1], isolation_level=None)
+                db.execute("BEGIN IMMEDIATE")
+                open(sys.argv[2], "w").close()
+                time.sleep(float(sys.argv[3]))
+                db.execute("COMMIT")
+                """
+            process.arguments = ["python3", "-c", script, database, locked, String(seconds)]
+        }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        guard eventually(within: 10, { FileManager.default.fileExists(atPath: locked) }) else {
+            throw E2EFailure("could not take the write lock on \(database) with sqlite3 or python3")
+        }
+        try? FileManager.default.removeItem(atPath: locked)
+    }
+
+    func wait() { process.waitUntilExit() }
+}
