@@ -34,6 +34,7 @@ final class CatalogEndToEndTests: XCTestCase {
         XCTAssertEqual(result["unchanged"] as? Int, Item.exampleCount - 1)
         let shown = try node.object("catalog", "show", Item.minimumLiving.code)
         XCTAssertEqual(shown["name"] as? String, "最低生活保障审核确认")
+        XCTAssertEqual(shown["version"] as? Int, 2)
     }
 
     func testListAndShowDescribeTheExampleItems() throws {

@@ -75,6 +75,18 @@ final class DeadlineEndToEndTests: XCTestCase {
         XCTAssertEqual(try bad.object()["error"] as? String, "usage")
     }
 
+    /// 3 working days (09-29, 09-30, 10-08) and a 2-day extension (10-09, then the make-up Saturday 10-10).
+    func testADueDateOnTheMakeUpSaturdayIsOverdueOnTheSundayAfter() throws {
+        let node = try TestNode.county()
+        let number = try node.acceptNumber(.soleProprietor)
+        let extended = try node.act("extend", number, "--days", "2", "--reason", "需补充核查经营场所", now: Day.at("2026-09-30"))
+        XCTAssertEqual(extended["dueDate"] as? String, "2026-10-10", "a Saturday, but a working day in 2026")
+        XCTAssertEqual(try node.show(number, now: Day.at("2026-10-10"))["deadlineStatus"] as? String, "due_soon")
+        XCTAssertEqual(try node.listNumbers("--deadline", "due_soon", now: Day.at("2026-10-10")), [number])
+        XCTAssertEqual(try node.show(number, now: Day.at("2026-10-11"))["deadlineStatus"] as? String, "overdue")
+        XCTAssertEqual(try node.listNumbers("--deadline", "overdue", now: Day.at("2026-10-11")), [number])
+    }
+
     func testASupplementRequestPausesTheClockAndMovesTheDueDate() throws {
         let node = try TestNode.county()
         let paused = try node.acceptNumber(.temporaryAssistance)  // supplement pauses the clock

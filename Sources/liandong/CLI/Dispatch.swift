@@ -25,7 +25,7 @@ extension CommandLine {
             case "restore": handler = BackupCommand.restore
             case "demo": handler = DemoCommand.run
             case "version", "--version":
-                Console.stdout("liandong \(Help.version)\n")
+                Console(json: wantsJSON).emit(["version": .string(Help.version)], text: "liandong \(Help.version)")
                 return 0
             default: throw CLIError.usage("未知命令 \(command)")
             }

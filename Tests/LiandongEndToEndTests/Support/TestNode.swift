@@ -151,6 +151,7 @@ final class TestNode {
 enum PreparedCounty {
     static let code = "330127"
     static let template: Result<String, E2EFailure> = {
+        removeTemplatesOfFinishedRuns()
         let root = NSTemporaryDirectory() + "liandong-e2e-template-\(getpid())"
         let directory = root + "/county"
         atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "liandong-e2e-template-\(getpid())") }
@@ -172,6 +173,16 @@ enum PreparedCounty {
         }
         return .success(directory)
     }()
+}
+
+/// Removes the templates of test runs whose process is gone (a run that did not reach its atexit).
+private func removeTemplatesOfFinishedRuns() {
+    let prefix = "liandong-e2e-template-"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []
+    for name in names where name.hasPrefix(prefix) {
+        guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+        try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + name)
+    }
 }
 
 /// SQLite runs SQL on a database file from outside liandong, as an administrator might.
