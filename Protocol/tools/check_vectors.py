@@ -127,18 +127,15 @@ def check_changes(validator) -> int:
         try:
             wire = strict_loads(vector["wire"].encode("utf-8"))
         except Rejected as error:
-            known.append(f"'{name}': the wire text fails the strict parser ({error})")
-            wire = strict_loads(vector["wire"].encode("utf-8"), check_range=False)
+            fail(f"'{name}': the wire text fails the strict parser ({error})")
+            continue
         for error in validator.iter_errors(wire):
-            if list(error.path) == ["hlc"] and error.validator == "maximum":
-                known.append(f"'{name}': schema: hlc {error.instance} > 2^53-1")
-            else:
-                fail(f"'{name}': schema: {'/'.join(map(str, error.path))}: {error.message[:200]}")
+            fail(f"'{name}': schema: {'/'.join(map(str, error.path))}: {error.message[:200]}")
         origin = wire["origin"]
         seq, prev = heads.get(origin, (0, "0" * 64))
         expected_fields = {
             "v": 1, "origin": given["origin"], "seq": given["seq"],
-            "hlc": given["physicalMillis"] << 16 | given["logical"], "wall": given["wall"],
+            "hlc": given["physicalMillis"] << 10 | given["logical"], "wall": given["wall"],
             "actor": given["actor"], "entity": given["entity"], "kind": given["kind"],
             "payload": given["payload"], "parties": given["parties"], "prev": prev,
         }

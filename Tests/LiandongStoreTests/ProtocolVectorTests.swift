@@ -92,15 +92,11 @@ final class ProtocolVectorTests: XCTestCase {
         }
     }
 
-    /// Parsing the wire text with the strict parser, as a receiver does. Skipped, not failed, while the
-    /// known HLC-range problem stands (Protocol/change.md, "Known problems"): it runs once fixed.
+    /// Parsing the wire text with the strict parser, as a receiver does, gives back the same change.
     func testWireTextParsesWithTheStrictParser() throws {
         let file = try ProtocolVectors.load("changes.json")
         let keys = try ProtocolVectors.keys(file)
         for (vector, change) in zip(try XCTUnwrap(file["changes"]?.arrayValue), try ProtocolVectors.changes(file, keys: keys)) {
-            if change.hlc.rawValue > JSONParser.maxSafeInteger {
-                throw XCTSkip("known problem: hlc \(change.hlc.rawValue) exceeds 2^53-1, so the wire text does not parse")
-            }
             let text = try XCTUnwrap(vector["wire"]?.stringValue)
             XCTAssertEqual(try Change(wire: try JSONParser.parse(text)), change)
         }

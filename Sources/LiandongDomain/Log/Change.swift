@@ -118,10 +118,12 @@ extension Change {
             guard let s = p.stringValue else { throw ChangeDecodeError(field: "parties", reason: "expected strings") }
             parties.append(s)
         }
+        let hlc = try int("hlc")
+        guard hlc > 0 else { throw ChangeDecodeError(field: "hlc", reason: "must be > 0") }
         let seq = try int("seq")
         guard seq >= 1 else { throw ChangeDecodeError(field: "seq", reason: "must be ≥ 1") }
         self.init(
-            origin: try string("origin"), seq: seq, hlc: HLC(rawValue: try int("hlc")), wall: try int("wall"),
+            origin: try string("origin"), seq: seq, hlc: HLC(rawValue: hlc), wall: try int("wall"),
             actor: try string("actor"), entity: try string("entity"), kind: try string("kind"),
             payload: payload, parties: parties, prev: try hex("prev", count: 32),
             hash: try hex("hash", count: 32), sig: try hex("sig", count: 64))

@@ -1,8 +1,10 @@
 /// HLC is a hybrid logical clock reading: milliseconds of physical time and a logical counter,
 /// packed into one integer so that the total order `(hlc, origin, seq)` is a cheap comparison.
+/// Ten logical bits keep the packed value below 2^53 (the canonical integer range) until the year 2248.
 /// A change made after seeing another always gets a larger HLC (DESIGN §5).
 public struct HLC: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public static let logicalBits: Int64 = 16
+    public static let logicalBits: Int64 = 10
+    public static let logicalMask: Int64 = (1 << logicalBits) - 1
     public static let zero = HLC(rawValue: 0)
 
     public let rawValue: Int64
@@ -10,11 +12,11 @@ public struct HLC: Hashable, Comparable, Sendable, CustomStringConvertible {
     public init(rawValue: Int64) { self.rawValue = rawValue }
 
     public init(physicalMillis: Int64, logical: Int64) {
-        self.rawValue = physicalMillis << HLC.logicalBits | (logical & 0xFFFF)
+        self.rawValue = physicalMillis << HLC.logicalBits | (logical & HLC.logicalMask)
     }
 
     public var physicalMillis: Int64 { rawValue >> HLC.logicalBits }
-    public var logical: Int64 { rawValue & 0xFFFF }
+    public var logical: Int64 { rawValue & HLC.logicalMask }
 
     public static func < (a: HLC, b: HLC) -> Bool { a.rawValue < b.rawValue }
 
@@ -49,7 +51,7 @@ public struct HybridClock: Sendable {
     public mutating func tick(now: Int64) -> HLC {
         if now > last.physicalMillis {
             last = HLC(physicalMillis: now, logical: 0)
-        } else if last.logical < 0xFFFF {
+        } else if last.logical < HLC.logicalMask {
             last = HLC(physicalMillis: last.physicalMillis, logical: last.logical + 1)
         } else {
             // The counter is exhausted within one millisecond: borrow the next millisecond.
