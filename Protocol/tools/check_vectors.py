@@ -431,6 +431,62 @@ def check_sync_md(validators) -> int:
     return count
 
 
+def check_openapi(validators) -> int:
+    """openapi.yaml: valid OpenAPI 3.1 (when openapi-spec-validator is installed), the endpoints sync.md
+    names, every schemas/ reference resolves, every JSON example of an error validates."""
+    try:
+        import yaml
+    except ImportError:
+        known.append("PyYAML is not installed: openapi.yaml not checked (pip install pyyaml)")
+        return 0
+    path = ROOT / "Protocol/openapi.yaml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        from openapi_spec_validator import validate as validate_openapi
+        validate_openapi(spec, base_uri=path.as_uri())
+    except ImportError:
+        known.append("openapi-spec-validator is not installed: openapi.yaml checked without it")
+    except Exception as error:  # the validator's own error types
+        fail(f"openapi.yaml: {str(error)[:300]}")
+    expected = {"/sync/v1/hello", "/sync/v1/push", "/sync/v1/pull", "/sync/v1/fetch", "/sync/v1/enroll", "/healthz",
+                "/metrics", "/public/v1/cases/{number}", "/api/v1/status", "/api/v1/cases", "/api/v1/cases/{number}"}
+    if set(spec.get("paths", {})) != expected:
+        fail(f"openapi.yaml paths differ: {sorted(set(spec.get('paths', {})) ^ expected)}")
+    count = 0
+
+    def walk(node, where, schema_ref=None):
+        nonlocal count
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("schemas/"):
+                file, _, pointer = ref.partition("#")
+                target = ROOT / "Protocol" / file
+                if not target.exists():
+                    fail(f"openapi.yaml {where}: {ref} does not exist")
+                elif pointer:
+                    value = json.loads(target.read_bytes())
+                    for part in pointer.strip("/").split("/"):
+                        value = value.get(part) if isinstance(value, dict) else None
+                    if value is None:
+                        fail(f"openapi.yaml {where}: {ref} does not resolve")
+            schema = node.get("schema", {}).get("$ref") if isinstance(node.get("schema"), dict) else None
+            name = schema[len("schemas/"):-len(".schema.json")] if schema and schema.startswith("schemas/") and "#" not in schema else None
+            if name:
+                examples = [node["example"]] if "example" in node else []
+                examples += [e["value"] for e in node.get("examples", {}).values() if "value" in e]
+                for example in examples:
+                    count += 1
+                    validate(validators, name, example, f"openapi.yaml {where} example")
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}/{index}")
+
+    walk(spec, "")
+    return count
+
+
 def main() -> int:
     validators = schemas()
     count = check_canonical()
@@ -440,6 +496,7 @@ def main() -> int:
     count += check_exchange(validators)
     count += check_messages(validators)
     count += check_sync_md(validators)
+    count += check_openapi(validators)
     for message in known:
         print("known problem:", message)
     for message in failures:
