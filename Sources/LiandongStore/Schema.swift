@@ -121,5 +121,18 @@ enum Schema {
                 PRIMARY KEY (origin, seq, hash)
             );
             """),
+        Migration("005_enrollment", sql: """
+            -- One-time enrollment tokens (加入口令) made by `node add`: only the SHA-256 of the token
+            -- is kept, one per child code; a new `node add` for the code replaces an unused token.
+            CREATE TABLE enrollment_tokens (
+                code TEXT PRIMARY KEY,
+                role TEXT NOT NULL,
+                name TEXT NOT NULL,
+                token_hash BLOB NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                used_at INTEGER
+            );
+            """),
     ])
 }
