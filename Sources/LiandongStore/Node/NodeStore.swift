@@ -112,10 +112,7 @@ public final class NodeStore {
                 .text(code), .text(role.rawValue), .text(name), .blob(key.publicKey),
                 parentURL.map { .text($0) } ?? .null, listen.map { .text($0) } ?? .null, .integer(now()))
         }
-        let store = NodeStore(directory: directory, db: db, identity: identity, key: key, clock: HybridClock(), now: now)
-        // The root registers itself, so that its key reaches every node through the registry.
-        if role == .county { try store.registerSelf() }
-        return store
+        return NodeStore(directory: directory, db: db, identity: identity, key: key, clock: HybridClock(), now: now)
     }
 
     /// Opens an initialized node, applying any migrations a newer binary brings.

@@ -49,8 +49,9 @@ extension NodeStore {
             }
             let entry = try registryRows(db: db).first { $0.code == code }
             if row.int64("used_at") != nil {
+                if entry?.isRevoked == true { throw StoreError.revokedNode(code) }
                 // A repeat from the same key is the child retrying after a lost answer.
-                guard let entry, entry.publicKey == publicKey, !entry.isRevoked else {
+                guard let entry, entry.publicKey == publicKey else {
                     throw StoreError("invalid_token", "加入口令已经使用过，请向上级索取新的口令（liandong node add）")
                 }
                 return EnrollmentGrant(parent: ownEntry, registry: try registryRows(db: db))
@@ -73,9 +74,18 @@ extension NodeStore {
         }
     }
 
-    /// Records this node's own registration: what a county does at init, so that every node that
-    /// pulls the registry learns the root's key through the chain of trust.
-    func registerSelf() throws {
+    /// The tokens made here that no child has used yet, expired ones included, by code.
+    public func pendingEnrollments() throws -> [PendingEnrollment] {
+        try db.query("SELECT code, role, name, created_at, expires_at FROM enrollment_tokens WHERE used_at IS NULL ORDER BY code").compactMap { row in
+            guard let code = row.text("code"), let role = row.text("role").flatMap(Role.init(rawValue:)) else { return nil }
+            return PendingEnrollment(code: code, role: role, name: row.text("name") ?? "", createdAt: row.int64("created_at") ?? 0,
+                                     expiresAt: row.int64("expires_at") ?? 0)
+        }
+    }
+
+    /// Records this node's own registration: what `liandong init` does for a county (the root),
+    /// so that every node that pulls the registry learns the root's key through the chain of trust.
+    public func registerSelf() throws {
         let registration = NodeRegistration(code: identity.code, role: identity.role, name: identity.name, publicKey: identity.publicKey)
         try record(ChangeDraft(actor: "init", entity: EntityName.node(identity.code), kind: NodeKind.registered, payload: registration.json))
     }

@@ -4,8 +4,8 @@ extension NodeStore {
     /// Re-derives the registry from the log as materializeRegistration and materializeRevocation
     /// apply it (newest registration by `(hlc, key)`, earliest revocation) and compares it with
     /// the `nodes` table: an edited key would make a forger's changes verify, and a cleared
-    /// revocation would let a revoked node back in. Rows with no registration in the log and
-    /// `registered_hlc` 0 are keys trusted directly (the enroll answer) and are not judged.
+    /// revocation would let a revoked node back in. Rows with no registration in the log are keys
+    /// trusted directly (the enroll answer, `trust`): the anchor, which the log cannot judge.
     func verifyRegistry(_ report: inout VerifyReport, db: Database) throws {
         var registered: [String: (change: Change, registration: NodeRegistration)] = [:]
         var revoked: [String: Change] = [:]
@@ -50,8 +50,6 @@ extension NodeStore {
                 {
                     problem("registry_mismatch", entity, want.change, "节点 \(code) 的登记记录（公钥、名称或角色）与日志中的登记不一致：被改动过")
                 }
-            } else if let row, row.registeredHLC != 0 {
-                problem("registry_orphan", entity, nil, "节点 \(code) 的登记记录称来自日志，日志中却没有它的登记变更")
             }
             if let want = revoked[code] {
                 if row?.revokedHLC != want.hlc.rawValue {

@@ -83,3 +83,12 @@ public struct EnrollmentInvitation: Sendable, Equatable {
     public var name: String
     public var expiresAt: Int64
 }
+
+/// PendingEnrollment is a token `node add` made that no child has used yet (its hash only).
+public struct PendingEnrollment: Sendable, Equatable {
+    public var code: String
+    public var role: Role
+    public var name: String
+    public var createdAt: Int64
+    public var expiresAt: Int64
+}
