@@ -118,6 +118,27 @@ final class NodeStoreRegistryTests: NodeStoreTestCase {
         try assertVerifiesClean(county)
     }
 
+    func testTheNewestRegistrationWinsWhicheverArrivesFirst() throws {
+        let key = try Ed25519SigningKey()
+        let older = try Ed25519SigningKey().publicKey
+        let newer = try Ed25519SigningKey().publicKey
+        let first = try signed(key, origin: township, kind: NodeKind.registered, code: village,
+                               payload: NodeRegistration(code: village, role: .village, name: "某村", publicKey: older).json)
+        clock.advance(millis: 10)
+        let second = try signed(key, origin: township, seq: 2, prev: first.hash, kind: NodeKind.registered, code: village,
+                                payload: NodeRegistration(code: village, role: .village, name: "某村（新）", publicKey: newer).json)
+        for (index, order) in [[first, second], [second, first]].enumerated() {
+            let county = try NodeStore.initialize(directory: nodeDirectory("county\(index)"), role: .county, code: countyCode, name: "县", now: clock.closure)
+            try county.trust(code: township, role: .township, name: "转塘", publicKey: key.publicKey)
+            for change in order { XCTAssertEqual(try county.ingest([change], from: township).stored.count, 1) }
+            let entry = try XCTUnwrap(try county.registryEntry(of: village))
+            XCTAssertEqual(entry.publicKey, newer, "order \(index)")
+            XCTAssertEqual(entry.name, "某村（新）")
+            XCTAssertEqual(entry.registeredHLC, second.hlc.rawValue)
+            try assertVerifiesClean(county)
+        }
+    }
+
     func testRegistryChangesOutsideTheOriginsAuthorityAreQuarantined() throws {
         let county = try makeCounty(catalog: false, calendar: false)
         let key = try Ed25519SigningKey()
