@@ -261,6 +261,8 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         let epoch = try countyNode.db.query("SELECT value FROM settings WHERE key = 'epoch'").first?.text("value")
         XCTAssertNotNil(epoch)
         XCTAssertNotEqual(epoch, epochBefore, "a restore makes a new epoch")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: nodeDirectory()).filter { $0.contains(".tmp-") }
+        XCTAssertEqual(leftovers, [], "the restored copy was prepared beside the database and renamed into place")
 
         // The township pushes what the county lacks per its heads, the county's own changes included.
         let outcome = try up(townshipNode, countyNode)
@@ -284,6 +286,37 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         try up(townshipNode, countyNode)
         XCTAssertEqual(try townshipNode.count("SELECT count(*) FROM quarantine"), 0)
         XCTAssertEqual(try countyNode.count("SELECT count(*) FROM quarantine"), 0)
+        try assertVerifiesClean(townshipNode)
+    }
+
+    func testAStepTakenAgainAfterTheRestoreIsKeptAsideNotSignedAgain() throws {
+        try makeTree()
+        let first = try villageNode.accept().number
+        try up(villageNode, townshipNode)
+        let backup = root + "/village-early.sqlite"
+        try villageNode.backup(to: backup)
+        try villageNode.act(on: first, .forward, payload: [:], actor: "代办员-赵")
+        try up(villageNode, townshipNode)
+
+        try restore("village", from: backup)
+        clock.advance(millis: 3_600_000)
+        try villageNode.act(on: first, .forward, payload: ["opinion": "再次上报"], actor: "代办员-赵")
+        let second = try villageNode.accept(Items.elderCard, applicant: People.li).number
+        let outcome = try villageNode.adoptOwnChanges(try fetch(townshipNode, origin: Self.villageCode, after: 1))
+        XCTAssertEqual(outcome.adopted.map(\.seq), [2])
+        XCTAssertEqual(outcome.setAside.map(\.seq), [2, 3])
+        XCTAssertEqual(outcome.refused.map(\.change.seq), [2], "the second forward is refused: the case is at the township already")
+        XCTAssertTrue(outcome.refused.first?.message.contains(first) ?? false, outcome.refused.first?.message ?? "")
+        XCTAssertEqual(outcome.rerecorded.map(\.seq), [3])
+        XCTAssertEqual(outcome.renumbered, [], "no number was used twice")
+        XCTAssertEqual(try villageNode.count("SELECT count(*) FROM rebase_set_aside WHERE entity = ? AND kind = ?", [.text(first), .text(CaseAction.forward.kind)]), 1)
+        XCTAssertEqual(try villageNode.caseState(second)?.item.code, Items.elderCard)
+
+        let pushed = try up(villageNode, townshipNode)
+        XCTAssertEqual(pushed.stored.map(\.seq), [3])
+        XCTAssertEqual(pushed.quarantined, [])
+        try assertSameCases(villageNode, townshipNode)
+        try assertVerifiesClean(villageNode)
         try assertVerifiesClean(townshipNode)
     }
 

@@ -198,9 +198,17 @@ extension NodeStore {
             do {
                 change.parties = try partiesBeforeRecording(change)
             } catch let error as CaseError {
-                // Taken again after a restore (the lost copy already did it): kept, and shown as a conflict.
-                change.parties = try caseState(change.entity)?.parties ?? [own]
-                outcome.refused.append(.init(change: ChangeID(origin: own, seq: change.seq), reason: error.code, message: error.message))
+                // A step taken again after the restore that the adopted changes already took (or that
+                // they made impossible): signed again it would only be refused by every receiver, so
+                // it is kept here for staff instead (`rebase_set_aside`), never lost silently.
+                let original = ChangeID(origin: own, seq: draft.seq)
+                try db.run("""
+                    INSERT INTO rebase_set_aside (old_seq, entity, kind, actor, payload, wall, reason, message, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, .integer(draft.seq), .text(change.entity), .text(change.kind), .text(change.actor),
+                    .text(change.payload.canonicalString), .integer(change.wall), .text(error.code), .text(error.message), .integer(at))
+                outcome.refused.append(.init(change: original, reason: error.code, message: "恢复后办理的「\(change.kind)」（办件 \(change.entity)）与取回的记录冲突，未重新记录：\(error.message)"))
+                continue
             }
             change.hash = SHA256.hash(change.signingBody)
             change.sig = try signingKey.sign(change.hash)

@@ -24,7 +24,8 @@ public struct RebaseOutcome: Sendable, Equatable {
     }
 
     /// A change made since the restore that the rules no longer apply once the lost changes are back
-    /// (the same step was already taken before the restore): kept in the log as a conflict.
+    /// (the same step was already taken before the restore): not recorded again, kept in
+    /// `rebase_set_aside` for staff. `change` is its seq before the rebase.
     public struct Refused: Sendable, Equatable {
         public let change: ChangeID
         public let reason: String
@@ -53,7 +54,7 @@ public struct RebaseOutcome: Sendable, Equatable {
         var text = "从上级取回本节点丢失的变更 \(adopted.count) 条"
         if !setAside.isEmpty { text += "；恢复后新办的 \(setAside.count) 条变更已重新编号签名" }
         if !renumbered.isEmpty { text += "；\(renumbered.count) 件办件编号已更改，请通知申请人" }
-        if !refused.isEmpty { text += "；\(refused.count) 条变更与取回的记录冲突，已列入冲突清单" }
+        if !refused.isEmpty { text += "；\(refused.count) 条恢复后办理的步骤与取回的记录冲突，未重新记录，请核对" }
         return text
     }
 
