@@ -64,7 +64,7 @@ extension NodeStore {
                 try quarantine(change, QuarantineReason.revokedOrigin, "节点 \(change.origin) 已被撤销，其后的变更一律拒收")
                 continue
             }
-            if fromChild, !change.origin.hasPrefix(neighbour) {
+            if fromChild, !change.origin.hasPrefix(neighbour), change.origin != identity.code {
                 try quarantine(change, QuarantineReason.notInSubtree, "下级 \(neighbour) 不能转交其辖区以外节点 \(change.origin) 的变更")
                 continue
             }
