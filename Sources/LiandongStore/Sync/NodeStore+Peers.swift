@@ -263,3 +263,10 @@ extension NodeStore {
         }
     }
 }
+
+extension NodeStore {
+    /// Signs a sync request's text with this node's key (the request signature of Protocol/sync.md).
+    public func signRequest(_ message: [UInt8]) throws -> [UInt8] {
+        try signingKey.sign(message)
+    }
+}

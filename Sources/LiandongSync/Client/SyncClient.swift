@@ -1,0 +1,199 @@
+import Foundation
+import LiandongDomain
+import LiandongStore
+
+/// SyncOutcome is what one exchange with the parent moved.
+public struct SyncOutcome: Sendable {
+    public var parent: String = ""
+    public var pushed = 0
+    public var pulled = 0
+    public var fetched = 0
+    public var quarantined: [SyncReport] = []
+
+    public var json: JSONValue {
+        ["parent": .string(parent), "pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)), "fetched": .int(Int64(fetched)),
+         "quarantined": .array(quarantined.map(\.json))]
+    }
+}
+
+/// SyncClient is a child's side of the protocol: one NodeStore, one HTTP connection to the parent.
+/// Not Sendable: one per thread (a lane of the sync loop, or `sync --once`).
+public final class SyncClient {
+    public let store: NodeStore
+    public let parentURL: String
+    let http: HTTPClient
+    public var sizer = BatchSizer()
+    /// The parent's heads as known in this exchange, raised by every push answer.
+    public private(set) var parentHeads: Heads = [:]
+    public private(set) var parentCode = ""
+    /// Called after an ingest stored something (wakes the local server's parked pulls).
+    public var onStored: () -> Void = {}
+
+    public init(store: NodeStore, parentURL: String, configuration: HTTPClient.Configuration = HTTPClient.Configuration()) throws {
+        self.store = store
+        var base = parentURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.parentURL = base
+        self.http = try HTTPClient(configuration: configuration)
+    }
+
+    /// One exchange: hello, fetch own lost changes, push everything the parent lacks, pull until done.
+    public func syncOnce() throws -> SyncOutcome {
+        var outcome = SyncOutcome()
+        let hello = try self.hello()
+        outcome.parent = hello.node
+        outcome.quarantined = hello.quarantined
+        outcome.fetched = try fetchLost()
+        let pushed = try pushAll()
+        outcome.pushed = pushed.count
+        outcome.quarantined += pushed.reports
+        while true {
+            let page = try pullOnce(wait: 0)
+            outcome.pulled += page.stored
+            if !page.more { break }
+        }
+        return outcome
+    }
+
+    // MARK: Steps
+
+    /// Says hello: checks clocks, learns the parent's code, epoch and heads, stores its reports.
+    @discardableResult
+    public func hello() throws -> HelloResponse {
+        let request = HelloRequest(node: store.identity.code, time: store.now(), heads: Heads(try store.heads()))
+        let response = try HelloResponse(try call("hello", request.json))
+        let link = try store.parentLink()
+        try store.recordParentContact(code: response.node, epoch: response.epoch)
+        if link.code != response.node || link.epoch != response.epoch, link.cursor != 0 {
+            try store.setParentCursor(0)
+        }
+        try store.setPeerHeads(response.heads.tuples, peer: response.node)
+        try store.storeReports(response.quarantined)
+        parentHeads = response.heads
+        parentCode = response.node
+        return response
+    }
+
+    /// The origins this node sends up: its subtree, and the parent's own chain (a restored parent
+    /// gets its changes back); anything else the parent would quarantine.
+    func pushes(_ origin: String) -> Bool {
+        origin.hasPrefix(store.identity.code) || origin == parentCode
+    }
+
+    /// The changes the parent lacks by its heads, oldest first, at most one batch.
+    public func pendingBatch() throws -> [Change] {
+        var pending: [Change] = []
+        for (origin, head) in try store.heads() where pushes(origin) {
+            let held = parentHeads[origin]?.seq ?? 0
+            guard head.seq > held else { continue }
+            pending += try store.changes(of: origin, after: held, limit: sizer.size)
+        }
+        pending.sort(by: Change.precedes)
+        var batch: [Change] = []
+        var bytes = 0
+        for change in pending.prefix(sizer.size) {
+            let size = change.wireJSON.canonicalBytes.count
+            if !batch.isEmpty, bytes + size > BatchSizer.maxBytes { break }
+            bytes += size
+            batch.append(change)
+        }
+        return batch
+    }
+
+    /// Pushes until the parent holds everything this node sends up; returns the count and the reports.
+    public func pushAll() throws -> (count: Int, reports: [SyncReport]) {
+        var count = 0
+        var reports: [SyncReport] = []
+        while true {
+            let batch = try pendingBatch()
+            guard !batch.isEmpty else { break }
+            let response: PushResponse
+            do {
+                response = try PushResponse(try call("push", PushRequest(changes: batch).json))
+                sizer.succeeded()
+            } catch {
+                sizer.failed()
+                throw error
+            }
+            count += Int(response.stored)
+            reports += response.quarantined
+            // A change the parent quarantined leaves its head behind: count what was sent as
+            // answered for this exchange, so that it is not sent again and again.
+            for change in batch where (parentHeads[change.origin]?.seq ?? 0) < change.seq {
+                parentHeads[change.origin] = Head(seq: change.seq, hash: change.hash)
+            }
+            for (origin, head) in response.heads where head.seq >= (parentHeads[origin]?.seq ?? 0) {
+                parentHeads[origin] = head
+            }
+            try store.setPeerHeads(response.heads.tuples, peer: parentCode)
+            try store.storeReports(response.quarantined)
+        }
+        return (count, reports)
+    }
+
+    /// One pull after the stored cursor; ingests what came, then moves the cursor.
+    public func pullOnce(wait: Int64, limit: Int64 = Int64(SyncProtocol.maxBatch)) throws -> (stored: Int, more: Bool) {
+        let link = try store.parentLink()
+        let response = try PullResponse(try call("pull", PullRequest(after: link.cursor, limit: limit, wait: wait).json))
+        var changes: [Change] = []
+        for item in response.changes {
+            do { changes.append(try Change(wire: item)) } catch {
+                throw SyncError("invalid_message", "上级返回的变更无法解析：\(error)")
+            }
+        }
+        var stored = 0
+        if !changes.isEmpty {
+            let outcome = try store.ingest(changes, from: parentCode.isEmpty ? (link.code ?? "") : parentCode)
+            stored = outcome.stored.count
+        }
+        if link.epoch != nil, response.epoch != link.epoch {
+            // The parent's log was replaced (a restore) since the hello: start over.
+            try store.recordParentContact(code: parentCode.isEmpty ? (link.code ?? "") : parentCode, epoch: response.epoch)
+            try store.setParentCursor(0)
+        } else {
+            try store.setParentCursor(response.next)
+        }
+        if stored > 0 { onStored() }
+        return (stored, response.more)
+    }
+
+    /// Gets back this node's own changes the parent holds and it does not (a restore from an old backup).
+    public func fetchLost() throws -> Int {
+        let code = store.identity.code
+        var fetched = 0
+        while let held = parentHeads[code], held.seq > (try store.chainHead(of: code)).seq {
+            let after = try store.chainHead(of: code).seq
+            let response = try FetchResponse(try call("fetch", FetchRequest(origin: code, after: after, limit: Int64(SyncProtocol.maxBatch)).json))
+            let changes = try response.changes.map { try Change(wire: $0) }
+            guard !changes.isEmpty else { break }
+            let outcome = try store.ingest(changes, from: parentCode)
+            fetched += outcome.stored.count
+            if outcome.stored.isEmpty { break }
+        }
+        if fetched > 0 { onStored() }
+        return fetched
+    }
+
+    // MARK: Transport
+
+    /// Sends one signed request and returns the answer's reader, or throws the parent's refusal
+    /// as a SyncError (code and message as sent) or the transport's HTTPClientError.
+    func call(_ endpoint: String, _ body: JSONValue) throws -> MessageReader {
+        let path = "/sync/v1/" + endpoint
+        let bytes = body.canonicalBytes
+        let headers = try RequestSignature.headers(for: store, method: "POST", path: path, body: bytes, time: store.now())
+        let response = try http.perform(HTTPRequest(
+            method: "POST", url: parentURL + path, headers: [("Content-Type", "application/json")] + headers, body: bytes,
+            gzipBody: bytes.count > 1024))
+        guard response.status == 200 else {
+            if let fields = (try? JSONParser.parse(response.body))?.objectValue, let code = fields["error"]?.stringValue {
+                var details = fields
+                details["error"] = nil
+                details["message"] = nil
+                throw SyncError(code, fields["message"]?.stringValue ?? "上级拒绝了请求（HTTP \(response.status)）", details.merging(["status": .int(Int64(response.status))]) { a, _ in a })
+            }
+            throw SyncError("internal", "上级返回 HTTP \(response.status)", ["status": .int(Int64(response.status))])
+        }
+        return try MessageReader.parse(response.body, checkProtocol: false)
+    }
+}
