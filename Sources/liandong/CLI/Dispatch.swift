@@ -19,6 +19,8 @@ extension CommandLine {
             case "case": handler = try CaseCommand.handler(&rest)
             case "conflicts": handler = try subcommand(&rest, ["list": ConflictsCommand.list])
             case "status": handler = StatusCommand.run
+            case "serve": handler = ServeCommand.run
+            case "sync": handler = SyncCommand.run
             case "stats": handler = StatsCommand.run
             case "verify": handler = VerifyCommand.run
             case "backup": handler = BackupCommand.backup

@@ -7,6 +7,8 @@ enum Help {
 
     用法（所有命令都需要 --data DIR；加 --json 输出一个 JSON 文档）：
       liandong init --data DIR --role county|township|village --code CODE --name NAME [--listen HOST:PORT] [--parent URL]
+      liandong serve --data DIR [--listen HOST:PORT] [--tls-cert F --tls-key F] [--ca F] [--insecure-http]
+      liandong sync --data DIR --once [--ca F]         与上级同步一次
       liandong catalog import --data DIR FILE        发布事项目录（县）
       liandong catalog list|show CODE --data DIR
       liandong calendar set --data DIR FILE          设置工作日历（县）
