@@ -51,8 +51,17 @@ public struct RequestVerifier {
         guard node != serverCode, node.hasPrefix(serverCode) else {
             throw SyncError("not_a_child", "节点 \(node) 不在本节点 \(serverCode) 的辖区内")
         }
-        guard let time = Int64(timeText), abs(time - now) <= SyncProtocol.requestWindowMillis else {
-            throw SyncError("stale_request", "请求时间与本节点相差超过 5 分钟，请校准时钟", ["serverTime": .int(now)])
+        guard let time = Int64(timeText) else {
+            throw SyncError("unauthenticated", "\(RequestSignature.timeHeader) 应为毫秒数")
+        }
+        // A clock far ahead is told by how much (clock_skew); a request too old may be a replay.
+        if time - now > SyncProtocol.requestWindowMillis {
+            let seconds = (time - now) / 1000
+            throw SyncError("clock_skew", "请求方时钟比本节点快 \(seconds) 秒（上限 300 秒），请校准时钟后再同步",
+                            ["aheadSeconds": .int(seconds), "serverTime": .int(now)])
+        }
+        guard now - time <= SyncProtocol.requestWindowMillis else {
+            throw SyncError("stale_request", "请求时间比本节点慢 \((now - time) / 1000) 秒，超过 5 分钟：请校准时钟", ["serverTime": .int(now)])
         }
         let nonceBytes = Hex.decode(nonce)
         guard nonce.count == 32, nonceBytes != nil, nonce == nonce.lowercased() else {
