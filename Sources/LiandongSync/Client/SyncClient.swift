@@ -47,10 +47,11 @@ public final class SyncClient {
         let pushed = try pushAll()
         outcome.pushed = pushed.count
         outcome.quarantined += pushed.reports
+        // Until a page comes back empty: that last request also acknowledges what came before it.
         while true {
             let page = try pullOnce(wait: 0)
             outcome.pulled += page.stored
-            if !page.more { break }
+            if page.received == 0, !page.more { break }
         }
         return outcome
     }
@@ -132,7 +133,7 @@ public final class SyncClient {
     }
 
     /// One pull after the stored cursor; ingests what came, then moves the cursor.
-    public func pullOnce(wait: Int64, limit: Int64 = Int64(SyncProtocol.maxBatch)) throws -> (stored: Int, more: Bool) {
+    public func pullOnce(wait: Int64, limit: Int64 = Int64(SyncProtocol.maxBatch)) throws -> (stored: Int, received: Int, more: Bool) {
         let link = try store.parentLink()
         let response = try PullResponse(try call("pull", PullRequest(after: link.cursor, limit: limit, wait: wait).json))
         var changes: [Change] = []
@@ -154,7 +155,7 @@ public final class SyncClient {
             try store.setParentCursor(response.next)
         }
         if stored > 0 { onStored() }
-        return (stored, response.more)
+        return (stored, changes.count, response.more)
     }
 
     /// Gets back this node's own changes the parent holds and it does not (a restore from an old backup).
