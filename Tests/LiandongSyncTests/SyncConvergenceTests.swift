@@ -147,13 +147,15 @@ final class SyncConvergenceTests: SyncTestCase {
         Thread.detachNewThread {
             result.set(Result {
                 let village = try NodeStore.open(directory: directory, now: clock.closure)
-                let client = try SyncClient(store: village, parentURL: url, configuration: HTTPClient.Configuration(timeout: .seconds(40)))
+                let client = try SyncClient(
+                    store: village, parentURL: url, configuration: HTTPClient.Configuration(timeout: .seconds(60), lowSpeedTime: .seconds(40)))
                 try client.hello()
                 return try client.pullOnce(wait: 25).stored
             })
             done.signal()
         }
-        XCTAssertTrue(waitUntil { (try? count(Tree.township, "SELECT count(*) FROM peers WHERE code = ? AND acked_pos > 0", [.text(Tree.village)])) == 1 })
+        let board = try XCTUnwrap(servers[Tree.township]?.service.board)
+        XCTAssertTrue(waitUntil { board.parkedCount == 1 }, "the pull is parked at the township")
         // Recorded through a second connection, as the CLI does while serve runs.
         let township = try NodeStore.open(directory: self.directory(Tree.township), now: clock.closure)
         try township.act(on: number, .approve, payload: ["opinion": "同意"], actor: "镇-赵")

@@ -87,8 +87,11 @@ public final class SyncLoop: @unchecked Sendable {
             do {
                 let now = configuration.now
                 let store = try NodeStore.open(directory: configuration.directory, now: { now() })
+                // A parked pull sends nothing until it answers: the low-speed floor must outlast the wait.
+                let quiet = name == "pull" ? configuration.pullWait + 15 : 15
                 let http = HTTPClient.Configuration(
-                    connectTimeout: .seconds(10), timeout: .seconds(configuration.pullWait + 40), caFile: configuration.caFile)
+                    connectTimeout: .seconds(10), timeout: .seconds(configuration.pullWait + 40), lowSpeedTime: .seconds(quiet),
+                    caFile: configuration.caFile)
                 let client = try SyncClient(store: store, parentURL: configuration.parentURL, configuration: http)
                 client.onStored = wake
                 while !isStopping {

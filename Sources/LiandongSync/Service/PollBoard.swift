@@ -15,6 +15,9 @@ final class PollBoard: @unchecked Sendable {
 
     var current: UInt64 { lock.withLock { generation } }
 
+    /// Pulls parked and not yet answered.
+    var parkedCount: Int { lock.withLock { waiting.filter { !$0.isResolved }.count } }
+
     /// Parks `poll`; if a wake happened since `seen`, the request re-runs at once.
     func park(_ poll: LongPoll, key: String, receivedAt: ContinuousClock.Instant, seen: UInt64) {
         let rerun: Bool = lock.withLock {
