@@ -121,6 +121,44 @@ enum Schema {
                 PRIMARY KEY (origin, seq, hash)
             );
             """),
+        Migration("004_sync", sql: """
+            -- Routing positions (DESIGN §7): one row per change and party, appended in order. A party
+            -- that joins a case later gets rows for the case's whole history at new positions, so
+            -- that a child whose cursor is past them still receives them. '*' is every node.
+            CREATE TABLE routes (pos INTEGER PRIMARY KEY, party TEXT NOT NULL, lsn INTEGER NOT NULL);
+            CREATE INDEX routes_by_party ON routes (party, pos);
+            INSERT INTO routes (party, lsn) SELECT party, lsn FROM change_parties ORDER BY lsn, party;
+
+            -- The neighbours this node syncs with: its children (as seen by this parent) and its
+            -- parent (as seen by this child: acked_pos is then the pull cursor).
+            CREATE TABLE peers (
+                code TEXT PRIMARY KEY,
+                relation TEXT NOT NULL CHECK (relation IN ('child', 'parent')),
+                last_contact INTEGER,
+                acked_pos INTEGER NOT NULL DEFAULT 0,
+                epoch TEXT,
+                last_error TEXT,
+                last_error_at INTEGER,
+                protocol INTEGER,
+                address TEXT
+            );
+            -- What the parent holds per origin, as this child last saw it (hello and push answers).
+            CREATE TABLE peer_heads (
+                peer TEXT NOT NULL, origin TEXT NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL, seen_at INTEGER NOT NULL,
+                PRIMARY KEY (peer, origin)
+            ) WITHOUT ROWID;
+            -- Request nonces seen from each child within the replay window.
+            CREATE TABLE request_nonces (node TEXT NOT NULL, nonce TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (node, nonce)) WITHOUT ROWID;
+            CREATE INDEX request_nonces_by_time ON request_nonces (at);
+            -- Quarantine reports about this node's subtree received from the parent, shown in status.
+            CREATE TABLE sync_reports (
+                origin TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, reason TEXT NOT NULL, message TEXT NOT NULL,
+                received_at INTEGER NOT NULL,
+                PRIMARY KEY (origin, seq, hash)
+            );
+            -- The epoch names this copy of the log; restore makes a new one, so children reset their cursors.
+            INSERT OR IGNORE INTO settings (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
+            """),
         Migration("005_enrollment", sql: """
             -- One-time enrollment tokens (加入口令) made by `node add`: only the SHA-256 of the token
             -- is kept, one per child code; a new `node add` for the code replaces an unused token.

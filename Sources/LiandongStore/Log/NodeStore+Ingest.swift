@@ -175,8 +175,12 @@ extension NodeStore {
         return try statement.step() ? statement.blob(0) : nil
     }
 
+    /// A copy refused for a bad hash or signature says nothing about the genuine change that
+    /// claims the same hash: only the other reasons make a later copy a duplicate.
     func isQuarantined(_ id: ChangeID, hash: [UInt8]) throws -> Bool {
-        try db.scalarInt("SELECT count(*) FROM quarantine WHERE origin = ? AND seq = ? AND hash = ?",
+        try db.scalarInt("""
+            SELECT count(*) FROM quarantine WHERE origin = ? AND seq = ? AND hash = ? AND reason NOT IN ('bad_hash', 'bad_signature')
+            """,
                          [.text(id.origin), .integer(id.seq), .blob(hash)]) ?? 0 > 0
     }
 

@@ -95,6 +95,7 @@ extension NodeStore {
             try party.bind(lsn, at: 2)
             try party.run()
         }
+        try route(change, lsn: lsn, db: db)
         let head = try db.cachedStatement("""
             INSERT INTO origins (origin, last_seq, last_hash) VALUES (?, ?, ?)
             ON CONFLICT (origin) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash

@@ -20,6 +20,8 @@ extension CommandLine {
             case "node": handler = try subcommand(&rest, NodeCommand.table)
             case "conflicts": handler = try subcommand(&rest, ["list": ConflictsCommand.list])
             case "status": handler = StatusCommand.run
+            case "serve": handler = ServeCommand.run
+            case "sync": handler = SyncCommand.run
             case "stats": handler = StatsCommand.run
             case "verify": handler = VerifyCommand.run
             case "backup": handler = BackupCommand.backup
