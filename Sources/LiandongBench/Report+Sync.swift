@@ -17,7 +17,7 @@ extension Report {
             \(SyncTree.township), then to county \(SyncTree.county), over HTTP on 127.0.0.1 (SyncClient → NodeServer: signed, \
             gzip'd, batches by BatchSizer; each hop checks hash, chain, run signature, authority, then stores and routes)
             \(row("write path", "rows", "seconds", "changes/s", "µs/change", "real/raw"))
-            \(line(Phase(name: "real  village NodeStore.record, 100/transaction", rows: run.changes, seconds: run.recordSeconds)))
+            \(line(Phase(name: "real  village record, \(run.batch)/transaction", rows: run.changes, seconds: run.recordSeconds)))
             \(line(Phase(name: "sync  hop 1 village → township", rows: run.changes, seconds: run.hop1Seconds)))
             \(line(Phase(name: "sync  hop 2 township → county", rows: run.changes, seconds: run.hop2Seconds)))
             \(line(endToEnd))

@@ -14,6 +14,8 @@ import LiandongSync
 struct TwoHop {
     var changes = 0
     var cases = 0
+    /// Drafts per record([…]) call at the village.
+    var batch = 0
     var recordSeconds = 0.0
     var hop1Seconds = 0.0
     var hop2Seconds = 0.0
@@ -32,6 +34,7 @@ struct TwoHop {
     /// Runs the two hops on `tree` and leaves the county's server running for the latency phase.
     static func run(tree: SyncTree, count: Int, batch: Int, county: NodeServer, log: BenchLog) throws -> (TwoHop, RealPath) {
         var result = TwoHop()
+        result.batch = batch
         let township = try tree.serve(SyncTree.township, log: log.closure)
         defer { township.stop() }
 
