@@ -127,6 +127,7 @@ enum Schema {
             -- that a child whose cursor is past them still receives them. '*' is every node.
             CREATE TABLE routes (pos INTEGER PRIMARY KEY, party TEXT NOT NULL, lsn INTEGER NOT NULL);
             CREATE INDEX routes_by_party ON routes (party, pos);
+            CREATE INDEX routes_by_lsn ON routes (lsn);
             INSERT INTO routes (party, lsn) SELECT party, lsn FROM change_parties ORDER BY lsn, party;
 
             -- The neighbours this node syncs with: its children (as seen by this parent) and its

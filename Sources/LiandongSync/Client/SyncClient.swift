@@ -28,6 +28,8 @@ public final class SyncClient {
     /// The parent's heads as known in this exchange, raised by every push answer.
     public private(set) var parentHeads: Heads = [:]
     public private(set) var parentCode = ""
+    /// Set by a hello that shows the parent holding less of its own chain than this node.
+    var returnsParentChain = false
     /// What the last fetch of this node's own lost changes did, when it changed anything (staff are told).
     public private(set) var lastRebase: RebaseOutcome?
     /// Called after an ingest stored something (wakes the local server's parked pulls).
@@ -77,13 +79,16 @@ public final class SyncClient {
         try store.storeReports(response.quarantined)
         parentHeads = response.heads
         parentCode = response.node
+        // The parent holds less of its own chain than this node does: it was restored from a backup.
+        returnsParentChain = (response.heads[response.node]?.seq ?? 0) < (try store.chainHead(of: response.node).seq)
         return response
     }
 
-    /// The origins this node sends up: its subtree, and the parent's own chain (a restored parent
-    /// gets its changes back); anything else the parent would quarantine.
+    /// The origins this node sends up: its subtree, and the parent's own chain when the hello showed
+    /// the parent lacking part of it (a restored parent gets its changes back). Otherwise the
+    /// parent's changes that the pull lane brings down would be sent straight back up.
     func pushes(_ origin: String) -> Bool {
-        origin.hasPrefix(store.identity.code) || origin == parentCode
+        origin.hasPrefix(store.identity.code) || (origin == parentCode && returnsParentChain)
     }
 
     /// The changes the parent lacks by its heads, oldest first, at most one batch.
