@@ -121,5 +121,25 @@ enum Schema {
                 PRIMARY KEY (origin, seq, hash)
             );
             """),
+        Migration("006_conflicts", sql: """
+            -- Conflict records (DESIGN §6), derived from the log like the cases: one row per case a
+            -- conflict is on (a possible duplicate is on two), the same id at every node holding its
+            -- changes (SHA-256 of the rule and the sorted change ids). detail is the canonical JSON of
+            -- the record; resolution the canonical JSON of the conflict.resolved change that settled it.
+            DROP TABLE conflicts;
+            CREATE TABLE conflicts (
+                id TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                rule TEXT NOT NULL,
+                resolver TEXT NOT NULL,
+                created_hlc INTEGER NOT NULL,
+                detail TEXT NOT NULL,
+                resolution TEXT,
+                PRIMARY KEY (entity, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX conflicts_by_id ON conflicts (id);
+            -- Re-derived from the log when the node is next opened (NodeStore.open).
+            INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_conflicts', '1');
+            """),
     ])
 }
