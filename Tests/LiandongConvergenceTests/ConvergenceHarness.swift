@@ -45,8 +45,12 @@ final class ConvergenceHarness {
     /// Every change any node made.
     var made: Set<ChangeID> = []
     var cases: [String] = []
+    /// Per node: the cases whose acceptance it holds, in the order it got them.
+    var known: [String: [String]] = [:]
     var partitioned: Set<Int> = []
     var operations = (tried: 0, made: 0)
+    /// Why operations were refused at the node making them, by code.
+    var refusals: [String: Int] = [:]
 
     init(seed: UInt64) throws {
         random = SeededRandom(seed: seed)
@@ -140,6 +144,7 @@ final class ConvergenceHarness {
             log[code, default: []].append(change)
             held[code, default: []].insert(ChangeID(origin: change.origin, seq: change.seq))
             if change.origin == code { made.insert(ChangeID(origin: change.origin, seq: change.seq)) }
+            if change.kind == CaseAction.accept.kind || change.kind == CaseAction.refuse.kind { known[code, default: []].append(change.entity) }
             lastLSN[code] = lsn
         }
     }
@@ -205,7 +210,7 @@ final class ConvergenceHarness {
         operations.tried += 1
         let roll = Int.random(in: 0..<100, using: &random)
         do {
-            if roll < 16 || cases.isEmpty {
+            if roll < 16 || (known[code] ?? []).isEmpty {
                 try accept(at: node)
             } else if roll < 22 {
                 try resolveSomething(at: node)
@@ -213,8 +218,10 @@ final class ConvergenceHarness {
                 try act(at: node, anyAction: roll >= 97)
             }
             operations.made += 1
-        } catch is CaseError {
+        } catch let error as CaseError {
+            refusals[error.code, default: 0] += 1
         } catch let error as StoreError where error.code != "internal" {
+            refusals[error.code, default: 0] += 1
         }
         try refresh(code)
     }
@@ -258,10 +265,12 @@ final class ConvergenceHarness {
     func act(at node: NodeStore, anyAction: Bool) throws {
         let code = node.identity.code
         var mine: [CaseState] = []
-        for number in cases.suffix(30) {
+        for number in (known[code] ?? []).suffix(12) {
             if let state = try node.caseState(number) { mine.append(state) }
         }
-        guard let state = mine.randomElement(using: &random) else { return }
+        // Mostly the cases still in progress: that is where the tiers meet.
+        let open = mine.filter { $0.status.isOpen || $0.status == .approved || $0.status == .resultReady }
+        guard let state = (open.isEmpty || Int.random(in: 0..<5, using: &random) == 0 ? mine : open).randomElement(using: &random) else { return }
         let candidates = CaseAction.allCases.filter { action in
             guard action != .accept, action != .refuse else { return false }
             if anyAction { return true }

@@ -9,7 +9,7 @@ import XCTest
 /// schedules run (default 1,000; `make soak` runs 100,000), LIANDONG_SEED replays one alone.
 final class ConvergenceTests: XCTestCase {
     static let defaultSchedules = 1_000
-    static let operationsPerSchedule = 30
+    static let operationsPerSchedule = 60
     /// Every signature is checked by `verify` in one schedule of this many (ingest checks them all the time).
     static let signatureSample: UInt64 = 50
 
@@ -30,7 +30,9 @@ final class ConvergenceTests: XCTestCase {
         let count = single != nil ? 1 : scheduleCount
         var totals = (cases: 0, changes: 0, conflicts: 0, rules: [String: Int](), operations: 0)
         let started = Date()
+        var ran = 0
         for seed in first..<(first + UInt64(count)) {
+            ran += 1
             let failuresBefore = testRun?.failureCount ?? 0
             let found: Found
             do {
@@ -52,7 +54,7 @@ final class ConvergenceTests: XCTestCase {
         let seconds = Date().timeIntervalSince(started)
         let rules = totals.rules.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print(String(format: "convergence: %d schedules (seeds %llu…%llu), %d operations, %d cases, %d changes, %d conflicts at the county [%@] in %.1f s",
-                     count, first, first + UInt64(count) - 1, totals.operations, totals.cases, totals.changes, totals.conflicts, rules, seconds))
+                     ran, first, first + UInt64(ran) - 1, totals.operations, totals.cases, totals.changes, totals.conflicts, rules, seconds))
         XCTAssertGreaterThan(totals.cases, 0, "the workload made no case")
     }
 
@@ -127,6 +129,7 @@ final class ConvergenceTests: XCTestCase {
         // No rule of authority broken: nothing quarantined in an honest run, every decision by the
         // deciding tier, every acceptance by a tier the item allows, every resolution by the resolver's tier or above.
         var found = Found(cases: harness.cases.count, changes: rootHeld.count, operations: harness.operations.made)
+        if ProcessInfo.processInfo.environment["LIANDONG_SEED"] != nil { print("seed \(seed): refused at the acting node: \(harness.refusals)") }
         for code in codes {
             guard let node = harness.nodes[code] else { continue }
             XCTAssertEqual(try node.db.scalarInt("SELECT count(*) FROM quarantine") ?? 0, 0, "\(context): \(code) quarantined a change of an honest run")
@@ -143,7 +146,9 @@ final class ConvergenceTests: XCTestCase {
             guard let state = try harness.county.caseState(number) else { continue }
             XCTAssertTrue(NodeCode.role(of: state.acceptor).map(state.item.acceptAt.contains) ?? false, "\(context): \(number) accepted by a tier the item does not allow")
             for step in state.timeline where step.kind == CaseAction.approve.kind || step.kind == CaseAction.deny.kind {
-                XCTAssertEqual(NodeCode.role(of: step.origin), state.item.decideAt, "\(context): \(number) decided by \(step.origin), not the deciding tier")
+                // The deciding tier, or a higher one standing for itself (a county accepting a township item decides it).
+                XCTAssertTrue(NodeCode.role(of: step.origin).map { $0 >= state.item.decideAt } ?? false,
+                              "\(context): \(number) decided by \(step.origin), below the deciding tier")
             }
         }
         found.conflicts = try harness.county.conflicts().count

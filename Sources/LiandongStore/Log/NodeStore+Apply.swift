@@ -83,13 +83,15 @@ extension NodeStore {
     }
 
     /// Caches a case's new history and notes what must be written: its row, its conflict records
-    /// and, when it opened or closed, its applicant group.
+    /// and, when it opened, closed or got a resolution (which may settle a possible duplicate), its applicant group.
     func keep(_ history: CaseHistory, replacing before: CaseHistory?) {
         caseCache[history.number] = history
         pendingWrites.cases.insert(history.number)
         // A replayed history counts its revisions afresh: its records are always rewritten.
         if before == nil { pendingWrites.writtenRevision[history.number] = nil }
-        if before == nil || before?.opened != history.opened || before?.closed != history.closed, let state = history.state {
+        if before == nil || before?.opened != history.opened || before?.closed != history.closed
+            || before?.resolutions.count != history.resolutions.count, let state = history.state
+        {
             pendingWrites.groups.insert(DuplicateGroup(applicant: state.applicant.idNumber, item: state.item.code))
         }
     }
