@@ -45,6 +45,8 @@ final class ConvergenceHarness {
     /// Every change any node made.
     var made: Set<ChangeID> = []
     var cases: [String] = []
+    /// Per node and entity: every party named by any change of it the node holds.
+    var everParties: [String: [String: Set<String>]] = [:]
     /// Per node: the cases whose acceptance it holds, in the order it got them.
     var known: [String: [String]] = [:]
     var partitioned: Set<Int> = []
@@ -145,33 +147,33 @@ final class ConvergenceHarness {
             held[code, default: []].insert(ChangeID(origin: change.origin, seq: change.seq))
             if change.origin == code { made.insert(ChangeID(origin: change.origin, seq: change.seq)) }
             if change.kind == CaseAction.accept.kind || change.kind == CaseAction.refuse.kind { known[code, default: []].append(change.entity) }
+            if change.entity != EntityName.everyone, !change.parties.contains(EntityName.everyone) {
+                everParties[code, default: [:]][change.entity, default: []].formUnion(change.parties)
+            }
             lastLSN[code] = lsn
         }
     }
 
-    /// Whether a change goes down to `child`: routed to everyone, or its case has a party in the
-    /// child's subtree (by the change's own keys or the case's parties as the parent holds it now,
-    /// which is how a node that becomes a party gets the whole history).
-    func routes(_ change: Change, to child: String, caseParties: inout [String: [String]], at parent: NodeStore) throws -> Bool {
-        func reaches(_ parties: [String]) -> Bool {
-            parties.contains { $0 == EntityName.everyone || NodeCode.isAncestorOrSelf(child, of: $0) }
+    /// Whether a change goes down to `child`: routed to everyone, or its entity has had, in any
+    /// change the parent holds, a party in the child's subtree. Parties are sticky: a node that was
+    /// ever a party of a case (a transfer named it, even one the order later refused) keeps getting
+    /// the case's changes, and a node that becomes a party gets the whole history.
+    func routes(_ change: Change, to child: String, at parent: String) -> Bool {
+        (change.parties + (everParties[parent]?[change.entity] ?? [])).contains {
+            $0 == EntityName.everyone || NodeCode.isAncestorOrSelf(child, of: $0)
         }
-        if reaches(change.parties) { return true }
-        if caseParties[change.entity] == nil { caseParties[change.entity] = try parent.caseState(change.entity)?.parties ?? [] }
-        return reaches(caseParties[change.entity] ?? [])
     }
 
     /// Delivers from `from` to `to` what `to` lacks (and may hold), shuffled, with duplicates; only
     /// a random part of it when `partial`. Returns how many changes were new to `to`.
     @discardableResult
     func deliver(from: String, to: String, partial: Bool) throws -> Int {
-        guard let source = nodes[from], let target = nodes[to] else { return 0 }
+        guard let target = nodes[to] else { return 0 }
         let down = to.count > from.count
         let have = held[to] ?? []
-        var parties: [String: [String]] = [:]
         var missing: [Change] = []
         for change in log[from] ?? [] where !have.contains(ChangeID(origin: change.origin, seq: change.seq)) {
-            if down, !(try routes(change, to: to, caseParties: &parties, at: source)) { continue }
+            if down, !routes(change, to: to, at: from) { continue }
             missing.append(change)
         }
         if partial { missing = missing.filter { _ in Int.random(in: 0..<3, using: &random) != 0 } }
@@ -212,6 +214,8 @@ final class ConvergenceHarness {
         do {
             if roll < 16 || (known[code] ?? []).isEmpty {
                 try accept(at: node)
+            } else if roll < 18, node.identity.role == .county {
+                try publishNewVersion(at: node)
             } else if roll < 22 {
                 try resolveSomething(at: node)
             } else {
@@ -247,6 +251,15 @@ final class ConvergenceHarness {
         cases.append(state.number)
     }
 
+    /// The county publishes a new version of an item (a changed promised limit): cases accepted
+    /// under the old one by a node that had not yet received it keep their version.
+    func publishNewVersion(at node: NodeStore) throws {
+        guard var item = try node.item(code: Self.items.randomElement(using: &random)!) else { return }
+        item.version += 1
+        item.promisedLimit = TimeLimit(days: Int.random(in: 1...max(1, item.legalLimit.days), using: &random), unit: item.legalLimit.unit)
+        try node.record(ChangeDraft(actor: "admin", entity: EntityName.item(item.code), kind: CatalogKind.itemPublished, payload: item.json))
+    }
+
     func resolveSomething(at node: NodeStore) throws {
         let open = try node.conflicts(all: false).filter {
             $0.rule != ConflictRule.historyPending.rawValue && NodeCode.isAncestorOrSelf(node.identity.code, of: $0.resolver)
@@ -278,7 +291,11 @@ final class ConvergenceHarness {
             return (try? CaseReducer.authorize(action, origin: code, state: state)) != nil
         }
         guard let action = candidates.randomElement(using: &random) else { return }
-        try node.act(on: state.number, action, payload: payload(for: action, state: state, at: code), actor: "staff")
+        let after = try node.act(on: state.number, action, payload: payload(for: action, state: state, at: code), actor: "staff")
+        // A decider that takes the material itself often decides at once, racing the village's own supplement.
+        if action == .recordSupplement, after.decider == code, after.holder == code, Bool.random(using: &random) {
+            try node.act(on: state.number, .approve, payload: payload(for: .approve, state: after, at: code), actor: "staff")
+        }
     }
 
     func payload(for action: CaseAction, state: CaseState, at code: String) -> JSONValue {
@@ -289,7 +306,9 @@ final class ConvergenceHarness {
         case .recordSupplement:
             var wanted = state.supplement?.materials ?? [materials.randomElement(using: &random)!]
             if wanted.count > 1, Bool.random(using: &random) { wanted.removeLast() }
-            if Int.random(in: 0..<3, using: &random) == 0, let extra = materials.randomElement(using: &random) { wanted.append(extra) }
+            // Often a material not yet on file too (an optional one): late, it is merged, never dropped.
+            let absent = materials.filter { !state.materials.contains($0) }
+            if Bool.random(using: &random), let extra = (absent.isEmpty ? materials : absent).randomElement(using: &random) { wanted.append(extra) }
             return ["materials": .strings(Array(Set(wanted)).sorted())]
         case .review: return ["opinion": "材料齐全"]
         case .forward: return [:]

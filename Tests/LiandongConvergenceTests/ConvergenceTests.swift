@@ -10,8 +10,9 @@ import XCTest
 final class ConvergenceTests: XCTestCase {
     static let defaultSchedules = 1_000
     static let operationsPerSchedule = 60
-    /// Every signature is checked by `verify` in one schedule of this many (ingest checks them all the time).
-    static let signatureSample: UInt64 = 50
+    /// `verify` checks everything (every hash, chain link and signature, the catalog) in one schedule
+    /// of this many, and the cases and conflicts in every one (ingest checks hashes and signatures all the time).
+    static let fullVerifySample: UInt64 = 25
 
     var scheduleCount: Int {
         if let text = ProcessInfo.processInfo.environment["LIANDONG_SCHEDULES"], let n = Int(text) { return n }
@@ -112,15 +113,10 @@ final class ConvergenceTests: XCTestCase {
         let rootHeld = harness.held[ConvergenceHarness.county] ?? []
         let lost = harness.made.subtracting(rootHeld)
         XCTAssertTrue(lost.isEmpty, "\(context): the county lacks \(lost.sorted().prefix(5))")
-        var finalParties: [String: [String]] = [:]
         for change in harness.log[ConvergenceHarness.county] ?? [] {
             let id = ChangeID(origin: change.origin, seq: change.seq)
-            if finalParties[change.entity] == nil { finalParties[change.entity] = try harness.county.caseState(change.entity)?.parties ?? [] }
-            let parties = change.parties + (finalParties[change.entity] ?? [])
             for code in codes where code != ConvergenceHarness.county {
-                let routed = parties.contains { $0 == EntityName.everyone || NodeCode.isAncestorOrSelf(code, of: $0) }
-                let below = NodeCode.isAncestorOrSelf(code, of: change.origin)
-                if routed || below {
+                if harness.routes(change, to: code, at: ConvergenceHarness.county) || NodeCode.isAncestorOrSelf(code, of: change.origin) {
                     XCTAssertTrue(harness.held[code]?.contains(id) ?? false, "\(context): \(code) lacks \(id) (\(change.kind) of \(change.entity))")
                 }
             }
@@ -138,8 +134,13 @@ final class ConvergenceTests: XCTestCase {
                     XCTAssertTrue(NodeCode.isAncestorOrSelf(by, of: conflict.resolver), "\(context): \(by) resolved \(conflict.id) whose resolver is \(conflict.resolver)")
                 }
                 if code == ConvergenceHarness.county { found.rules[conflict.rule, default: 0] += 1 }
+                if code == ConvergenceHarness.county, ProcessInfo.processInfo.environment["LIANDONG_CONFLICT_DETAIL"] != nil {
+                    let v = conflict.detail["values"]
+                    found.rules["\(conflict.rule)/\(v?["reason"]?.stringValue ?? "")/\(v?["refused"]?["kind"]?.stringValue ?? "")/\(v?["status"]?.stringValue ?? "")", default: 0] += 1
+                }
             }
-            let report = try node.verify(signatures: seed % Self.signatureSample == 0)
+            let full = seed % Self.fullVerifySample == 0 || ProcessInfo.processInfo.environment["LIANDONG_SEED"] != nil
+            let report = try node.verify(signatures: full, log: full)
             XCTAssertTrue(report.isClean, "\(context): verify at \(code): \(report.problems.map(\.message))")
         }
         for number in harness.cases {

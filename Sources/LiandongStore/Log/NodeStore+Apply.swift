@@ -13,6 +13,8 @@ struct PendingCaseWrites {
     var depth = 0
     /// The history revision whose conflict records are in the table, per case.
     var writtenRevision: [String: Int] = [:]
+    /// The county's publications of each item (item_version_at_acceptance), read once.
+    var publications: [String: [(ref: ChangeRef, version: Int64)]] = [:]
 }
 
 /// The cases of one applicant for one item: where a possible duplicate is looked for.
@@ -32,7 +34,10 @@ extension NodeStore {
                 try materializeCase(change, db: db, strict: strict)
             case CatalogKind.itemPublished:
                 try materializeItem(change, db: db, strict: strict)
-                if let code = change.payload["code"]?.stringValue { pendingWrites.items.insert(code) }
+                if let code = change.payload["code"]?.stringValue {
+                    pendingWrites.items.insert(code)
+                    pendingWrites.publications[code] = nil
+                }
             case CatalogKind.calendarYearSet:
                 try materializeCalendarYear(change, db: db, strict: strict)
             default:
@@ -40,6 +45,13 @@ extension NodeStore {
                 try recordConflict(for: change, rule: ConflictRule.unknownKind.rawValue, message: "未知的变更类型 \(change.kind)，已保留待新版本处理", db: db)
             }
         }
+    }
+
+    /// Forgets what a rolled-back transaction derived: states of cases never written, publications never stored.
+    func dropCachesAfterRollback() {
+        caseCache.removeAll()
+        calendarCache = nil
+        pendingWrites = PendingCaseWrites()
     }
 
     /// Runs body as part of a batch whose case writes are flushed once, when the outermost batch ends.

@@ -82,12 +82,9 @@ extension NodeStore {
     func itemVersionRecord(_ history: CaseHistory) throws -> ConflictRecord? {
         guard let state = history.state, let opened = history.opened else { return nil }
         var latest: (ref: ChangeRef, version: Int64)?
-        for change in try changes(ofEntity: EntityName.item(state.item.code))
-        where change.kind == CatalogKind.itemPublished && NodeCode.role(of: change.origin) == .county {
-            let ref = ChangeRef(change)
-            guard ref.precedes(opened), let version = change.payload["version"]?.intValue else { continue }
-            if let held = latest, !held.ref.precedes(ref) { continue }
-            latest = (ref, version)
+        for publication in try publications(of: state.item.code) where publication.ref.precedes(opened) {
+            if let held = latest, !held.ref.precedes(publication.ref) { continue }
+            latest = publication
         }
         guard let latest, latest.version > Int64(state.item.version) else { return nil }
         return ConflictRecord(
@@ -95,6 +92,19 @@ extension NodeStore {
             values: ["item": .string(state.item.code), "caseVersion": .int(Int64(state.item.version)), "publishedVersion": .int(latest.version)],
             message: "\(state.acceptor) 按事项「\(state.item.name)」第 \(state.item.version) 版受理，县级此前已发布第 \(latest.version) 版",
             outcome: "办件按受理时的第 \(state.item.version) 版办理，新版本不改写办件", resolver: state.decider)
+    }
+
+    /// The county's publications of an item held here, each with the version it published; cached
+    /// until the next publication or a commit by another connection.
+    func publications(of code: String) throws -> [(ref: ChangeRef, version: Int64)] {
+        if let cached = pendingWrites.publications[code] { return cached }
+        var found: [(ref: ChangeRef, version: Int64)] = []
+        for change in try changes(ofEntity: EntityName.item(code))
+        where change.kind == CatalogKind.itemPublished && NodeCode.role(of: change.origin) == .county {
+            if let version = change.payload["version"]?.intValue { found.append((ChangeRef(change), version)) }
+        }
+        pendingWrites.publications[code] = found
+        return found
     }
 
     /// possible_duplicate: two cases of the same applicant and item open at the same time (their

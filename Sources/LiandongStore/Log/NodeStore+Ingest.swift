@@ -10,8 +10,7 @@ extension NodeStore {
         do {
             return try db.write { db in try ingestInTransaction(batch, from: neighbour, db: db) }
         } catch {
-            caseCache.removeAll()
-            calendarCache = nil
+            dropCachesAfterRollback()
             throw error
         }
     }

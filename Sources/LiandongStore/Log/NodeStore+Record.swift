@@ -20,8 +20,7 @@ extension NodeStore {
         do {
             return try db.write(body)
         } catch {
-            caseCache.removeAll()
-            calendarCache = nil
+            dropCachesAfterRollback()
             throw error
         }
     }

@@ -93,6 +93,8 @@ public final class NodeStore {
                 "INSERT INTO node (id, code, role, name, public_key, parent_url, listen, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
                 .text(code), .text(role.rawValue), .text(name), .blob(key.publicKey),
                 parentURL.map { .text($0) } ?? .null, listen.map { .text($0) } ?? .null, .integer(now()))
+            // A new node has no log to re-derive conflicts from (migration 006_conflicts asks for it).
+            try db.run("DELETE FROM settings WHERE key = 'rebuild_conflicts'")
         }
         return NodeStore(directory: directory, db: db, identity: identity, key: key, clock: HybridClock(), now: now)
     }
@@ -130,6 +132,7 @@ public final class NodeStore {
         guard version != seenDataVersion else { return }
         caseCache.removeAll()
         pendingWrites.writtenRevision.removeAll()
+        pendingWrites.publications.removeAll()
         calendarCache = nil
         verifyingKeys.removeAll()
         if let stored = try db.scalarInt("SELECT hlc FROM node WHERE id = 1"), stored > clock.last.rawValue {
