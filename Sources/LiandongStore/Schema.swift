@@ -138,6 +138,10 @@ enum Schema {
                 PRIMARY KEY (entity, id)
             ) WITHOUT ROWID;
             CREATE INDEX conflicts_by_id ON conflicts (id);
+            -- The HLC of a case's acceptance: a late catalog publication re-checks only the cases
+            -- accepted after it (item_version_at_acceptance).
+            ALTER TABLE cases ADD COLUMN opened_hlc INTEGER;
+            CREATE INDEX cases_by_item_opened ON cases (item_code, opened_hlc);
             -- Re-derived from the log when the node is next opened (NodeStore.open).
             INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_conflicts', '1');
             """),

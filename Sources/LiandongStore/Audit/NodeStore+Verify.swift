@@ -152,17 +152,21 @@ extension NodeStore {
                 report.problems.append(VerifyProblem(code: "state_missing", entity: number, change: nil, message: "办件 \(number) 在日志中存在，但没有状态记录"))
                 continue
             }
-            let want = NodeStore.caseRow(state, last: history.last)
+            let want = NodeStore.caseRow(state, last: history.last, opened: history.opened)
             var differing: [String] = []
             for (index, column) in NodeStore.caseColumns.enumerated() where row[column] != want[index] {
                 differing.append(column)
             }
-            if differing.contains("state") || differing.contains("state_hash") {
-                report.problems.append(VerifyProblem(code: "state_mismatch", entity: number, change: nil,
-                                                     message: "办件 \(number) 的状态与日志重放结果不一致"))
-            }
             let columns = differing.filter { $0 != "state" && $0 != "state_hash" }
-            if !columns.isEmpty {
+            let edited = row.text("state").map { SHA256.hash(Array($0.utf8)) != row.blob("state_hash") ?? [] } ?? true
+            if differing.contains("state") || differing.contains("state_hash") {
+                // An edited text is already reported as state_edited; a consistent forgery is a mismatch.
+                if !edited {
+                    let also = columns.isEmpty ? "" : "（字段 \(columns.joined(separator: "、")) 亦不一致）"
+                    report.problems.append(VerifyProblem(code: "state_mismatch", entity: number, change: nil,
+                                                         message: "办件 \(number) 的状态与日志重放结果不一致" + also))
+                }
+            } else if !columns.isEmpty {
                 report.problems.append(VerifyProblem(code: "column_mismatch", entity: number, change: nil,
                                                      message: "办件 \(number) 的字段 \(columns.joined(separator: "、")) 与日志重放结果不一致：被改动过"))
             }

@@ -8,7 +8,8 @@ import LiandongDomain
 struct PendingCaseWrites {
     var cases: Set<String> = []
     var groups: Set<DuplicateGroup> = []
-    var items: Set<String> = []
+    /// Items published in the batch, with the earliest publication's HLC.
+    var items: [String: HLC] = [:]
     /// Nested batches (a recording inside an ingest): only the outermost flushes.
     var depth = 0
     /// The history revision whose conflict records are in the table, per case.
@@ -35,7 +36,7 @@ extension NodeStore {
             case CatalogKind.itemPublished:
                 try materializeItem(change, db: db, strict: strict)
                 if let code = change.payload["code"]?.stringValue {
-                    pendingWrites.items.insert(code)
+                    pendingWrites.items[code] = min(pendingWrites.items[code] ?? change.hlc, change.hlc)
                     pendingWrites.publications[code] = nil
                 }
             case CatalogKind.calendarYearSet:
@@ -135,15 +136,15 @@ extension NodeStore {
         pendingWrites.groups.removeAll()
         pendingWrites.items.removeAll()
         var rewrite: Set<String> = []
-        for code in pending.items.sorted() {
-            try db.forEachRow("SELECT number FROM cases WHERE item_code = ?", [.text(code)]) { row in
+        for (code, hlc) in pending.items.sorted(by: { $0.key < $1.key }) {
+            try db.forEachRow("SELECT number FROM cases WHERE item_code = ? AND opened_hlc >= ?", [.text(code), .integer(hlc.rawValue)]) { row in
                 if let number = row.text("number") { rewrite.insert(number) }
             }
         }
         for number in pending.cases.union(rewrite).sorted() {
             guard let history = try cachedHistory(number) else { continue }
             if let state = history.state {
-                try writeCase(state, last: history.last, db: db)
+                try writeCase(state, last: history.last, opened: history.opened, db: db)
             } else {
                 try db.run("DELETE FROM cases WHERE number = ?", .text(number))
             }
@@ -157,29 +158,29 @@ extension NodeStore {
         }
     }
 
-    func writeCase(_ state: CaseState, last: ChangeRef?, db: Database) throws {
+    func writeCase(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?, db: Database) throws {
         let statement = try db.cachedStatement("""
             INSERT INTO cases (number, item_code, item_kind, status, acceptor, holder, decider, applicant_id, accepted_at,
-                accepted_on, completed_on, clock, state, state_hash, last_hlc, last_origin, last_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                accepted_on, completed_on, clock, state, state_hash, last_hlc, last_origin, last_seq, opened_hlc)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (number) DO UPDATE SET item_code = excluded.item_code, item_kind = excluded.item_kind,
                 status = excluded.status, acceptor = excluded.acceptor, holder = excluded.holder, decider = excluded.decider,
                 applicant_id = excluded.applicant_id, accepted_at = excluded.accepted_at, accepted_on = excluded.accepted_on,
                 completed_on = excluded.completed_on, clock = excluded.clock, state = excluded.state,
                 state_hash = excluded.state_hash, last_hlc = excluded.last_hlc, last_origin = excluded.last_origin,
-                last_seq = excluded.last_seq
+                last_seq = excluded.last_seq, opened_hlc = excluded.opened_hlc
             """)
-        try statement.bind(NodeStore.caseRow(state, last: last))
+        try statement.bind(NodeStore.caseRow(state, last: last, opened: opened))
         try statement.run()
     }
 
     /// The `cases` columns of a state, in table order: what writeCase stores and verify re-derives.
     static let caseColumns = [
         "number", "item_code", "item_kind", "status", "acceptor", "holder", "decider", "applicant_id", "accepted_at",
-        "accepted_on", "completed_on", "clock", "state", "state_hash", "last_hlc", "last_origin", "last_seq",
+        "accepted_on", "completed_on", "clock", "state", "state_hash", "last_hlc", "last_origin", "last_seq", "opened_hlc",
     ]
 
-    static func caseRow(_ state: CaseState, last: ChangeRef?) -> [SQLValue] {
+    static func caseRow(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?) -> [SQLValue] {
         let json = state.json.canonicalBytes
         let completedOn = state.decision?.on ?? state.withdrawal?.on ?? (state.status == .refused ? state.acceptedOn : nil)
         return [
@@ -188,6 +189,7 @@ extension NodeStore {
             .integer(state.acceptedAt), .text(state.acceptedOn.iso), completedOn.map { .text($0.iso) } ?? .null,
             .text(CaseClock(state: state).json.canonicalString), .text(String(decoding: json, as: UTF8.self)), .blob(SHA256.hash(json)),
             .integer(last?.hlc.rawValue ?? 0), .text(last?.origin ?? ""), .integer(last?.seq ?? 0),
+            opened.map { .integer($0.hlc.rawValue) } ?? .null,
         ]
     }
 }
