@@ -121,6 +121,89 @@ enum Schema {
                 PRIMARY KEY (origin, seq, hash)
             );
             """),
+        Migration("004_sync", sql: """
+            -- Routing positions (DESIGN §7): one row per change and party, appended in order. A party
+            -- that joins a case later gets rows for the case's whole history at new positions, so
+            -- that a child whose cursor is past them still receives them. '*' is every node.
+            CREATE TABLE routes (pos INTEGER PRIMARY KEY, party TEXT NOT NULL, lsn INTEGER NOT NULL);
+            CREATE INDEX routes_by_party ON routes (party, pos);
+            INSERT INTO routes (party, lsn) SELECT party, lsn FROM change_parties ORDER BY lsn, party;
+
+            -- The neighbours this node syncs with: its children (as seen by this parent) and its
+            -- parent (as seen by this child: acked_pos is then the pull cursor).
+            CREATE TABLE peers (
+                code TEXT PRIMARY KEY,
+                relation TEXT NOT NULL CHECK (relation IN ('child', 'parent')),
+                last_contact INTEGER,
+                acked_pos INTEGER NOT NULL DEFAULT 0,
+                epoch TEXT,
+                last_error TEXT,
+                last_error_at INTEGER,
+                protocol INTEGER,
+                address TEXT
+            );
+            -- What the parent holds per origin, as this child last saw it (hello and push answers).
+            CREATE TABLE peer_heads (
+                peer TEXT NOT NULL, origin TEXT NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL, seen_at INTEGER NOT NULL,
+                PRIMARY KEY (peer, origin)
+            ) WITHOUT ROWID;
+            -- Request nonces seen from each child within the replay window.
+            CREATE TABLE request_nonces (node TEXT NOT NULL, nonce TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (node, nonce)) WITHOUT ROWID;
+            CREATE INDEX request_nonces_by_time ON request_nonces (at);
+            -- Quarantine reports about this node's subtree received from the parent, shown in status.
+            CREATE TABLE sync_reports (
+                origin TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, reason TEXT NOT NULL, message TEXT NOT NULL,
+                received_at INTEGER NOT NULL,
+                PRIMARY KEY (origin, seq, hash)
+            );
+            -- The epoch names this copy of the log; restore makes a new one, so children reset their cursors.
+            INSERT OR IGNORE INTO settings (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
+            """),
+        Migration("005_enrollment", sql: """
+            -- One-time enrollment tokens (加入口令) made by `node add`: only the SHA-256 of the token
+            -- is kept, one per child code; a new `node add` for the code replaces an unused token.
+            CREATE TABLE enrollment_tokens (
+                code TEXT PRIMARY KEY,
+                role TEXT NOT NULL,
+                name TEXT NOT NULL,
+                token_hash BLOB NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                used_at INTEGER
+            );
+            """),
+        Migration("007_rebase", sql: """
+            -- Case numbers a restored node changed while it took back its own lost changes
+            -- (DESIGN §7, truth over cursors): the old number was already on a receipt, so staff
+            -- must tell the applicant the new one.
+            CREATE TABLE rebase_log (
+                id INTEGER PRIMARY KEY,
+                old_number TEXT NOT NULL,
+                new_number TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
+            -- Changes made after a restore that the rules refused once the lost changes were back
+            -- (a step taken twice): not signed again, kept here for staff with the reason.
+            CREATE TABLE rebase_set_aside (
+                id INTEGER PRIMARY KEY,
+                old_seq INTEGER NOT NULL,
+                entity TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                wall INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                message TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
+            -- Every number this node issued is spent: the counter stands past the highest one the log holds.
+            INSERT INTO case_counters (day, next)
+                SELECT substr(entity, instr(entity, '-') + 1, 8), max(CAST(substr(entity, instr(entity, '-') + 10) AS INTEGER)) + 1
+                FROM changes
+                WHERE kind IN ('case.accepted', 'case.refused') AND entity LIKE (SELECT code FROM node WHERE id = 1) || '-%'
+                GROUP BY 1
+                ON CONFLICT (day) DO UPDATE SET next = max(next, excluded.next);
+            """),
         Migration("006_conflicts", sql: """
             -- Conflict records (DESIGN §6), derived from the log like the cases: one row per case a
             -- conflict is on (a possible duplicate is on two), the same id at every node holding its

@@ -34,6 +34,7 @@ extension NodeStore {
             if log { try verifyChains(&report, signatures: signatures, db: db) }
             try verifyCases(&report, nonCase: log, db: db)
             if log { try verifyPublished(&report, db: db) }
+            if log { try verifyRegistry(&report, db: db) }
         }
         return report
     }

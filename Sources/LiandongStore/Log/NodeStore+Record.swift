@@ -79,6 +79,14 @@ extension NodeStore {
         return (history, before)
     }
 
+    /// The routing keys a change would get if recorded now (the rebase re-records set-aside changes
+    /// with it): throws the CaseError that would refuse it.
+    func partiesBeforeRecording(_ change: Change) throws -> [String] {
+        var copy = change
+        _ = try foldBeforeRecording(&copy)
+        return copy.parties
+    }
+
     /// The last seq and hash of an origin's chain as held here; seq 0 and the zero hash before its first change.
     public func chainHead(of origin: String) throws -> (seq: Int64, hash: [UInt8]) {
         let statement = try db.cachedStatement("SELECT last_seq, last_hash FROM origins WHERE origin = ?")
@@ -116,6 +124,7 @@ extension NodeStore {
             try party.bind(lsn, at: 2)
             try party.run()
         }
+        try route(change, lsn: lsn, db: db)
         let head = try db.cachedStatement("""
             INSERT INTO origins (origin, last_seq, last_hash) VALUES (?, ?, ?)
             ON CONFLICT (origin) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash
@@ -125,5 +134,6 @@ extension NodeStore {
         try head.bind(change.seq, at: 2)
         try head.bind(change.hash, at: 3)
         try head.run()
+        try noteCaseNumberIssued(by: change, db: db)
     }
 }
