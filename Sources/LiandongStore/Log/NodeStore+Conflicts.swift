@@ -186,6 +186,10 @@ extension NodeStore {
             } catch {}
             return nil
         }
+        // No item is decided at a village (decideAt is township or county): a village's decision is refused on its face.
+        if action.party == .decider, NodeCode.role(of: change.origin) == .village {
+            return "村级节点 \(change.origin) 无权\(action.chineseName)：事项只由乡镇或县级决定"
+        }
         return NodeStore.isPartyOrAbove(change.origin, of: change.parties) ? nil : "节点 \(change.origin) 不是办件 \(change.entity) 的当事节点或其上级"
     }
 
