@@ -15,9 +15,9 @@ extension NodeStore {
     /// before (a transfer, a forward to a new tier), the case's earlier changes are routed to that
     /// party again at new positions, so that a node that becomes a party gets the whole history.
     func route(_ change: Change, lsn: Int64, db: Database) throws {
-        let parties = Set(change.parties).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var parties = Set(change.parties).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let insert = try db.cachedStatement("INSERT INTO routes (party, lsn) VALUES (?, ?)")
-        if change.kind.hasPrefix("case."), !parties.contains(EntityName.everyone) {
+        if change.kind.hasPrefix("case.") || change.kind == ConflictKind.resolved, !parties.contains(EntityName.everyone) {
             let known = try db.query("""
                 SELECT DISTINCT party FROM routes WHERE lsn IN (SELECT lsn FROM changes WHERE entity = ? AND lsn <> ?)
                 """, [.text(change.entity), .integer(lsn)]).compactMap { $0.text("party") }
@@ -30,6 +30,11 @@ extension NodeStore {
                         """, .text(party), .text(change.entity), .integer(lsn))
                 }
             }
+            // Parties are sticky: a node the case has reached keeps getting its changes, even one that
+            // names fewer parties (made before a transfer the receiver already holds), or it would never
+            // converge (Protocol/guarantees.md; ConvergenceTests found it).
+            let covered = parties
+            parties += known.filter { party in party != EntityName.everyone && !covered.contains { NodeCode.isAncestorOrSelf(party, of: $0) } }
         }
         for party in parties {
             try insert.bind(party, at: 1)

@@ -30,7 +30,8 @@ enum Help {
       liandong case withdraw NUMBER --reason R | extend NUMBER --reason R [--days 10]
       liandong case special-start NUMBER --procedure P --reason R | special-end NUMBER [--result TEXT]
       liandong case transfer NUMBER --to CODE --reason R | update-contact NUMBER [--phone P] [--address A]
-      liandong conflicts list --data DIR
+      liandong conflicts list --data DIR [--all]
+      liandong conflicts resolve --data DIR ID --note TEXT [--keep winner|loser|VALUE|CASE]
       liandong status|stats|verify --data DIR
       liandong backup --data DIR --to FILE ; liandong restore --data DIR --from FILE
       liandong demo
