@@ -173,6 +173,30 @@ enum Schema {
                 used_at INTEGER
             );
             """),
+        Migration("006_conflicts", sql: """
+            -- Conflict records (DESIGN §6), derived from the log like the cases: one row per case a
+            -- conflict is on (a possible duplicate is on two), the same id at every node holding its
+            -- changes (SHA-256 of the rule and the sorted change ids). detail is the canonical JSON of
+            -- the record; resolution the canonical JSON of the conflict.resolved change that settled it.
+            DROP TABLE conflicts;
+            CREATE TABLE conflicts (
+                id TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                rule TEXT NOT NULL,
+                resolver TEXT NOT NULL,
+                created_hlc INTEGER NOT NULL,
+                detail TEXT NOT NULL,
+                resolution TEXT,
+                PRIMARY KEY (entity, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX conflicts_by_id ON conflicts (id);
+            -- The HLC of a case's acceptance: a late catalog publication re-checks only the cases
+            -- accepted after it (item_version_at_acceptance).
+            ALTER TABLE cases ADD COLUMN opened_hlc INTEGER;
+            CREATE INDEX cases_by_item_opened ON cases (item_code, opened_hlc);
+            -- Re-derived from the log when the node is next opened (NodeStore.open).
+            INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_conflicts', '1');
+            """),
         Migration("007_rebase", sql: """
             -- Case numbers a restored node changed while it took back its own lost changes
             -- (DESIGN §7, truth over cursors): the old number was already on a receipt, so staff
@@ -204,30 +228,6 @@ enum Schema {
                 WHERE kind IN ('case.accepted', 'case.refused') AND entity LIKE (SELECT code FROM node WHERE id = 1) || '-%'
                 GROUP BY 1
                 ON CONFLICT (day) DO UPDATE SET next = max(next, excluded.next);
-            """),
-        Migration("006_conflicts", sql: """
-            -- Conflict records (DESIGN §6), derived from the log like the cases: one row per case a
-            -- conflict is on (a possible duplicate is on two), the same id at every node holding its
-            -- changes (SHA-256 of the rule and the sorted change ids). detail is the canonical JSON of
-            -- the record; resolution the canonical JSON of the conflict.resolved change that settled it.
-            DROP TABLE conflicts;
-            CREATE TABLE conflicts (
-                id TEXT NOT NULL,
-                entity TEXT NOT NULL,
-                rule TEXT NOT NULL,
-                resolver TEXT NOT NULL,
-                created_hlc INTEGER NOT NULL,
-                detail TEXT NOT NULL,
-                resolution TEXT,
-                PRIMARY KEY (entity, id)
-            ) WITHOUT ROWID;
-            CREATE INDEX conflicts_by_id ON conflicts (id);
-            -- The HLC of a case's acceptance: a late catalog publication re-checks only the cases
-            -- accepted after it (item_version_at_acceptance).
-            ALTER TABLE cases ADD COLUMN opened_hlc INTEGER;
-            CREATE INDEX cases_by_item_opened ON cases (item_code, opened_hlc);
-            -- Re-derived from the log when the node is next opened (NodeStore.open).
-            INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_conflicts', '1');
             """),
     ])
 }
