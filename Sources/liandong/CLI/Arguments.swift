@@ -2,7 +2,7 @@
 /// Options the command did not ask for are errors, so a typo never passes silently.
 struct Arguments {
     /// Options that take no value.
-    static let flags: Set<String> = ["json", "tolerate-missing", "once", "help", "open", "all", "keep"]
+    static let flags: Set<String> = ["json", "tolerate-missing", "once", "help", "open", "all", "keep", "single"]
 
     private(set) var options: [String: [String]] = [:]
     private(set) var positionals: [String] = []
