@@ -26,7 +26,7 @@ let package = Package(
 
         .testTarget(name: "LiandongDomainTests", dependencies: ["LiandongDomain"]),
         .testTarget(name: "LiandongStoreTests", dependencies: ["LiandongStore", "LiandongDomain"]),
-        .testTarget(name: "LiandongEndToEndTests", dependencies: ["LiandongDomain"]),
+        .testTarget(name: "LiandongEndToEndTests", dependencies: ["LiandongDomain", "LiandongStore"]),
         .testTarget(name: "LiandongConvergenceTests", dependencies: ["LiandongStore", "LiandongDomain"]),
         .testTarget(name: "LiandongTransportTests", dependencies: ["LiandongSync"]),
     ],

@@ -59,7 +59,8 @@ enum DemoCommand {
             cluster.shutdown()
             var summary = demo.summary.objectValue ?? [:]
             summary["ok"] = .bool(false)
-            if keep { summary["directory"] = .string(directory) }
+            summary["directory"] = .string(directory)
+            summary["kept"] = .bool(keep)
             throw CLIError(code: "demo_failed", message: "三级联动演示失败：\(message)", fields: summary,
                            detail: keep ? "数据目录与日志保留在 \(directory)" : nil)
         }
@@ -67,7 +68,8 @@ enum DemoCommand {
         cluster.shutdown()
         var summary = demo.summary.objectValue ?? [:]
         summary["ok"] = .bool(true)
-        if keep { summary["directory"] = .string(directory) }
+        summary["directory"] = .string(directory)
+        summary["kept"] = .bool(keep)
         context.console.emit(.object(summary), text: keep ? "全部一致。数据目录与日志保留在 \(directory)" : "全部一致，临时目录已删除")
     }
 
