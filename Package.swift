@@ -29,6 +29,7 @@ let package = Package(
         .testTarget(name: "LiandongEndToEndTests", dependencies: ["LiandongDomain", "LiandongStore"]),
         .testTarget(name: "LiandongConvergenceTests", dependencies: ["LiandongStore", "LiandongDomain"]),
         .testTarget(name: "LiandongTransportTests", dependencies: ["LiandongSync"]),
+        .testTarget(name: "LiandongEnrollmentTests", dependencies: ["LiandongSync", "LiandongStore", "LiandongDomain"]),
     ],
     swiftLanguageModes: [.v6]
 )

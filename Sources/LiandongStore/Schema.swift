@@ -121,5 +121,50 @@ enum Schema {
                 PRIMARY KEY (origin, seq, hash)
             );
             """),
+        Migration("005_enrollment", sql: """
+            -- One-time enrollment tokens (加入口令) made by `node add`: only the SHA-256 of the token
+            -- is kept, one per child code; a new `node add` for the code replaces an unused token.
+            CREATE TABLE enrollment_tokens (
+                code TEXT PRIMARY KEY,
+                role TEXT NOT NULL,
+                name TEXT NOT NULL,
+                token_hash BLOB NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                used_at INTEGER
+            );
+            """),
+        Migration("007_rebase", sql: """
+            -- Case numbers a restored node changed while it took back its own lost changes
+            -- (DESIGN §7, truth over cursors): the old number was already on a receipt, so staff
+            -- must tell the applicant the new one.
+            CREATE TABLE rebase_log (
+                id INTEGER PRIMARY KEY,
+                old_number TEXT NOT NULL,
+                new_number TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
+            -- Changes made after a restore that the rules refused once the lost changes were back
+            -- (a step taken twice): not signed again, kept here for staff with the reason.
+            CREATE TABLE rebase_set_aside (
+                id INTEGER PRIMARY KEY,
+                old_seq INTEGER NOT NULL,
+                entity TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                wall INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                message TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
+            -- Every number this node issued is spent: the counter stands past the highest one the log holds.
+            INSERT INTO case_counters (day, next)
+                SELECT substr(entity, instr(entity, '-') + 1, 8), max(CAST(substr(entity, instr(entity, '-') + 10) AS INTEGER)) + 1
+                FROM changes
+                WHERE kind IN ('case.accepted', 'case.refused') AND entity LIKE (SELECT code FROM node WHERE id = 1) || '-%'
+                GROUP BY 1
+                ON CONFLICT (day) DO UPDATE SET next = max(next, excluded.next);
+            """),
     ])
 }

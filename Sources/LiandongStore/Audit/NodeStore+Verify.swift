@@ -32,6 +32,7 @@ extension NodeStore {
             try verifyChains(&report, db: db)
             try verifyCases(&report, db: db)
             try verifyPublished(&report, db: db)
+            try verifyRegistry(&report, db: db)
         }
         return report
     }

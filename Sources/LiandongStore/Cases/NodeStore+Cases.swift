@@ -13,9 +13,7 @@ extension NodeStore {
             // One reading of the clock: the number's day and the acceptance date on the receipt agree, even at midnight.
             let instant = now()
             let day = LocalDate(epochMillis: instant)
-            let next = try db.scalarInt("SELECT next FROM case_counters WHERE day = ?", [.text(day.compact)]) ?? 1
-            try db.run("INSERT OR REPLACE INTO case_counters (day, next) VALUES (?, ?)", .text(day.compact), .integer(next + 1))
-            let number = CaseNumber.make(node: identity.code, day: day, sequence: Int(next))
+            let number = try issueCaseNumber(on: day, db: db)
             var payload: [String: JSONValue] = [
                 "number": .string(number), "queryCode": .string(try CaseNumber.queryCode()), "item": item.json,
                 "applicant": request.applicant.json, "materials": .strings(Array(Set(request.materials)).sorted()),

@@ -12,6 +12,10 @@ extension NodeStore {
             try materializeItem(change, db: db, strict: strict)
         case CatalogKind.calendarYearSet:
             try materializeCalendarYear(change, db: db, strict: strict)
+        case NodeKind.registered:
+            try materializeRegistration(change, db: db, strict: strict)
+        case NodeKind.revoked:
+            try materializeRevocation(change, db: db, strict: strict)
         default:
             if strict { throw CaseError.unknownKind(change.kind) }
             try recordConflict(for: change, rule: "unknown_kind", message: "未知的变更类型 \(change.kind)，已保留待新版本处理", db: db)

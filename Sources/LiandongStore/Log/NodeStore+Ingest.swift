@@ -8,7 +8,18 @@ extension NodeStore {
     /// the rest of the batch lands. Repeating a batch is harmless: held changes are duplicates.
     public func ingest(_ batch: [Change], from neighbour: String) throws -> IngestOutcome {
         do {
-            return try db.write { db in try ingestInTransaction(batch, from: neighbour, db: db) }
+            return try db.write { db in
+                // Registry changes first: a batch that registers a node and carries its changes
+                // must find the key before checking them, or they would be quarantined as unknown.
+                let registry = batch.filter { $0.kind.hasPrefix("node.") }
+                guard !registry.isEmpty, registry.count < batch.count else { return try ingestInTransaction(batch, from: neighbour, db: db) }
+                var outcome = try ingestInTransaction(registry, from: neighbour, db: db)
+                let rest = try ingestInTransaction(batch.filter { !$0.kind.hasPrefix("node.") }, from: neighbour, db: db)
+                outcome.stored += rest.stored
+                outcome.duplicates += rest.duplicates
+                outcome.quarantined += rest.quarantined
+                return outcome
+            }
         } catch {
             caseCache.removeAll()
             calendarCache = nil
@@ -64,7 +75,7 @@ extension NodeStore {
                 try quarantine(change, QuarantineReason.revokedOrigin, "节点 \(change.origin) 已被撤销，其后的变更一律拒收")
                 continue
             }
-            if fromChild, !change.origin.hasPrefix(neighbour) {
+            if fromChild, !change.origin.hasPrefix(neighbour), change.origin != identity.code {
                 try quarantine(change, QuarantineReason.notInSubtree, "下级 \(neighbour) 不能转交其辖区以外节点 \(change.origin) 的变更")
                 continue
             }
@@ -134,6 +145,7 @@ extension NodeStore {
         }
         if change.kind.hasPrefix("node.") {
             guard let subject = change.payload["code"]?.stringValue else { return "登记变更缺少节点代码" }
+            if change.kind == NodeKind.revoked, subject == change.origin { return "节点 \(subject) 不能撤销自己" }
             return NodeCode.isAncestorOrSelf(change.origin, of: subject) ? nil : "节点 \(change.origin) 无权登记或撤销 \(subject)"
         }
         guard let action = CaseAction(kind: change.kind) else { return nil }

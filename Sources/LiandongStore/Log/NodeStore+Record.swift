@@ -104,5 +104,6 @@ extension NodeStore {
         try head.bind(change.seq, at: 2)
         try head.bind(change.hash, at: 3)
         try head.run()
+        try noteCaseNumberIssued(by: change, db: db)
     }
 }

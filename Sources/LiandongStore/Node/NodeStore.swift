@@ -85,10 +85,25 @@ public final class NodeStore {
         if manager.fileExists(atPath: dbPath) || manager.fileExists(atPath: directory + "/" + KeyFile.name) {
             throw StoreError.alreadyInitialized(directory)
         }
-        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // Whatever fails from here on (the key, a migration, the first change) removes what was
+        // made, so that a second attempt does not find a directory stuck half-initialized.
+        let created = NodeDirectory(path: directory)
+        do {
+            return try create(directory: directory, role: role, code: code, name: name, parentURL: parentURL, listen: listen, now: now)
+        } catch {
+            created.remove()
+            throw error
+        }
+    }
+
+    /// The steps of `initialize`; everything it opens is released when it throws.
+    private static func create(
+        directory: String, role: Role, code: String, name: String, parentURL: String?, listen: String?, now: @escaping () -> Int64
+    ) throws -> NodeStore {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let key = try Ed25519SigningKey()
         try KeyFile.write(key, to: directory)
-        let db = try Database(path: dbPath)
+        let db = try Database(path: directory + "/" + databaseName)
         try Schema.migrator.migrate(db)
         let identity = NodeIdentity(code: code, role: role, name: name, publicKey: key.publicKey, parentURL: parentURL, listen: listen)
         try db.write { db in

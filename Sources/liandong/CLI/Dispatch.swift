@@ -17,6 +17,7 @@ extension CommandLine {
             case "catalog": handler = try subcommand(&rest, ["import": CatalogCommand.importFile, "list": CatalogCommand.list, "show": CatalogCommand.show])
             case "calendar": handler = try subcommand(&rest, ["set": CalendarCommand.set, "show": CalendarCommand.show])
             case "case": handler = try CaseCommand.handler(&rest)
+            case "node": handler = try subcommand(&rest, NodeCommand.table)
             case "conflicts": handler = try subcommand(&rest, ["list": ConflictsCommand.list])
             case "status": handler = StatusCommand.run
             case "stats": handler = StatsCommand.run

@@ -16,7 +16,11 @@ enum Help {
     liandong \(version) — 县、乡镇、村三级政务服务办件协同
 
     用法（所有命令都需要 --data DIR；加 --json 输出一个 JSON 文档）：
-      liandong init --data DIR --role county|township|village --code CODE --name NAME [--listen HOST:PORT] [--parent URL]
+      liandong init --data DIR --role county|township|village --code CODE --name NAME [--listen HOST:PORT]
+                    [--parent URL --enroll TOKEN [--ca FILE]]      加入上级（口令由上级 node add 签发）
+      liandong node add --data DIR --code CODE --role township|village --name NAME [--ttl-hours 24]   签发一次性加入口令
+      liandong node list --data DIR                  登记表：各节点、状态、最近联系
+      liandong node revoke --data DIR CODE [--reason TEXT]   撤销下级节点
       liandong catalog import --data DIR FILE        发布事项目录（县）
       liandong catalog list|show CODE --data DIR
       liandong calendar set --data DIR FILE          设置工作日历（县）

@@ -1,7 +1,10 @@
 import LiandongDomain
 import LiandongStore
+import LiandongSync
 
-/// `liandong init`: creates a node's database and key pair.
+/// `liandong init`: creates a node's database and key pair. A county registers itself; a child
+/// given `--parent URL --enroll TOKEN` enrolls with its parent and trusts the registry it answers.
+/// Any failure removes everything init made, so that the next attempt starts clean.
 enum InitCommand {
     static func run(_ context: inout CommandContext) throws {
         let directory = try context.dataDirectory()
@@ -13,12 +16,59 @@ enum InitCommand {
         let name = try context.args.required("name", "节点名称")
         let listen = try context.args.optional("listen")
         let parent = try context.args.optional("parent")
+        let token = try context.args.optional("enroll")
+        let caFile = try context.args.optional("ca")
         try context.args.finish(maxPositionals: 0)
+        if token != nil, parent == nil { throw CLIError.usage("--enroll 需要同时给出 --parent（上级地址）") }
+        if caFile != nil, token == nil { throw CLIError.usage("--ca 只用于加入上级（与 --parent、--enroll 一起使用）") }
+        if token != nil, role == .county {
+            throw CLIError(code: "invalid_role", message: "县政务服务中心是根节点，没有上级可加入", exitCode: 2)
+        }
+
+        let created = NodeDirectory(path: directory)
+        var initialized = false
+        let made: (identity: NodeIdentity, grant: EnrollmentGrant?)
+        do {
+            made = try create(directory: directory, role: role, code: code, name: name, listen: listen, parent: parent, token: token,
+                              caFile: caFile, initialized: &initialized)
+        } catch {
+            // initialize cleans up its own failures and must never touch a node that already exists.
+            if initialized { created.remove() }
+            if let error = error as? EnrollmentError {
+                var fields: [String: JSONValue] = [:]
+                if let field = error.field { fields["field"] = .string(field) }
+                if error.status > 0 { fields["status"] = .int(Int64(error.status)) }
+                throw CLIError(code: error.code, message: "加入上级失败：\(error.message)（未创建任何数据）", fields: fields)
+            }
+            throw error
+        }
+        let identity = made.identity
+        var document: [String: JSONValue] = [
+            "code": .string(identity.code), "role": .string(identity.role.rawValue), "name": .string(identity.name),
+            "publicKey": .string(Hex.encode(identity.publicKey)), "data": .string(directory),
+        ]
+        var text = "已初始化\(identity.role.chineseName)「\(identity.name)」（\(identity.code)），数据目录 \(directory)\n节点公钥 \(Hex.encode(identity.publicKey))"
+        if let grant = made.grant {
+            document["parent"] = ["code": .string(grant.parent.code), "role": .string(grant.parent.role.rawValue),
+                                  "name": .string(grant.parent.name), "publicKey": .string(Hex.encode(grant.parent.publicKey)),
+                                  "url": .optional(parent)]
+            document["registry"] = .int(Int64(grant.registry.count))
+            text += "\n已加入上级「\(grant.parent.name)」（\(grant.parent.code)），收到登记表 \(grant.registry.count) 个节点"
+        }
+        context.console.emit(.object(document), text: text)
+    }
+
+    /// Makes the node and, for a child, enrolls it; the store is released when this returns or throws.
+    private static func create(
+        directory: String, role: Role, code: String, name: String, listen: String?, parent: String?, token: String?, caFile: String?,
+        initialized: inout Bool
+    ) throws -> (identity: NodeIdentity, grant: EnrollmentGrant?) {
         let store = try NodeStore.initialize(directory: directory, role: role, code: code, name: name, parentURL: parent, listen: listen)
-        let identity = store.identity
-        context.console.emit(
-            ["code": .string(identity.code), "role": .string(identity.role.rawValue), "name": .string(identity.name),
-             "publicKey": .string(Hex.encode(identity.publicKey)), "data": .string(directory)],
-            text: "已初始化\(identity.role.chineseName)「\(identity.name)」（\(identity.code)），数据目录 \(directory)\n节点公钥 \(Hex.encode(identity.publicKey))")
+        initialized = true
+        if role == .county { try store.registerSelf() }
+        guard let parent, let token else { return (store.identity, nil) }
+        let grant = try Enrollment.enroll(parentURL: parent, token: token, identity: store.identity, caFile: caFile)
+        try store.trustRegistry(grant.registry + [grant.parent])
+        return (store.identity, grant)
     }
 }

@@ -1,0 +1,144 @@
+import LiandongDomain
+
+extension NodeStore {
+    /// Every node of the registry as held here, by code.
+    public func registry() throws -> [RegistryEntry] {
+        try refreshIfChangedElsewhere()
+        return try registryRows(db: db)
+    }
+
+    func registryRows(db: Database) throws -> [RegistryEntry] {
+        try db.query("SELECT code, role, name, public_key, registered_hlc, revoked_hlc FROM nodes ORDER BY code").compactMap { row in
+            guard let code = row.text("code"), let role = row.text("role").flatMap(Role.init(rawValue:)) else { return nil }
+            return RegistryEntry(code: code, role: role, name: row.text("name") ?? "", publicKey: row.blob("public_key") ?? [],
+                                 registeredHLC: row.int64("registered_hlc") ?? 0, revokedHLC: row.int64("revoked_hlc"))
+        }
+    }
+
+    /// The registry entry of one node, or nil when this node has never heard of it.
+    public func registryEntry(of code: String) throws -> RegistryEntry? {
+        try registry().first { $0.code == code }
+    }
+
+    /// This node as a registry entry: what it tells the children it enrolls.
+    var ownEntry: RegistryEntry {
+        RegistryEntry(code: identity.code, role: identity.role, name: identity.name, publicKey: identity.publicKey)
+    }
+
+    /// Records that a node below this one is revoked (撤销): from then on every node refuses its
+    /// changes and its requests. Only a strict ancestor may revoke, never a node itself; an unused
+    /// enrollment token for the code is dropped with it.
+    @discardableResult
+    public func revoke(code: String, reason: String, actor: String) throws -> Change? {
+        guard NodeCode.role(of: code) != nil else {
+            throw StoreError("invalid_code", "节点代码 \(code) 无效：县 6 位、乡镇 9 位、村 12 位区划代码")
+        }
+        guard code != identity.code else { throw StoreError("cannot_revoke_self", "节点不能撤销自己（\(code)），请由上级节点撤销") }
+        guard code.hasPrefix(identity.code) else {
+            throw StoreError("not_a_child", "节点 \(code) 不在本节点（\(identity.code)）的辖区内，只有其上级可以撤销", details: ["code": code])
+        }
+        return try writeRecording { db -> Change? in
+            let entry = try registryRows(db: db).first { $0.code == code }
+            if entry?.isRevoked == true { throw StoreError("already_revoked", "节点 \(code) 已经撤销过", details: ["code": code]) }
+            let pending = try db.scalarInt("SELECT count(*) FROM enrollment_tokens WHERE code = ? AND used_at IS NULL", [.text(code)]) ?? 0
+            guard entry != nil || pending > 0 else {
+                throw StoreError("not_found", "节点 \(code) 未登记，也没有待用的加入口令", details: ["code": code])
+            }
+            try db.run("DELETE FROM enrollment_tokens WHERE code = ? AND used_at IS NULL", .text(code))
+            guard entry != nil else { return nil }
+            let revocation = NodeRevocation(code: code, reason: reason)
+            let draft = ChangeDraft(actor: actor, entity: EntityName.node(code), kind: NodeKind.revoked, payload: revocation.json)
+            return try recordInTransaction([draft], db: db)[0]
+        }
+    }
+
+    /// Trusts a registry snapshot directly (the enroll answer): keys the child has no registration
+    /// for yet, and revocations with the HLC the parent refuses from. Registrations in the log,
+    /// which every snapshot entry is later pulled with, replace these rows as they arrive.
+    public func trustRegistry(_ entries: [RegistryEntry]) throws {
+        try db.write { db in
+            for entry in entries {
+                try db.run("""
+                    INSERT INTO nodes (code, role, name, public_key, revoked_hlc, registered_hlc) VALUES (?, ?, ?, ?, ?, 0)
+                    ON CONFLICT (code) DO UPDATE SET role = excluded.role, name = excluded.name, public_key = excluded.public_key
+                    WHERE nodes.registered_hlc = 0
+                    """, .text(entry.code), .text(entry.role.rawValue), .text(entry.name), .blob(entry.publicKey),
+                    entry.revokedHLC.map { .integer($0) } ?? .null)
+                if let revoked = entry.revokedHLC {
+                    try db.run("UPDATE nodes SET revoked_hlc = ? WHERE code = ? AND (revoked_hlc IS NULL OR revoked_hlc > ?)",
+                               .integer(revoked), .text(entry.code), .integer(revoked))
+                }
+            }
+        }
+        verifyingKeys.removeAll()
+    }
+
+    /// Applies `node.registered`: the newest registration by HLC wins (ties by the larger key, so
+    /// that every node ends with the same row); a revocation already held stays.
+    func materializeRegistration(_ change: Change, db: Database, strict: Bool) throws {
+        let registration: NodeRegistration
+        do {
+            registration = try NodeRegistration.parse(change.payload)
+        } catch {
+            if strict { throw error }
+            try recordConflict(for: change, rule: "invalid_payload", message: "节点登记数据无效：\(error)", db: db)
+            return
+        }
+        if let problem = NodeStore.registryProblem(change, code: registration.code) {
+            if strict { throw StoreError(problem.rule, problem.message) }
+            try recordConflict(for: change, rule: problem.rule, message: problem.message, db: db)
+            return
+        }
+        try db.run("""
+            INSERT INTO nodes (code, role, name, public_key, registered_hlc) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (code) DO UPDATE SET role = excluded.role, name = excluded.name, public_key = excluded.public_key,
+                registered_hlc = excluded.registered_hlc
+            WHERE excluded.registered_hlc > nodes.registered_hlc
+                OR (excluded.registered_hlc = nodes.registered_hlc AND excluded.public_key > nodes.public_key)
+            """,
+            .text(registration.code), .text(registration.role.rawValue), .text(registration.name), .blob(registration.publicKey),
+            .integer(change.hlc.rawValue))
+        verifyingKeys[registration.code] = nil
+    }
+
+    /// Applies `node.revoked`: the earliest revocation wins. A revocation that arrives before the
+    /// registration keeps a row with no key, which the registration fills in later.
+    func materializeRevocation(_ change: Change, db: Database, strict: Bool) throws {
+        let revocation: NodeRevocation
+        do {
+            revocation = try NodeRevocation.parse(change.payload)
+        } catch {
+            if strict { throw error }
+            try recordConflict(for: change, rule: "invalid_payload", message: "节点撤销数据无效：\(error)", db: db)
+            return
+        }
+        if let problem = NodeStore.registryProblem(change, code: revocation.code) {
+            if strict { throw StoreError(problem.rule, problem.message) }
+            try recordConflict(for: change, rule: problem.rule, message: problem.message, db: db)
+            return
+        }
+        let role = NodeCode.role(of: revocation.code)?.rawValue ?? ""
+        try db.run("""
+            INSERT INTO nodes (code, role, name, public_key, revoked_hlc, registered_hlc) VALUES (?, ?, '', x'', ?, 0)
+            ON CONFLICT (code) DO UPDATE SET revoked_hlc = excluded.revoked_hlc
+            WHERE nodes.revoked_hlc IS NULL OR excluded.revoked_hlc < nodes.revoked_hlc
+            """, .text(revocation.code), .text(role), .integer(change.hlc.rawValue))
+        verifyingKeys[revocation.code] = nil
+    }
+
+    /// Why a registry change cannot apply whatever its payload: it must name its node as its
+    /// entity, a registration must come from an ancestor or the node itself (a county registers
+    /// itself at init), and a revocation from a strict ancestor.
+    static func registryProblem(_ change: Change, code: String) -> (rule: String, message: String)? {
+        guard change.entity == EntityName.node(code) else {
+            return ("invalid_payload", "登记变更的对象 \(change.entity) 与节点代码 \(code) 不符")
+        }
+        guard NodeCode.isAncestorOrSelf(change.origin, of: code) else {
+            return ("not_authorized", "节点 \(change.origin) 无权登记或撤销 \(code)")
+        }
+        if change.kind == NodeKind.revoked, change.origin == code {
+            return ("not_authorized", "节点 \(code) 不能撤销自己")
+        }
+        return nil
+    }
+}
