@@ -52,11 +52,17 @@ enum DemoCommand {
         do {
             try demo.play()
         } catch {
+            if supervisor.interruption != nil {
+                // The signal handler is stopping everything; what failed here is only its consequence.
+                cluster.shutdown()
+                supervisor.exitIfInterrupted()
+            }
             let message = (error as? DemoFailure)?.message ?? "\(error)"
             if !context.console.json { cluster.say(nil, "演示失败：\(message)") }
             reportLogs(cluster)
             cluster.say(nil, "正在停止全部节点进程")
             cluster.shutdown()
+            supervisor.exitIfInterrupted()
             var summary = demo.summary.objectValue ?? [:]
             summary["ok"] = .bool(false)
             summary["directory"] = .string(directory)
@@ -66,6 +72,7 @@ enum DemoCommand {
         }
         cluster.say(nil, "演示完成，正在停止全部节点进程")
         cluster.shutdown()
+        supervisor.exitIfInterrupted()
         var summary = demo.summary.objectValue ?? [:]
         summary["ok"] = .bool(true)
         summary["directory"] = .string(directory)

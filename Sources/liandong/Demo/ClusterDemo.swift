@@ -232,7 +232,7 @@ struct ClusterDemo {
     func printTable(_ hashes: [String: [String: String]]) {
         guard cluster.printSteps else { return }
         let letters = ["A", "B", "C", "D", "E", "F"]
-        var text = "\n状态哈希（SHA-256 前 8 位；— 表示该节点不持有此办件）\n"
+        var text = "\n状态哈希（SHA-256 前 8 位；- 表示该节点不持有此办件）\n"
         for (index, entry) in cases.enumerated() {
             text += "  \(letters[index % letters.count]) = \(entry.number) \(entry.item)\n"
         }
@@ -240,7 +240,7 @@ struct ClusterDemo {
         for node in cluster.nodes {
             text += Console.pad("  " + node.label, 40)
             for entry in cases {
-                text += Console.pad(hashes[entry.number]?[node.code].map { String($0.prefix(8)) } ?? "—", 12)
+                text += Console.pad(hashes[entry.number]?[node.code].map { String($0.prefix(8)) } ?? "-", 12)
             }
             text += "\n"
         }

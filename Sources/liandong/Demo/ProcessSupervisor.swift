@@ -18,6 +18,21 @@ final class ProcessSupervisor: @unchecked Sendable {
     private var stopping = false
     private var finished = false
     private var signalSources: [DispatchSourceSignal] = []
+    private var signalled: Int32?
+    /// Held for the whole of `shutdown`, so that a second caller returns only once the first has finished.
+    private let shutdownLock = NSLock()
+
+    /// The signal that is stopping the demo, if one is.
+    var interruption: Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return signalled
+    }
+
+    /// After a signal, whichever thread finishes the clean-up first ends the process with 128+signal.
+    func exitIfInterrupted() {
+        if let signal = interruption { _exit(128 + signal) }
+    }
 
     init(directory: String, keepDirectory: Bool) {
         self.executable = ProcessSupervisor.currentExecutable()
@@ -66,6 +81,8 @@ final class ProcessSupervisor: @unchecked Sendable {
     /// Stops every child (SIGTERM all, one shared grace period, SIGKILL the rest) and removes the
     /// directory unless kept. Safe to call more than once and from the signal queue.
     func shutdown(grace: Double = 5) {
+        shutdownLock.lock()
+        defer { shutdownLock.unlock() }
         lock.lock()
         stopping = true
         if finished {
@@ -94,6 +111,11 @@ final class ProcessSupervisor: @unchecked Sendable {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { [self] in
+                lock.lock()
+                let first = signalled == nil
+                if first { signalled = signalNumber }
+                lock.unlock()
+                guard first else { return }
                 Console.stderr("\n收到信号 \(signalNumber)，正在停止全部节点进程…\n")
                 shutdown(grace: 3)
                 Console.stderr(keepDirectory ? "已停止；数据目录保留在 \(directory)\n" : "已停止全部节点进程，临时目录已删除\n")
