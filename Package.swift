@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "LiandongSync", dependencies: ["LiandongDomain", "LiandongStore", "CCurl", "CMicroHTTPD", "CCrypto", "CZlib"]),
         .target(name: "LiandongServer", dependencies: ["LiandongSync", "LiandongStore", "LiandongDomain"]),
         .executableTarget(name: "liandong", dependencies: ["LiandongServer", "LiandongSync", "LiandongStore", "LiandongDomain"]),
-        .executableTarget(name: "liandong-bench", dependencies: ["LiandongStore", "LiandongDomain"], path: "Sources/LiandongBench"),
+        .executableTarget(name: "liandong-bench", dependencies: ["LiandongServer", "LiandongSync", "LiandongStore", "LiandongDomain"], path: "Sources/LiandongBench"),
 
         .testTarget(name: "LiandongDomainTests", dependencies: ["LiandongDomain"]),
         .testTarget(name: "LiandongStoreTests", dependencies: ["LiandongStore", "LiandongDomain"]),
@@ -30,6 +30,7 @@ let package = Package(
         .testTarget(name: "LiandongConvergenceTests", dependencies: ["LiandongStore", "LiandongDomain"]),
         .testTarget(name: "LiandongTransportTests", dependencies: ["LiandongSync"]),
         .testTarget(name: "LiandongEnrollmentTests", dependencies: ["LiandongSync", "LiandongStore", "LiandongDomain"]),
+        .testTarget(name: "LiandongSyncTests", dependencies: ["LiandongServer", "LiandongSync", "LiandongStore", "LiandongDomain"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -97,6 +97,60 @@ struct CaseScript {
         healthInsurance, disabilityCard, emergencyAid, subsistence, elderCard,
     ]
 
+    static let villageClerk = "村代办员-周"
+
+    /// What a village can do alone (代办): accept, correct the contact, forward to the township;
+    /// every decision is taken above it. 最低生活保障, decided by the county: 3 changes.
+    static let subsistenceIntake = CaseScript(
+        item: "000105001000", materials: ["application", "id_card", "household_register"], tolerateMissing: true,
+        steps: [
+            (.updateContact, ["phone": "13912345678"], villageClerk),
+            (.forward, ["opinion": "村级初审：家庭情况属实，容缺材料由申请人补交"], villageClerk),
+        ])
+
+    /// 老年人优待证, decided by the township: accepted and forwarded. 2 changes.
+    static let elderCardIntake = CaseScript(
+        item: "000120017000", materials: ["id_card", "photo"], tolerateMissing: false,
+        steps: [(.forward, [:], villageClerk)])
+
+    /// 临时救助: tolerated-missing acceptance, a new address, forwarded. 3 changes.
+    static let emergencyAidIntake = CaseScript(
+        item: "000105003000", materials: ["application", "id_card", "household_register"], tolerateMissing: true,
+        steps: [
+            (.updateContact, ["address": "转塘街道某村 3 组 12 号"], villageClerk),
+            (.forward, ["opinion": "因病致困，情况紧急"], villageClerk),
+        ])
+
+    /// 临时救助 withdrawn at the village before it is forwarded. 2 changes.
+    static let emergencyAidWithdrawn = CaseScript(
+        item: "000105003000", materials: ["application", "id_card", "household_register"], tolerateMissing: true,
+        steps: [(.withdraw, ["reason": "申请人已获其他救助，主动撤回"], villageClerk)])
+
+    /// 城乡居民医保参保登记: accepted and forwarded. 2 changes.
+    static let healthInsuranceIntake = CaseScript(
+        item: "000120158000", materials: ["id_card", "household_register"], tolerateMissing: false,
+        steps: [(.forward, [:], villageClerk)])
+
+    /// 农村村民宅基地申请: forwarded, then the applicant's phone changes. 3 changes.
+    static let homesteadIntake = CaseScript(
+        item: "000101105000", materials: ["application", "id_card", "household_register", "collective_resolution", "homestead_commitment"],
+        tolerateMissing: false,
+        steps: [
+            (.forward, ["opinion": "村民代表会议已通过"], villageClerk),
+            (.updateContact, ["phone": "13700001111"], villageClerk),
+        ])
+
+    /// 高龄津贴申领: accepted and forwarded. 2 changes.
+    static let oldAgeAllowanceIntake = CaseScript(
+        item: "000105012000", materials: ["id_card", "household_register", "bank_account"], tolerateMissing: false,
+        steps: [(.forward, [:], villageClerk)])
+
+    /// The ten cases a village service point repeats (26 changes): social assistance dominates.
+    static let villageMix: [CaseScript] = [
+        subsistenceIntake, elderCardIntake, emergencyAidIntake, subsistenceIntake, healthInsuranceIntake,
+        homesteadIntake, subsistenceIntake, emergencyAidWithdrawn, oldAgeAllowanceIntake, emergencyAidIntake,
+    ]
+
     /// The mix's item codes, for checking that the catalog holds them.
     static var itemCodes: Set<String> { Set(mix.map(\.item)) }
 }

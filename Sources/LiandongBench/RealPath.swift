@@ -15,8 +15,9 @@ final class BenchClock {
     }
 }
 
-/// RealPath drives a county NodeStore through its public API, as the CLI does: every change
-/// canonically encoded, hashed, chained, signed, inserted and materialized.
+/// RealPath drives a NodeStore through its public API, as the CLI does: every change
+/// canonically encoded, hashed, chained, signed, inserted and materialized. By default a new
+/// county with the example catalog; `init(store:mix:)` drives a node that already holds it.
 final class RealPath {
     /// 2026-03-02 09:00 China Standard Time, a Monday.
     static let start: Int64 = 1_772_413_200_000
@@ -26,19 +27,32 @@ final class RealPath {
     let directory: String
     /// The last lsn of the setup (catalog and calendar): measured rows come after it.
     let setupLSN: Int64
+    /// The case lives this node repeats.
+    let mix: [CaseScript]
+    private let code: String
     private let items: [String: JSONValue]
     private var nextCase = 1
+    /// Every case made by `runBatched`, with its item, in the order made.
+    private(set) var cases: [(number: String, item: String)] = []
 
-    init(directory: String, examples: String) throws {
+    convenience init(directory: String, examples: String) throws {
         let clock = BenchClock(millis: RealPath.start)
-        self.directory = directory
-        store = try NodeStore.initialize(
+        let store = try NodeStore.initialize(
             directory: directory, role: .county, code: RealPath.code, name: "西湖区政务服务中心", now: clock.now)
         try store.importCatalog(try RealPath.readJSON(examples + "/catalog.json"), actor: "admin")
         try store.setCalendarYear(try RealPath.readJSON(examples + "/calendar-2026.json"), actor: "admin")
+        try self.init(store: store, mix: CaseScript.mix)
+    }
+
+    /// Drives `store`, which must already hold the items of `mix` (a village after its first sync).
+    init(store: NodeStore, mix: [CaseScript]) throws {
+        self.store = store
+        self.directory = store.directory
+        self.mix = mix
+        code = store.identity.code
         var items: [String: JSONValue] = [:]
-        for code in CaseScript.itemCodes {
-            guard let item = try store.item(code: code) else { throw BenchError("the example catalog has no item \(code)") }
+        for code in Set(mix.map(\.item)) {
+            guard let item = try store.item(code: code) else { throw BenchError("node \(store.identity.code) has no item \(code)") }
             items[code] = item.json
         }
         self.items = items
@@ -59,7 +73,7 @@ final class RealPath {
         var elapsed: Duration = .zero
         let clock = ContinuousClock()
         while made < count {
-            let lists = try CaseScript.mix.map { try drafts(for: $0) }
+            let lists = try mix.map { try drafts(for: $0) }
             for draft in RealPath.interleave(lists) where made + pending.count < count {
                 pending.append(draft)
                 if draft.kind == CaseAction.accept.kind { cases += 1 }
@@ -107,8 +121,9 @@ final class RealPath {
 
     /// The acceptance draft built exactly as `NodeStore.acceptCase` builds it, plus the steps.
     private func drafts(for script: CaseScript) throws -> [ChangeDraft] {
-        let number = CaseNumber.make(node: RealPath.code, day: store.today, sequence: nextCase)
+        let number = CaseNumber.make(node: code, day: store.today, sequence: nextCase)
         let request = acceptRequest(for: script)
+        cases.append((number, script.item))
         let payload: JSONValue = [
             "number": .string(number), "queryCode": .string(CaseNumber.queryCode(from: try secureRandomBytes(8))),
             "item": items[script.item] ?? .null, "applicant": request.applicant.json,

@@ -2,10 +2,12 @@ import Foundation
 import LiandongDomain
 import LiandongStore
 
-// liandong-bench (issue 2): changes through the real path (NodeStore: canonical encoding, SHA-256,
-// Ed25519, insert, reduce, materialize) beside a raw SQLite insert of the same rows, in one run.
+// liandong-bench (issues 2 and 3): changes through the real path (NodeStore: canonical encoding,
+// SHA-256, Ed25519, insert, reduce, materialize) beside a raw SQLite insert of the same rows, in one
+// run; then the sync figures: two hops over HTTP, decision latency, bytes on the wire.
 
 func runBench(_ options: BenchOptions) throws {
+    let began = ContinuousClock.now
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("liandong-bench-\(getpid())").path
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     defer { if !options.keep { try? FileManager.default.removeItem(atPath: root) } }
@@ -32,6 +34,17 @@ func runBench(_ options: BenchOptions) throws {
     let verify = try batched.store.verify()
     let verifySeconds = (ContinuousClock.now - verifyStart).seconds
     guard verify.isClean else { throw BenchError("verify found \(verify.problems.count) problems in the bench's own data") }
+
+    var syncSections: [String] = []
+    if !options.noSync {
+        let tree = try SyncTree(root: root + "/sync", examples: options.examples)
+        let log = BenchLog()
+        let county = try tree.serve(SyncTree.county, log: log.closure)
+        defer { county.stop() }
+        let (twoHop, village) = try TwoHop.run(tree: tree, count: options.syncChanges, batch: options.batch, county: county, log: log)
+        let latency = try DecisionLatency.run(tree: tree, village: village, decisions: options.decisions, county: county, log: log)
+        syncSections = [Report.twoHop(twoHop), Report.latency(latency, decisions: options.decisions), Report.wire(twoHop)]
+    }
 
     let real = Phase(name: "real  NodeStore.record, \(options.batch)/transaction", rows: batchedRows.count, seconds: batchedRun.seconds)
     let realSingle = Phase(name: "real  acceptCase + act, 1/transaction", rows: singleRows.count, seconds: singleRun.seconds)
@@ -62,6 +75,8 @@ func runBench(_ options: BenchOptions) throws {
         peak RSS \(Report.fixed(rssAfterReal, 1)) MiB after the batched real path, \
         \(Report.fixed(MachineInfo.peakRSSMiB(), 1)) MiB for the whole run
         """)
+    for section in syncSections { print("\n" + section) }
+    print("\nwhole run \(Report.fixed((ContinuousClock.now - began).seconds, 1)) s")
     if options.keep { print("databases kept in \(root)") }
 }
 

@@ -121,6 +121,45 @@ enum Schema {
                 PRIMARY KEY (origin, seq, hash)
             );
             """),
+        Migration("004_sync", sql: """
+            -- Routing positions (DESIGN §7): one row per change and party, appended in order. A party
+            -- that joins a case later gets rows for the case's whole history at new positions, so
+            -- that a child whose cursor is past them still receives them. '*' is every node.
+            CREATE TABLE routes (pos INTEGER PRIMARY KEY, party TEXT NOT NULL, lsn INTEGER NOT NULL);
+            CREATE INDEX routes_by_party ON routes (party, pos);
+            CREATE INDEX routes_by_lsn ON routes (lsn);
+            INSERT INTO routes (party, lsn) SELECT party, lsn FROM change_parties ORDER BY lsn, party;
+
+            -- The neighbours this node syncs with: its children (as seen by this parent) and its
+            -- parent (as seen by this child: acked_pos is then the pull cursor).
+            CREATE TABLE peers (
+                code TEXT PRIMARY KEY,
+                relation TEXT NOT NULL CHECK (relation IN ('child', 'parent')),
+                last_contact INTEGER,
+                acked_pos INTEGER NOT NULL DEFAULT 0,
+                epoch TEXT,
+                last_error TEXT,
+                last_error_at INTEGER,
+                protocol INTEGER,
+                address TEXT
+            );
+            -- What the parent holds per origin, as this child last saw it (hello and push answers).
+            CREATE TABLE peer_heads (
+                peer TEXT NOT NULL, origin TEXT NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL, seen_at INTEGER NOT NULL,
+                PRIMARY KEY (peer, origin)
+            ) WITHOUT ROWID;
+            -- Request nonces seen from each child within the replay window.
+            CREATE TABLE request_nonces (node TEXT NOT NULL, nonce TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (node, nonce)) WITHOUT ROWID;
+            CREATE INDEX request_nonces_by_time ON request_nonces (at);
+            -- Quarantine reports about this node's subtree received from the parent, shown in status.
+            CREATE TABLE sync_reports (
+                origin TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, reason TEXT NOT NULL, message TEXT NOT NULL,
+                received_at INTEGER NOT NULL,
+                PRIMARY KEY (origin, seq, hash)
+            );
+            -- The epoch names this copy of the log; restore makes a new one, so children reset their cursors.
+            INSERT OR IGNORE INTO settings (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
+            """),
         Migration("005_enrollment", sql: """
             -- One-time enrollment tokens (加入口令) made by `node add`: only the SHA-256 of the token
             -- is kept, one per child code; a new `node add` for the code replaces an unused token.
@@ -165,6 +204,30 @@ enum Schema {
                 WHERE kind IN ('case.accepted', 'case.refused') AND entity LIKE (SELECT code FROM node WHERE id = 1) || '-%'
                 GROUP BY 1
                 ON CONFLICT (day) DO UPDATE SET next = max(next, excluded.next);
+            """),
+        Migration("006_conflicts", sql: """
+            -- Conflict records (DESIGN §6), derived from the log like the cases: one row per case a
+            -- conflict is on (a possible duplicate is on two), the same id at every node holding its
+            -- changes (SHA-256 of the rule and the sorted change ids). detail is the canonical JSON of
+            -- the record; resolution the canonical JSON of the conflict.resolved change that settled it.
+            DROP TABLE conflicts;
+            CREATE TABLE conflicts (
+                id TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                rule TEXT NOT NULL,
+                resolver TEXT NOT NULL,
+                created_hlc INTEGER NOT NULL,
+                detail TEXT NOT NULL,
+                resolution TEXT,
+                PRIMARY KEY (entity, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX conflicts_by_id ON conflicts (id);
+            -- The HLC of a case's acceptance: a late catalog publication re-checks only the cases
+            -- accepted after it (item_version_at_acceptance).
+            ALTER TABLE cases ADD COLUMN opened_hlc INTEGER;
+            CREATE INDEX cases_by_item_opened ON cases (item_code, opened_hlc);
+            -- Re-derived from the log when the node is next opened (NodeStore.open).
+            INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_conflicts', '1');
             """),
     ])
 }

@@ -147,6 +147,10 @@ private final class Served {
     init(_ node: TestNode, listen: String) throws {
         process.executableURL = URL(fileURLWithPath: try Liandong.binary())
         process.arguments = ["serve", "--data", node.directory, "--listen", listen]
+        // The server keeps the test's clock: the token `node add` made expires by that clock.
+        var environment = ProcessInfo.processInfo.environment
+        environment["LIANDONG_NOW"] = node.now
+        process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -78,7 +78,7 @@ final class HTTPServerTests: XCTestCase {
         let client = try HTTPClient()
         let big = try client.perform(HTTPRequest(method: "POST", url: url(server, "/push"), body: [UInt8](repeating: 7, count: 9 << 20)))
         XCTAssertEqual(big.status, 413)
-        XCTAssertEqual(big.text, #"{"error":"body_too_large","limit":8388608}"#)
+        XCTAssertEqual(big.text, #"{"error":"body_too_large","limit":8388608,"message":"请求体超过 8388608 字节的上限"}"#)
         XCTAssertEqual(handled.current, 0, "the handler never sees an oversize request")
         XCTAssertEqual(try client.perform(HTTPRequest(url: url(server, "/healthz"))).status, 200)
     }
@@ -90,7 +90,7 @@ final class HTTPServerTests: XCTestCase {
         socket.send("POST /push HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n")
         let reply = socket.readAll()
         XCTAssertTrue(reply.hasPrefix("HTTP/1.1 413"), reply)
-        XCTAssertTrue(reply.hasSuffix(#"{"error":"body_too_large","limit":1048576}"#), reply)
+        XCTAssertTrue(reply.hasSuffix(#"{"error":"body_too_large","limit":1048576,"message":"请求体超过 1048576 字节的上限"}"#), reply)
     }
 
     func testChunkedBodyOverCapGets413() throws {
@@ -105,7 +105,7 @@ final class HTTPServerTests: XCTestCase {
         socket.send("0\r\n\r\n")
         let reply = socket.readAll()
         XCTAssertTrue(reply.hasPrefix("HTTP/1.1 413"), reply)
-        XCTAssertTrue(reply.hasSuffix(#"{"error":"body_too_large","limit":1048576}"#), reply)
+        XCTAssertTrue(reply.hasSuffix(#"{"error":"body_too_large","limit":1048576,"message":"请求体超过 1048576 字节的上限"}"#), reply)
     }
 
     func testGzipBombGets413() throws {

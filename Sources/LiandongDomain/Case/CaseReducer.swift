@@ -6,6 +6,10 @@ public enum CaseReducer {
     /// the rules from applying it; the caller keeps the change in the log and records a conflict.
     public static func apply(_ change: Change, to state: CaseState?) throws -> CaseState {
         guard let action = CaseAction(kind: change.kind) else { throw CaseError.unknownKind(change.kind) }
+        // Every case payload is an object; PayloadReader would read a non-object as "all fields absent".
+        guard case .object = change.payload else {
+            throw CaseError.invalidPayload(field: "payload", reason: "expected object, got \(change.payload.typeName)")
+        }
         let payload = PayloadReader(change.payload)
         guard var state else {
             switch action {

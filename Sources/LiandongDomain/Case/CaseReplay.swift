@@ -19,7 +19,8 @@ public struct CaseReplay: Sendable {
                 rejected.append((change, .invalidPayload(field: "payload", reason: "\(error)")))
             }
         }
-        self.state = state
+        // The state as CaseHistory derives it (late supplement materials merged, DESIGN §6).
+        self.state = CaseHistory(number: ordered.first?.entity ?? "", changes: ordered).state
         self.rejected = rejected
     }
 }

@@ -22,20 +22,8 @@ extension NodeStore {
             "parent": .optional(identity.parentURL), "changes": try count("SELECT count(*) FROM changes"),
             "ownChanges": try count("SELECT count(*) FROM changes WHERE origin = ?", [.text(identity.code)]),
             "cases": try count("SELECT count(*) FROM cases"), "openCases": .int(Int64(open)), "overdue": .int(Int64(overdue)),
-            "items": try count("SELECT count(*) FROM items"), "conflicts": try count("SELECT count(*) FROM conflicts"),
+            "items": try count("SELECT count(*) FROM items"), "conflicts": try count("SELECT count(DISTINCT id) FROM conflicts WHERE resolution IS NULL"),
             "calendarYears": .array(try calendarYears().map { .int(Int64($0.year)) }),
         ]
-    }
-
-    /// The conflict records held here, oldest first.
-    public func conflicts() throws -> [JSONValue] {
-        try db.query("SELECT id, entity, rule, origin, seq, kind, detail, resolver FROM conflicts ORDER BY created_hlc, id").map { row in
-            let detail = (try? JSONParser.parse(row.text("detail") ?? "{}")) ?? .null
-            return [
-                "id": .optional(row.text("id")), "entity": .optional(row.text("entity")), "rule": .optional(row.text("rule")),
-                "change": .string("\(row.text("origin") ?? "")#\(row.int64("seq") ?? 0)"), "kind": .optional(row.text("kind")),
-                "message": detail["message"] ?? .null, "payload": detail["payload"] ?? .null, "resolver": .optional(row.text("resolver")),
-            ]
-        }
     }
 }

@@ -1,120 +1,199 @@
 import LiandongDomain
 
+/// PendingCaseWrites is what a write transaction has derived and not yet written: cases whose row
+/// and conflict records are out of date, applicant groups to re-check for possible duplicates, and
+/// catalog items whose publication may change the cases accepted under them. It is written once at
+/// the end of the batch (`flushCaseWrites`), so that a batch of many changes of one case encodes
+/// and hashes its state once.
+struct PendingCaseWrites {
+    var cases: Set<String> = []
+    var groups: Set<DuplicateGroup> = []
+    /// Items published in the batch, with the earliest publication's HLC.
+    var items: [String: HLC] = [:]
+    /// Nested batches (a recording inside an ingest): only the outermost flushes.
+    var depth = 0
+    /// The history revision whose conflict records are in the table, per case.
+    var writtenRevision: [String: Int] = [:]
+    /// The county's publications of each item (item_version_at_acceptance), read once.
+    var publications: [String: [(ref: ChangeRef, version: Int64)]] = [:]
+}
+
+/// The cases of one applicant for one item: where a possible duplicate is looked for.
+struct DuplicateGroup: Hashable {
+    var applicant: String
+    var item: String
+}
+
 extension NodeStore {
     /// Applies a stored change to the materialized state. `strict` is for changes made here: a rule
     /// that refuses it throws, so that the whole recording rolls back. For changes from elsewhere
     /// the change stays in the log and the refusal becomes a conflict record (DESIGN §6).
     func materialize(_ change: Change, db: Database, strict: Bool) throws {
-        switch change.kind {
-        case let kind where kind.hasPrefix("case."):
-            try materializeCase(change, db: db, strict: strict)
-        case CatalogKind.itemPublished:
-            try materializeItem(change, db: db, strict: strict)
-        case CatalogKind.calendarYearSet:
-            try materializeCalendarYear(change, db: db, strict: strict)
-        case NodeKind.registered:
-            try materializeRegistration(change, db: db, strict: strict)
-        case NodeKind.revoked:
-            try materializeRevocation(change, db: db, strict: strict)
-        default:
-            if strict { throw CaseError.unknownKind(change.kind) }
-            try recordConflict(for: change, rule: "unknown_kind", message: "未知的变更类型 \(change.kind)，已保留待新版本处理", db: db)
-        }
-    }
-
-    /// Extends the case's state when the change sorts after everything applied so far, and
-    /// replays the case from its log otherwise (a change that arrived out of order).
-    func materializeCase(_ change: Change, db: Database, strict: Bool) throws {
-        let number = change.entity
-        let key = OrderKey(change)
-        if let current = try cachedCase(number), current.last < key {
-            do {
-                let state = try CaseReducer.apply(change, to: current.state)
-                caseCache[number] = CachedCase(state: state, last: key)
-                try writeCase(state, last: key, db: db)
-            } catch let error as CaseError {
-                if strict { throw error }
-                try recordConflict(for: change, error: error, state: current.state, db: db)
-                caseCache[number]?.last = key
-                try db.run("UPDATE cases SET last_hlc = ?, last_origin = ?, last_seq = ? WHERE number = ?",
-                           .integer(key.hlc.rawValue), .text(key.origin), .integer(key.seq), .text(number))
+        try inCaseBatch(db: db) {
+            switch change.kind {
+            case let kind where kind.hasPrefix("case.") || kind == ConflictKind.resolved:
+                try materializeCase(change, db: db, strict: strict)
+            case CatalogKind.itemPublished:
+                try materializeItem(change, db: db, strict: strict)
+                if let code = change.payload["code"]?.stringValue {
+                    pendingWrites.items[code] = min(pendingWrites.items[code] ?? change.hlc, change.hlc)
+                    pendingWrites.publications[code] = nil
+                }
+            case CatalogKind.calendarYearSet:
+                try materializeCalendarYear(change, db: db, strict: strict)
+            case NodeKind.registered:
+                try materializeRegistration(change, db: db, strict: strict)
+            case NodeKind.revoked:
+                try materializeRevocation(change, db: db, strict: strict)
+            default:
+                if strict { throw CaseError.unknownKind(change.kind) }
+                try recordConflict(for: change, rule: ConflictRule.unknownKind.rawValue, message: "未知的变更类型 \(change.kind)，已保留待新版本处理", db: db)
             }
-            return
         }
-        if strict, try cachedCase(number) == nil, !(change.kind == CaseAction.accept.kind || change.kind == CaseAction.refuse.kind) {
-            throw CaseError.caseNotFound(number)
-        }
-        try replayCase(number, db: db)
     }
 
-    /// Re-derives a case from all of its changes in the log and rewrites its conflicts.
+    /// Forgets what a rolled-back transaction derived: states of cases never written, publications never stored.
+    func dropCachesAfterRollback() {
+        caseCache.removeAll()
+        calendarCache = nil
+        pendingWrites = PendingCaseWrites()
+    }
+
+    /// Runs body as part of a batch whose case writes are flushed once, when the outermost batch ends.
+    func inCaseBatch<T>(db: Database, _ body: () throws -> T) throws -> T {
+        pendingWrites.depth += 1
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            pendingWrites.depth -= 1
+            throw error
+        }
+        pendingWrites.depth -= 1
+        if pendingWrites.depth == 0 { try flushCaseWrites(db: db) }
+        return result
+    }
+
+    /// Extends the case's history when the change sorts after everything folded so far, and
+    /// replays the case from its log otherwise (a change that arrived out of order). The change
+    /// is already in the log.
+    func materializeCase(_ change: Change, db: Database, strict: Bool) throws {
+        try refreshIfChangedElsewhere()
+        let number = change.entity
+        let ref = ChangeRef(change)
+        if var history = caseCache[number], history.last.map({ $0.precedes(ref) }) ?? false {
+            let before = history
+            try history.apply(change, strict: strict)
+            keep(history, replacing: before)
+            return
+        }
+        let history = CaseHistory(number: number, changes: try changes(ofEntity: number))
+        if strict, history.state == nil { throw CaseError.caseNotFound(number) }
+        keep(history, replacing: nil)
+    }
+
+    /// Re-derives a case from all of its changes in the log and rewrites its row and conflicts.
     func replayCase(_ number: String, db: Database) throws {
-        let changes = try changes(ofEntity: number)
-        let replay = CaseReplay(changes: changes)
-        try db.run("DELETE FROM conflicts WHERE entity = ? AND rule <> 'resolution'", .text(number))
-        for rejected in replay.rejected {
-            try recordConflict(for: rejected.change, error: rejected.error, state: nil, db: db)
+        try inCaseBatch(db: db) {
+            keep(CaseHistory(number: number, changes: try changes(ofEntity: number)), replacing: nil)
         }
-        guard let state = replay.state, let last = changes.max(by: { OrderKey($0) < OrderKey($1) }) else {
-            caseCache[number] = nil
-            try db.run("DELETE FROM cases WHERE number = ?", .text(number))
-            return
-        }
-        let key = OrderKey(last)
-        caseCache[number] = CachedCase(state: state, last: key)
-        try writeCase(state, last: key, db: db)
     }
 
-    /// The case's state and the place of its last change, from the cache or by replay.
-    func cachedCase(_ number: String) throws -> CachedCase? {
+    /// Caches a case's new history and notes what must be written: its row, its conflict records
+    /// and, when it opened, closed or got a resolution (which may settle a possible duplicate), its applicant group.
+    func keep(_ history: CaseHistory, replacing before: CaseHistory?) {
+        caseCache[history.number] = history
+        pendingWrites.cases.insert(history.number)
+        // A replayed history counts its revisions afresh: its records are always rewritten.
+        if before == nil { pendingWrites.writtenRevision[history.number] = nil }
+        if before == nil || before?.opened != history.opened || before?.closed != history.closed
+            || before?.resolutions.count != history.resolutions.count, let state = history.state
+        {
+            pendingWrites.groups.insert(DuplicateGroup(applicant: state.applicant.idNumber, item: state.item.code))
+        }
+    }
+
+    /// The case's history, from the cache or by replay; nil when this node holds none of its changes.
+    func cachedHistory(_ number: String) throws -> CaseHistory? {
         try refreshIfChangedElsewhere()
         if let cached = caseCache[number] { return cached }
         let changes = try changes(ofEntity: number)
         guard !changes.isEmpty else { return nil }
-        let replay = CaseReplay(changes: changes)
-        guard let state = replay.state, let last = changes.max(by: { OrderKey($0) < OrderKey($1) }) else { return nil }
-        if caseCache.count > 4096 { caseCache.removeAll(keepingCapacity: true) }
-        let cached = CachedCase(state: state, last: OrderKey(last))
-        caseCache[number] = cached
-        return cached
+        let history = CaseHistory(number: number, changes: changes)
+        if caseCache.count > 4096, pendingWrites.depth == 0, pendingWrites.cases.isEmpty { caseCache.removeAll(keepingCapacity: true) }
+        caseCache[number] = history
+        pendingWrites.writtenRevision[number] = nil
+        return history
     }
 
     /// The current state of a case, or nil when this node holds no acceptance for it.
     public func caseState(_ number: String) throws -> CaseState? {
-        try cachedCase(number)?.state
+        try cachedHistory(number)?.state
     }
 
-    func writeCase(_ state: CaseState, last: OrderKey, db: Database) throws {
-        let json = state.json.canonicalBytes
-        let completedOn = state.decision?.on ?? state.withdrawal?.on ?? (state.status == .refused ? state.acceptedOn : nil)
+    /// Writes what the batch changed: each case's row once, its conflict records when they changed,
+    /// the possible duplicates of each group touched, and the item-version records of cases under
+    /// a newly published item.
+    func flushCaseWrites(db: Database) throws {
+        let pending = pendingWrites
+        pendingWrites.cases.removeAll()
+        pendingWrites.groups.removeAll()
+        pendingWrites.items.removeAll()
+        var rewrite: Set<String> = []
+        for (code, hlc) in pending.items.sorted(by: { $0.key < $1.key }) {
+            try db.forEachRow("SELECT number FROM cases WHERE item_code = ? AND opened_hlc >= ?", [.text(code), .integer(hlc.rawValue)]) { row in
+                if let number = row.text("number") { rewrite.insert(number) }
+            }
+        }
+        for number in pending.cases.union(rewrite).sorted() {
+            guard let history = try cachedHistory(number) else { continue }
+            if let state = history.state {
+                try writeCase(state, last: history.last, opened: history.opened, db: db)
+            } else {
+                try db.run("DELETE FROM cases WHERE number = ?", .text(number))
+            }
+            if rewrite.contains(number) || pendingWrites.writtenRevision[number] != history.revision {
+                try writeConflicts(of: history, db: db)
+                pendingWrites.writtenRevision[number] = history.revision
+            }
+        }
+        for group in pending.groups.sorted(by: { ($0.applicant, $0.item) < ($1.applicant, $1.item) }) {
+            try writeDuplicates(group, db: db)
+        }
+    }
+
+    func writeCase(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?, db: Database) throws {
         let statement = try db.cachedStatement("""
             INSERT INTO cases (number, item_code, item_kind, status, acceptor, holder, decider, applicant_id, accepted_at,
-                accepted_on, completed_on, clock, state, state_hash, last_hlc, last_origin, last_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                accepted_on, completed_on, clock, state, state_hash, last_hlc, last_origin, last_seq, opened_hlc)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (number) DO UPDATE SET item_code = excluded.item_code, item_kind = excluded.item_kind,
                 status = excluded.status, acceptor = excluded.acceptor, holder = excluded.holder, decider = excluded.decider,
                 applicant_id = excluded.applicant_id, accepted_at = excluded.accepted_at, accepted_on = excluded.accepted_on,
                 completed_on = excluded.completed_on, clock = excluded.clock, state = excluded.state,
                 state_hash = excluded.state_hash, last_hlc = excluded.last_hlc, last_origin = excluded.last_origin,
-                last_seq = excluded.last_seq
+                last_seq = excluded.last_seq, opened_hlc = excluded.opened_hlc
             """)
-        try statement.bind(state.number, at: 1)
-        try statement.bind(state.item.code, at: 2)
-        try statement.bind(state.item.kind.rawValue, at: 3)
-        try statement.bind(state.status.rawValue, at: 4)
-        try statement.bind(state.acceptor, at: 5)
-        try statement.bind(state.holder, at: 6)
-        try statement.bind(state.decider, at: 7)
-        try statement.bind(state.applicant.idNumber, at: 8)
-        try statement.bind(state.acceptedAt, at: 9)
-        try statement.bind(state.acceptedOn.iso, at: 10)
-        if let completedOn { try statement.bind(completedOn.iso, at: 11) } else { try statement.bindNull(at: 11) }
-        try statement.bind(CaseClock(state: state).json.canonicalString, at: 12)
-        try statement.bind(String(decoding: json, as: UTF8.self), at: 13)
-        try statement.bind(SHA256.hash(json), at: 14)
-        try statement.bind(last.hlc.rawValue, at: 15)
-        try statement.bind(last.origin, at: 16)
-        try statement.bind(last.seq, at: 17)
+        try statement.bind(NodeStore.caseRow(state, last: last, opened: opened))
         try statement.run()
+    }
+
+    /// The `cases` columns of a state, in table order: what writeCase stores and verify re-derives.
+    static let caseColumns = [
+        "number", "item_code", "item_kind", "status", "acceptor", "holder", "decider", "applicant_id", "accepted_at",
+        "accepted_on", "completed_on", "clock", "state", "state_hash", "last_hlc", "last_origin", "last_seq", "opened_hlc",
+    ]
+
+    static func caseRow(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?) -> [SQLValue] {
+        let json = state.json.canonicalBytes
+        let completedOn = state.decision?.on ?? state.withdrawal?.on ?? (state.status == .refused ? state.acceptedOn : nil)
+        return [
+            .text(state.number), .text(state.item.code), .text(state.item.kind.rawValue), .text(state.status.rawValue),
+            .text(state.acceptor), .text(state.holder), .text(state.decider), .text(state.applicant.idNumber),
+            .integer(state.acceptedAt), .text(state.acceptedOn.iso), completedOn.map { .text($0.iso) } ?? .null,
+            .text(CaseClock(state: state).json.canonicalString), .text(String(decoding: json, as: UTF8.self)), .blob(SHA256.hash(json)),
+            .integer(last?.hlc.rawValue ?? 0), .text(last?.origin ?? ""), .integer(last?.seq ?? 0),
+            opened.map { .integer($0.hlc.rawValue) } ?? .null,
+        ]
     }
 }

@@ -1,24 +1,216 @@
 import LiandongDomain
 
+/// StoredConflict is one conflict as held here: its id, the cases it is on, its content and its resolution.
+public struct StoredConflict: Sendable, Equatable {
+    public var id: String
+    public var entities: [String]
+    public var rule: String
+    public var resolver: String
+    public var createdHLC: Int64
+    /// The canonical JSON of the record (ConflictRecord.json): identical at every node holding its changes.
+    public var detail: JSONValue
+    public var resolution: JSONValue?
+
+    public var isResolved: Bool { resolution != nil }
+
+    /// What `conflicts list --json` prints for it.
+    public var json: JSONValue {
+        guard case .object(var fields) = detail else { return detail }
+        fields["id"] = .string(id)
+        fields["entity"] = .optional(entities.first)
+        fields["status"] = .string(isResolved ? "resolved" : "open")
+        fields["resolution"] = resolution ?? .null
+        let last = fields["changes"]?.arrayValue?.last
+        fields["change"] = last?["change"] ?? .null
+        fields["kind"] = last?["kind"] ?? .null
+        fields["payload"] = detail["values"]?["refused"]?["payload"] ?? .null
+        return .object(fields)
+    }
+}
+
 extension NodeStore {
-    /// Records that the rules did not apply a change. The id is derived from the change and the
-    /// rule only, so every node holding the same changes records the same conflict.
-    func recordConflict(for change: Change, error: CaseError, state: CaseState?, db: Database) throws {
-        try recordConflict(for: change, rule: error.code, message: error.message, db: db)
+    /// A conflict's id: the first 16 hex digits of SHA-256 of its rule and sorted change ids, so that
+    /// every node holding the same changes names it the same (ConflictRecord.idMaterial).
+    static func conflictID(_ record: ConflictRecord) -> String {
+        String(SHA256.hex(Array(record.idMaterial.utf8)).prefix(16))
     }
 
+    /// Records a conflict about a change that is not a case's (catalog, calendar, unknown kinds).
     func recordConflict(for change: Change, rule: String, message: String, db: Database) throws {
-        let id = String(SHA256.hex(Array("\(change.entity)|\(change.origin)|\(change.seq)|\(rule)".utf8)).prefix(16))
-        let detail: JSONValue = [
-            "message": .string(message), "kind": .string(change.kind), "actor": .string(change.actor),
-            "payload": change.payload, "wall": .int(change.wall),
-        ]
-        let resolver = NodeCode.path(to: change.origin).first ?? change.origin
-        try db.run("""
-            INSERT OR REPLACE INTO conflicts (id, entity, rule, origin, seq, kind, detail, resolver, created_hlc)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            .text(id), .text(change.entity), .text(rule), .text(change.origin), .integer(change.seq), .text(change.kind),
-            .text(detail.canonicalString), .text(resolver), .integer(change.hlc.rawValue))
+        let record = NodeStore.nonCaseRecord(change, rule: ConflictRule(rawValue: rule) ?? .invalidPayload, message: message)
+        try insertConflict(record, entity: change.entity, resolution: nil, db: db)
+    }
+
+    static func nonCaseRecord(_ change: Change, rule: ConflictRule, message: String) -> ConflictRecord {
+        ConflictRecord(
+            rule: rule, cases: [], changes: [ChangeRef(change)], values: ["refused": ["kind": .string(change.kind), "payload": change.payload]],
+            message: message, outcome: "该变更保留在日志中，未生效", resolver: NodeCode.path(to: change.origin).first ?? change.origin)
+    }
+
+    func insertConflict(_ record: ConflictRecord, entity: String, resolution: ConflictResolution?, db: Database) throws {
+        let statement = try db.cachedStatement("""
+            INSERT OR REPLACE INTO conflicts (id, entity, rule, resolver, created_hlc, detail, resolution) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.bind([
+            .text(NodeStore.conflictID(record)), .text(entity), .text(record.rule.rawValue), .text(record.resolver),
+            .integer(record.createdHLC.rawValue), .text(record.json.canonicalString),
+            resolution.map { .text($0.json.canonicalString) } ?? .null,
+        ])
+        try statement.run()
+    }
+
+    /// The conflict records of one case, resolutions joined: its own rules' records, a pending
+    /// history, and an acceptance under an outdated item version.
+    func caseRecords(_ history: CaseHistory) throws -> [(ConflictRecord, ConflictResolution?)] {
+        var records = history.records
+        if let pending = history.pendingRecord { records.append(pending) }
+        if let outdated = try itemVersionRecord(history) { records.append(outdated) }
+        return records.map { ($0, ConflictResolution.first(for: $0, id: NodeStore.conflictID($0), in: history.resolutions)) }
+    }
+
+    /// Rewrites the conflict records of one case (possible duplicates are its group's).
+    func writeConflicts(of history: CaseHistory, db: Database) throws {
+        guard history.state != nil || !history.early.isEmpty || !history.records.isEmpty else { return }
+        try db.run("DELETE FROM conflicts WHERE entity = ? AND rule <> ?", .text(history.number), .text(ConflictRule.possibleDuplicate.rawValue))
+        for (record, resolution) in try caseRecords(history) {
+            try insertConflict(record, entity: history.number, resolution: resolution, db: db)
+        }
+    }
+
+    /// item_version_at_acceptance: the case was accepted under an older version than the county's
+    /// latest publication that sorts before the acceptance. The case keeps its version.
+    func itemVersionRecord(_ history: CaseHistory) throws -> ConflictRecord? {
+        guard let state = history.state, let opened = history.opened else { return nil }
+        var latest: (ref: ChangeRef, version: Int64)?
+        for publication in try publications(of: state.item.code) where publication.ref.precedes(opened) {
+            if let held = latest, !held.ref.precedes(publication.ref) { continue }
+            latest = publication
+        }
+        guard let latest, latest.version > Int64(state.item.version) else { return nil }
+        return ConflictRecord(
+            rule: .itemVersionAtAcceptance, cases: [state.number], changes: [latest.ref, opened],
+            values: ["item": .string(state.item.code), "caseVersion": .int(Int64(state.item.version)), "publishedVersion": .int(latest.version)],
+            message: "\(state.acceptor) 按事项「\(state.item.name)」第 \(state.item.version) 版受理，县级此前已发布第 \(latest.version) 版",
+            outcome: "办件按受理时的第 \(state.item.version) 版办理，新版本不改写办件", resolver: state.decider)
+    }
+
+    /// The county's publications of an item held here, each with the version it published; cached
+    /// until the next publication or a commit by another connection.
+    func publications(of code: String) throws -> [(ref: ChangeRef, version: Int64)] {
+        if let cached = pendingWrites.publications[code] { return cached }
+        var found: [(ref: ChangeRef, version: Int64)] = []
+        for change in try changes(ofEntity: EntityName.item(code))
+        where change.kind == CatalogKind.itemPublished && NodeCode.role(of: change.origin) == .county {
+            if let version = change.payload["version"]?.intValue { found.append((ChangeRef(change), version)) }
+        }
+        pendingWrites.publications[code] = found
+        return found
+    }
+
+    /// possible_duplicate: two cases of the same applicant and item open at the same time (their
+    /// spans from acceptance to decision or withdrawal overlap in the order). One record, the same
+    /// id, on both cases.
+    func writeDuplicates(_ group: DuplicateGroup, db: Database) throws {
+        let numbers = try db.query("SELECT number FROM cases WHERE applicant_id = ? AND item_code = ? ORDER BY number",
+                                   [.text(group.applicant), .text(group.item)]).compactMap { $0.text("number") }
+        for number in numbers {
+            try db.run("DELETE FROM conflicts WHERE entity = ? AND rule = ?", .text(number), .text(ConflictRule.possibleDuplicate.rawValue))
+        }
+        guard numbers.count > 1 else { return }
+        let histories = try numbers.compactMap { try cachedHistory($0) }
+        let resolutions = histories.flatMap(\.resolutions)
+        for record in NodeStore.duplicateRecords(histories) {
+            let resolution = ConflictResolution.first(for: record, id: NodeStore.conflictID(record), in: resolutions)
+            for number in record.cases { try insertConflict(record, entity: number, resolution: resolution, db: db) }
+        }
+    }
+
+    static func duplicateRecords(_ histories: [CaseHistory]) -> [ConflictRecord] {
+        var records: [ConflictRecord] = []
+        let open = histories.filter { $0.opened != nil && $0.state != nil }
+        for (i, a) in open.enumerated() {
+            for b in open[(i + 1)...] {
+                guard let ao = a.opened, let bo = b.opened, let sa = a.state, let sb = b.state else { continue }
+                guard b.closed.map({ ao.precedes($0) }) ?? true, a.closed.map({ bo.precedes($0) }) ?? true else { continue }
+                let cases: JSONValue = .array([sa, sb].map { ["number": .string($0.number), "acceptor": .string($0.acceptor), "acceptedOn": .string($0.acceptedOn.iso)] })
+                records.append(ConflictRecord(
+                    rule: .possibleDuplicate, cases: [sa.number, sb.number], changes: [ao, bo],
+                    values: ["applicant": .string(Masking.idNumber(sa.applicant.idNumber)), "item": .string(sa.item.code), "cases": cases],
+                    message: "申请人 \(Masking.idNumber(sa.applicant.idNumber)) 的「\(sa.item.name)」在 \(sa.acceptor) 与 \(sb.acceptor) 同时在办：\(sa.number)、\(sb.number)",
+                    outcome: "两件均保留、照常办理，请县级核实是否重复申请", resolver: NodeCode.path(to: sa.acceptor).first ?? sa.acceptor))
+            }
+        }
+        return records
+    }
+
+    /// The conflict records held here, oldest first, one per id; open ones only unless `all`.
+    public func conflicts(all: Bool = true) throws -> [StoredConflict] {
+        var byID: [String: StoredConflict] = [:]
+        var order: [String] = []
+        try db.forEachRow("SELECT id, entity, rule, resolver, created_hlc, detail, resolution FROM conflicts ORDER BY created_hlc, id, entity") { row in
+            guard let id = row.text("id"), let entity = row.text("entity") else { return }
+            if byID[id] != nil {
+                byID[id]?.entities.append(entity)
+                return
+            }
+            order.append(id)
+            byID[id] = StoredConflict(
+                id: id, entities: [entity], rule: row.text("rule") ?? "", resolver: row.text("resolver") ?? "",
+                createdHLC: row.int64("created_hlc") ?? 0, detail: (try? JSONParser.parse(row.text("detail") ?? "{}")) ?? .null,
+                resolution: try row.text("resolution").map { try JSONParser.parse($0) })
+        }
+        return order.compactMap { byID[$0] }.filter { all || !$0.isResolved }
+    }
+
+    /// The conflict records on one case, by id.
+    public func conflicts(ofCase number: String) throws -> [StoredConflict] {
+        try db.query("SELECT id, entity, rule, resolver, created_hlc, detail, resolution FROM conflicts WHERE entity = ? ORDER BY id",
+                     [.text(number)]).map { row in
+            StoredConflict(
+                id: row.text("id") ?? "", entities: [number], rule: row.text("rule") ?? "", resolver: row.text("resolver") ?? "",
+                createdHLC: row.int64("created_hlc") ?? 0, detail: (try? JSONParser.parse(row.text("detail") ?? "{}")) ?? .null,
+                resolution: try row.text("resolution").map { try JSONParser.parse($0) })
+        }
+    }
+
+    /// Why a case change may not come from its origin, judged on the change alone, so that every
+    /// receiver judges it the same whatever else it holds (DESIGN §7). Whether the origin held the
+    /// case at the change's place in the order is the reducer's: a refusal there is a conflict
+    /// record, never a quarantine that one node would apply and another not.
+    func caseAuthorityProblem(_ change: Change, action: CaseAction) -> String? {
+        if action == .accept || action == .refuse {
+            do {
+                _ = try CaseReducer.apply(change, to: nil)
+            } catch CaseError.notAuthorized(_, _, let reason) {
+                return reason
+            } catch {}
+            return nil
+        }
+        // No item is decided at a village (decideAt is township or county): a village's decision is refused on its face.
+        if action.party == .decider, NodeCode.role(of: change.origin) == .village {
+            return "村级节点 \(change.origin) 无权\(action.chineseName)：事项只由乡镇或县级决定"
+        }
+        return NodeStore.isPartyOrAbove(change.origin, of: change.parties) ? nil : "节点 \(change.origin) 不是办件 \(change.entity) 的当事节点或其上级"
+    }
+
+    /// Why a resolution may not come from its origin, on the change alone: it must name a conflict,
+    /// come from a party of the case or above, and only the county resolves the county's rules.
+    /// Whether its origin is the conflict's resolver is checked where the conflict is derived.
+    func resolutionAuthorityProblem(_ change: Change) -> String? {
+        guard case .object = change.payload, let id = change.payload["conflict"]?.stringValue, !id.isEmpty else {
+            return "冲突处理记录缺少冲突编号"
+        }
+        guard NodeStore.isPartyOrAbove(change.origin, of: change.parties) else {
+            return "节点 \(change.origin) 不是办件 \(change.entity) 的当事节点或其上级"
+        }
+        let rule = change.payload["rule"]?.stringValue.flatMap(ConflictRule.init(rawValue:))
+        if [.decisionFinal, .possibleDuplicate, .invalidPayload, .unknownKind].contains(rule), NodeCode.role(of: change.origin) != .county {
+            return "规则 \(rule?.rawValue ?? "") 的冲突只能由县级处理"
+        }
+        return nil
+    }
+
+    static func isPartyOrAbove(_ origin: String, of parties: [String]) -> Bool {
+        parties.contains { NodeCode.isAncestorOrSelf(origin, of: $0) }
     }
 }

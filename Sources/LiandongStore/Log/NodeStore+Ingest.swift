@@ -21,8 +21,7 @@ extension NodeStore {
                 return outcome
             }
         } catch {
-            caseCache.removeAll()
-            calendarCache = nil
+            dropCachesAfterRollback()
             throw error
         }
     }
@@ -94,15 +93,17 @@ extension NodeStore {
         }
 
         let verified = try verifySignatures(candidates, quarantine: quarantine)
-        for change in verified.sorted(by: Change.precedes) {
-            if let reason = try authorityProblem(change) {
-                try quarantine(change, QuarantineReason.notAuthorized, reason)
-                continue
+        try inCaseBatch(db: db) {
+            for change in verified.sorted(by: Change.precedes) {
+                if let reason = try authorityProblem(change) {
+                    try quarantine(change, QuarantineReason.notAuthorized, reason)
+                    continue
+                }
+                try insert(change, source: neighbour, db: db)
+                try materialize(change, db: db, strict: false)
+                try? clock.observe(change.hlc, now: nowMillis)
+                outcome.stored.append(ChangeID(origin: change.origin, seq: change.seq))
             }
-            try insert(change, source: neighbour, db: db)
-            try materialize(change, db: db, strict: false)
-            try? clock.observe(change.hlc, now: nowMillis)
-            outcome.stored.append(ChangeID(origin: change.origin, seq: change.seq))
         }
         try db.run("UPDATE node SET hlc = ? WHERE id = 1", .integer(clock.last.rawValue))
         return outcome
@@ -148,23 +149,9 @@ extension NodeStore {
             if change.kind == NodeKind.revoked, subject == change.origin { return "节点 \(subject) 不能撤销自己" }
             return NodeCode.isAncestorOrSelf(change.origin, of: subject) ? nil : "节点 \(change.origin) 无权登记或撤销 \(subject)"
         }
+        if change.kind == ConflictKind.resolved { return resolutionAuthorityProblem(change) }
         guard let action = CaseAction(kind: change.kind) else { return nil }
-        guard let state = try caseState(change.entity) else {
-            if action == .accept || action == .refuse {
-                do {
-                    _ = try CaseReducer.apply(change, to: nil)
-                } catch CaseError.notAuthorized(_, _, let reason) {
-                    return reason
-                } catch {}
-            }
-            return nil
-        }
-        do {
-            try CaseReducer.authorize(action, origin: change.origin, state: state)
-            return nil
-        } catch let error as CaseError {
-            return error.message
-        }
+        return caseAuthorityProblem(change, action: action)
     }
 
     func heldHash(_ id: ChangeID) throws -> [UInt8]? {
@@ -175,8 +162,12 @@ extension NodeStore {
         return try statement.step() ? statement.blob(0) : nil
     }
 
+    /// A copy refused for a bad hash or signature says nothing about the genuine change that
+    /// claims the same hash: only the other reasons make a later copy a duplicate.
     func isQuarantined(_ id: ChangeID, hash: [UInt8]) throws -> Bool {
-        try db.scalarInt("SELECT count(*) FROM quarantine WHERE origin = ? AND seq = ? AND hash = ?",
+        try db.scalarInt("""
+            SELECT count(*) FROM quarantine WHERE origin = ? AND seq = ? AND hash = ? AND reason NOT IN ('bad_hash', 'bad_signature')
+            """,
                          [.text(id.origin), .integer(id.seq), .blob(hash)]) ?? 0 > 0
     }
 

@@ -247,7 +247,8 @@ extension NodeStore {
             guard columns.contains("lsn") else { continue }
             try db.run("DELETE FROM \"\(table)\" WHERE lsn IN (SELECT lsn FROM changes WHERE origin = ? AND seq >= ?)", .text(own), .integer(seq))
         }
-        try db.run("DELETE FROM conflicts WHERE origin = ? AND seq >= ?", .text(own), .integer(seq))
+        // Conflict records are derived: those of the entities touched are re-derived (the cases are replayed after).
+        try db.run("DELETE FROM conflicts WHERE entity IN (SELECT entity FROM changes WHERE origin = ? AND seq >= ?)", .text(own), .integer(seq))
         try db.run("DELETE FROM changes WHERE origin = ? AND seq >= ?", .text(own), .integer(seq))
         if seq <= 1 {
             try db.run("DELETE FROM origins WHERE origin = ?", .text(own))

@@ -20,8 +20,7 @@ extension NodeStore {
         do {
             return try db.write(body)
         } catch {
-            caseCache.removeAll()
-            calendarCache = nil
+            dropCachesAfterRollback()
             throw error
         }
     }
@@ -33,29 +32,59 @@ extension NodeStore {
         var head = try chainHead(of: identity.code)
         var made: [Change] = []
         made.reserveCapacity(drafts.count)
-        for draft in drafts {
-            let wall = instant ?? now()
-            var change = Change(
-                origin: identity.code, seq: head.seq + 1, hlc: clock.tick(now: wall), wall: wall, actor: draft.actor,
-                entity: draft.entity, kind: draft.kind, payload: draft.payload, parties: [], prev: head.hash)
-            change.parties = try partiesBeforeRecording(change)
-            change.hash = SHA256.hash(change.signingBody)
-            change.sig = try signingKey.sign(change.hash)
-            try insert(change, source: nil, db: db)
-            try materialize(change, db: db, strict: true)
-            head = (change.seq, change.hash)
-            made.append(change)
+        try inCaseBatch(db: db) {
+            for draft in drafts {
+                let wall = instant ?? now()
+                var change = Change(
+                    origin: identity.code, seq: head.seq + 1, hlc: clock.tick(now: wall), wall: wall, actor: draft.actor,
+                    entity: draft.entity, kind: draft.kind, payload: draft.payload, parties: [], prev: head.hash)
+                let folded = try foldBeforeRecording(&change)
+                change.hash = SHA256.hash(change.signingBody)
+                change.sig = try signingKey.sign(change.hash)
+                try insert(change, source: nil, db: db)
+                if let (history, before) = folded {
+                    keep(history, replacing: before)
+                } else {
+                    try materialize(change, db: db, strict: true)
+                }
+                head = (change.seq, change.hash)
+                made.append(change)
+            }
         }
         try db.run("UPDATE node SET hlc = ? WHERE id = 1", .integer(clock.last.rawValue))
         return made
     }
 
-    /// The routing keys of a change about to be recorded: a case change goes to the parties of the
-    /// case after it applies; everything else goes to every node.
+    /// Checks a case change about to be recorded by folding it into the case's history once: a
+    /// refused transition throws; the parties of the case after it become its routing keys, and a
+    /// contact update names the writes it saw (field_last_writer). Returns the new history and the
+    /// one it replaces, which the caller keeps once the change is stored. Anything else goes to
+    /// every node and is applied by materialize after it is stored.
+    func foldBeforeRecording(_ change: inout Change) throws -> (CaseHistory, CaseHistory?)? {
+        guard change.kind.hasPrefix("case.") || change.kind == ConflictKind.resolved else {
+            change.parties = [EntityName.everyone]
+            return nil
+        }
+        let before = try cachedHistory(change.entity)
+        var history = before ?? CaseHistory(number: change.entity)
+        if change.kind == CaseAction.updateContact.kind { change.payload = history.stampingSeen(change.payload) }
+        guard history.last.map({ $0.precedes(ChangeRef(change)) }) ?? true else {
+            // The clock guarantees a change made here sorts last; if it ever did not, replay after storing.
+            let replayed = CaseHistory(number: change.entity, changes: try changes(ofEntity: change.entity) + [change])
+            change.parties = replayed.state?.parties ?? []
+            return (replayed, nil)
+        }
+        try history.apply(change, strict: true)
+        change.parties = history.state?.parties ?? []
+        return (history, before)
+    }
+
+    /// The routing keys a change would get if recorded now (the rebase re-records set-aside changes
+    /// with it): throws the CaseError that would refuse it.
     func partiesBeforeRecording(_ change: Change) throws -> [String] {
-        guard change.kind.hasPrefix("case.") else { return [EntityName.everyone] }
-        let state = try CaseReducer.apply(change, to: try caseState(change.entity))
-        return state.parties
+        var copy = change
+        _ = try foldBeforeRecording(&copy)
+        return copy.parties
     }
 
     /// The last seq and hash of an origin's chain as held here; seq 0 and the zero hash before its first change.
@@ -95,6 +124,7 @@ extension NodeStore {
             try party.bind(lsn, at: 2)
             try party.run()
         }
+        try route(change, lsn: lsn, db: db)
         let head = try db.cachedStatement("""
             INSERT INTO origins (origin, last_seq, last_hash) VALUES (?, ?, ?)
             ON CONFLICT (origin) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash

@@ -14,18 +14,15 @@ public final class NodeStore {
     var clock: HybridClock
     /// Milliseconds since the epoch; injected so that tests and the demo control time.
     public var now: () -> Int64
-    /// Recently used case states with the `(hlc, origin, seq)` of their last change, so that a
+    /// Recently used case histories (state, conflict records, place of the last change), so that a
     /// change that sorts last extends the state without a replay.
-    var caseCache: [String: CachedCase] = [:]
+    var caseCache: [String: CaseHistory] = [:]
+    /// What the current write transaction changed and has not yet written (NodeStore+Apply.swift).
+    var pendingWrites = PendingCaseWrites()
     var calendarCache: WorkingCalendar?
     var verifyingKeys: [String: Ed25519PublicKey] = [:]
     /// `PRAGMA data_version` when the caches and the clock were last known to match the database.
     var seenDataVersion: Int64?
-
-    struct CachedCase {
-        var state: CaseState
-        var last: OrderKey
-    }
 
     /// OrderKey is a change's place in the total order `(hlc, origin, seq)`.
     struct OrderKey: Comparable {
@@ -111,6 +108,8 @@ public final class NodeStore {
                 "INSERT INTO node (id, code, role, name, public_key, parent_url, listen, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
                 .text(code), .text(role.rawValue), .text(name), .blob(key.publicKey),
                 parentURL.map { .text($0) } ?? .null, listen.map { .text($0) } ?? .null, .integer(now()))
+            // A new node has no log to re-derive conflicts from (migration 006_conflicts asks for it).
+            try db.run("DELETE FROM settings WHERE key = 'rebuild_conflicts'")
         }
         return NodeStore(directory: directory, db: db, identity: identity, key: key, clock: HybridClock(), now: now)
     }
@@ -134,7 +133,9 @@ public final class NodeStore {
         let identity = NodeIdentity(
             code: code, role: role, name: name, publicKey: publicKey, parentURL: row.text("parent_url"), listen: row.text("listen"))
         let clock = HybridClock(last: HLC(rawValue: row.int64("hlc") ?? 0))
-        return NodeStore(directory: directory, db: db, identity: identity, key: key, clock: clock, now: now)
+        let store = NodeStore(directory: directory, db: db, identity: identity, key: key, clock: clock, now: now)
+        try store.rebuildConflictsIfAsked()
+        return store
     }
 
     /// Drops the cached case states and calendar, and catches the clock up with the node's stored
@@ -145,6 +146,8 @@ public final class NodeStore {
         let version = try db.scalarInt("PRAGMA data_version")
         guard version != seenDataVersion else { return }
         caseCache.removeAll()
+        pendingWrites.writtenRevision.removeAll()
+        pendingWrites.publications.removeAll()
         calendarCache = nil
         verifyingKeys.removeAll()
         if let stored = try db.scalarInt("SELECT hlc FROM node WHERE id = 1"), stored > clock.last.rawValue {

@@ -151,8 +151,8 @@ final class RequestContext {
 
 extension HTTPServerResponse {
     static func bodyTooLarge(limit: Int) -> HTTPServerResponse {
-        .json(413, #"{"error":"body_too_large","limit":\#(limit)}"#)
+        .json(413, #"{"error":"body_too_large","limit":\#(limit),"message":"请求体超过 \#(limit) 字节的上限"}"#)
     }
 
-    static let internalError = HTTPServerResponse.json(500, #"{"error":"internal"}"#)
+    static let internalError = HTTPServerResponse.json(500, #"{"error":"internal","message":"内部错误，已记录"}"#)
 }

@@ -2,7 +2,9 @@
 /// Options the command did not ask for are errors, so a typo never passes silently.
 struct Arguments {
     /// Options that take no value.
-    static let flags: Set<String> = ["json", "tolerate-missing", "once", "help", "open", "all", "keep", "single"]
+    static let flags: Set<String> = ["json", "tolerate-missing", "once", "help", "open", "all", "keep", "insecure-http", "single"]
+    /// Flags that take a value when one follows (`demo --keep` keeps its directory; `conflicts resolve --keep VALUE`).
+    static let flagsWithOptionalValue: Set<String> = ["keep"]
 
     private(set) var options: [String: [String]] = [:]
     private(set) var positionals: [String] = []
@@ -23,7 +25,11 @@ struct Arguments {
                 value = String(name[name.index(after: equals)...])
                 name = String(name[..<equals])
             }
-            if Arguments.flags.contains(name) {
+            if Arguments.flagsWithOptionalValue.contains(name), value == nil, index < tokens.count, !tokens[index].hasPrefix("--") {
+                value = tokens[index]
+                index += 1
+            }
+            if Arguments.flags.contains(name), !(Arguments.flagsWithOptionalValue.contains(name) && value != nil) {
                 guard value == nil else { throw CLIError.usage("选项 --\(name) 不带参数值") }
                 options[name, default: []].append("true")
                 continue

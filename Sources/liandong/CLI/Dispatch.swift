@@ -18,8 +18,10 @@ extension CommandLine {
             case "calendar": handler = try subcommand(&rest, ["set": CalendarCommand.set, "show": CalendarCommand.show])
             case "case": handler = try CaseCommand.handler(&rest)
             case "node": handler = try subcommand(&rest, NodeCommand.table)
-            case "conflicts": handler = try subcommand(&rest, ["list": ConflictsCommand.list])
+            case "conflicts": handler = try subcommand(&rest, ["list": ConflictsCommand.list, "resolve": ConflictsCommand.resolve])
             case "status": handler = StatusCommand.run
+            case "serve": handler = ServeCommand.run
+            case "sync": handler = SyncCommand.run
             case "stats": handler = StatsCommand.run
             case "verify": handler = VerifyCommand.run
             case "backup": handler = BackupCommand.backup

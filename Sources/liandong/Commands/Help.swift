@@ -21,6 +21,8 @@ enum Help {
       liandong node add --data DIR --code CODE --role township|village --name NAME [--ttl-hours 24]   签发一次性加入口令
       liandong node list --data DIR                  登记表：各节点、状态、最近联系
       liandong node revoke --data DIR CODE [--reason TEXT]   撤销下级节点
+      liandong serve --data DIR [--listen HOST:PORT] [--tls-cert F --tls-key F] [--ca F] [--insecure-http]
+      liandong sync --data DIR --once [--ca F]         与上级同步一次
       liandong catalog import --data DIR FILE        发布事项目录（县）
       liandong catalog list|show CODE --data DIR
       liandong calendar set --data DIR FILE          设置工作日历（县）
@@ -38,7 +40,8 @@ enum Help {
       liandong case withdraw NUMBER --reason R | extend NUMBER --reason R [--days 10]
       liandong case special-start NUMBER --procedure P --reason R | special-end NUMBER [--result TEXT]
       liandong case transfer NUMBER --to CODE --reason R | update-contact NUMBER [--phone P] [--address A]
-      liandong conflicts list --data DIR
+      liandong conflicts list --data DIR [--all]
+      liandong conflicts resolve --data DIR ID --note TEXT [--keep winner|loser|VALUE|CASE]
       liandong status|stats|verify --data DIR
       liandong backup --data DIR --to FILE ; liandong restore --data DIR --from FILE
       liandong demo [--keep] [--deadline SECONDS]     县、两个乡镇、三个村六个进程的三级联动演示

@@ -95,7 +95,8 @@ enum NodeCommand {
     /// The last contact with a child and the age of the oldest change it has not acknowledged.
     /// Nil until the sync server keeps per-child contact (table `peers`); printed as "—".
     static func contactOf(_ code: String, store: NodeStore) -> (lastContact: Int64?, lagMillis: Int64?) {
-        (nil, nil)
+        guard let link = (try? store.childLinks())?.first(where: { $0.code == code }) else { return (nil, nil) }
+        return (link.lastContact, link.oldestUnackedAge ?? 0)
     }
 
     private static func row(_ code: String, _ role: Role, _ name: String, _ status: String, _ registered: String,

@@ -1,16 +1,42 @@
+import Foundation
 import LiandongDomain
+import LiandongServer
 import LiandongStore
 
-/// `liandong status`: who this node is and what it holds.
+/// `liandong status`: who this node is, what it holds, and how its sync stands.
 enum StatusCommand {
     static func run(_ context: inout CommandContext) throws {
         let store = try context.openStore()
         try context.args.finish(maxPositionals: 0)
-        let status = try store.status()
+        let status = try NodeStatus.json(store)
         let identity = store.identity
         var text = "\(identity.role.chineseName)「\(identity.name)」（\(identity.code)）\n"
         text += "上级：\(identity.parentURL ?? "无")\n"
         text += "变更 \(status["changes"]?.intValue ?? 0) 条（本节点 \(status["ownChanges"]?.intValue ?? 0) 条），办件 \(status["cases"]?.intValue ?? 0) 件（在办 \(status["openCases"]?.intValue ?? 0) 件，超期 \(status["overdue"]?.intValue ?? 0) 件），事项 \(status["items"]?.intValue ?? 0) 个，冲突 \(status["conflicts"]?.intValue ?? 0) 条"
+        if let sync = status["sync"] {
+            if identity.parentURL != nil {
+                text += "\n同步：上级 \(sync["parentCode"]?.stringValue ?? "未连接")"
+                if let contact = sync["lastContact"]?.intValue { text += "，最近联系 \(timeText(contact))" }
+                let unacked = sync["unackedUp"]?.intValue ?? 0
+                text += unacked == 0 ? "，上级已收齐本辖区变更" : "，\(unacked) 条变更上级尚未确认（最早的已 \(sync["oldestUnackedUpSeconds"]?.intValue ?? 0) 秒）"
+                if let error = sync["lastError"]?.stringValue { text += "\n最近错误：\(error)" }
+            }
+            for child in sync["children"]?.arrayValue ?? [] {
+                text += "\n下级 \(child["code"]?.stringValue ?? "")：最近联系 \(child["lastContact"]?.intValue.map(timeText) ?? "无")"
+                let unacked = child["unacked"]?.intValue ?? 0
+                text += unacked == 0 ? "，已收齐" : "，\(unacked) 条未确认（最早的已 \(child["oldestUnackedSeconds"]?.intValue ?? 0) 秒）"
+            }
+            for report in sync["reports"]?.arrayValue ?? [] {
+                text += "\n被上级隔离：\(report["origin"]?.stringValue ?? "")#\(report["seq"]?.intValue ?? 0)（\(report["reason"]?.stringValue ?? "")）\(report["message"]?.stringValue ?? "")"
+            }
+        }
         context.console.emit(status, text: text)
+    }
+
+    static func timeText(_ millis: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
     }
 }

@@ -1,0 +1,269 @@
+/// CaseHistory is one case derived from the set of its changes (DESIGN §6): the state folded by
+/// CaseReducer in `(hlc, origin, seq)` order, plus what the conflict rules say about the changes
+/// that did not apply as made. It is a pure value: two nodes holding the same changes derive equal
+/// histories, and a change that sorts last extends it without a replay (`apply`).
+public struct CaseHistory: Sendable {
+    public let number: String
+    public private(set) var state: CaseState?
+    /// The place in the order of the last change folded in.
+    public private(set) var last: ChangeRef?
+    /// Conflicts the case's own changes raise, before resolutions are joined (ConflictResolution).
+    public private(set) var records: [ConflictRecord] = []
+    /// Case changes held before the acceptance: kept, applied when it arrives (history_pending).
+    public private(set) var early: [ChangeRef] = []
+    /// The `conflict.resolved` changes recorded on this case.
+    public private(set) var resolutions: [ConflictResolution] = []
+    /// When the case became open (its acceptance) and stopped being open (decision, withdrawal), for possible_duplicate.
+    public private(set) var opened: ChangeRef?
+    public private(set) var closed: ChangeRef?
+    /// Bumped whenever records, early changes or resolutions change, so that a store rewrites them only then.
+    public private(set) var revision = 0
+
+    private var decisionRef: ChangeRef?
+    private var withdrawalRef: ChangeRef?
+    /// The last applied change that moved the status: what a stale change competed with.
+    private var statusRef: ChangeRef?
+    /// The change that last wrote each contact field (field_last_writer).
+    public private(set) var fieldWriters: [String: ChangeRef] = [:]
+
+    public static let contactFields = ["phone", "address", "mailAddress"]
+    /// Actions that edit the application: after the decision they cannot change it (decision_final).
+    static let applicationEdits: Set<CaseAction> = [
+        .requestSupplement, .recordSupplement, .review, .forward, .extend, .startSpecialProcedure, .endSpecialProcedure, .transfer,
+    ]
+
+    public init(number: String) {
+        self.number = number
+    }
+
+    /// Replays a set of changes of the case: sorted, deduplicated by `(origin, seq)`, folded.
+    public init(number: String, changes: [Change]) {
+        self.number = number
+        var seen = Set<ChangeID>()
+        for change in changes.sorted(by: Change.precedes) where seen.insert(ChangeID(origin: change.origin, seq: change.seq)).inserted {
+            try? apply(change, strict: false)
+        }
+    }
+
+    /// Records pending changes as a history_pending record while there is no acceptance.
+    public var pendingRecord: ConflictRecord? {
+        guard state == nil, !early.isEmpty else { return nil }
+        return ConflictRecord(
+            rule: .historyPending, cases: [number], changes: early,
+            values: ["waitingFor": .string(CaseAction.accept.kind), "count": .int(Int64(early.count))],
+            message: "办件 \(number) 有 \(early.count) 个变更先于其受理记录到达，已保留",
+            outcome: "受理记录到达后自动按顺序应用，无需处理", resolver: "")
+    }
+
+    /// Folds one change that sorts after everything folded so far. `strict` (a change being made
+    /// here) throws the CaseError that refuses it and leaves the history as it was; otherwise the
+    /// refusal becomes a conflict record and the change stays in the log.
+    public mutating func apply(_ change: Change, strict: Bool) throws {
+        let ref = ChangeRef(change)
+        if change.kind == ConflictKind.resolved {
+            if let state {
+                if let problem = resolutionProblem(change, state: state), strict { throw problem }
+            } else if strict {
+                throw CaseError.caseNotFound(number)
+            }
+            if let resolution = ConflictResolution(change) {
+                resolutions.append(resolution)
+                revision += 1
+            } else if !strict {
+                reject(ref, rule: .invalidPayload, values: ["reason": "payload.conflict missing"],
+                       message: "冲突处理记录缺少冲突编号", resolver: root)
+            }
+            last = ref
+            return
+        }
+        guard let action = CaseAction(kind: change.kind) else {
+            if strict { throw CaseError.unknownKind(change.kind) }
+            reject(ref, rule: .unknownKind, values: ["kind": .string(change.kind)],
+                   message: "未知的变更类型 \(change.kind)，已保留待新版本处理", resolver: root)
+            last = ref
+            return
+        }
+        let creates = action == .accept || action == .refuse
+        if state == nil, !creates {
+            if strict { throw CaseError.caseNotFound(number) }
+            early.append(ref)
+            revision += 1
+            last = ref
+            return
+        }
+        let before = state
+        do {
+            let next = try CaseReducer.apply(change, to: state)
+            if action == .updateContact, let before { recordLostWrites(change, ref: ref, before: before) }
+            track(action, change: change, ref: ref, before: before, after: next)
+            state = next
+            if creates { settleEarly() }
+        } catch let error as CaseError {
+            if strict { throw error }
+            classify(error, change: change, action: action, ref: ref)
+        }
+        last = ref
+    }
+
+    /// Why a resolution made here may not be recorded (the CLI checks the conflict itself).
+    private func resolutionProblem(_ change: Change, state: CaseState) -> CaseError? {
+        guard case .object = change.payload, change.payload["conflict"]?.stringValue != nil else {
+            return .invalidPayload(field: "payload.conflict", reason: "missing")
+        }
+        return nil
+    }
+
+    /// The root of the tree the case lives in: the county that resolves what no lower tier can.
+    private var root: String {
+        guard let state else { return NodeCode.path(to: number.split(separator: "-").first.map(String.init) ?? number).first ?? "" }
+        return NodeCode.path(to: state.acceptor).first ?? state.acceptor
+    }
+
+    private mutating func track(_ action: CaseAction, change: Change, ref: ChangeRef, before: CaseState?, after: CaseState) {
+        if before?.status != after.status { statusRef = ref }
+        switch action {
+        case .accept, .refuse:
+            for field in Self.contactFields { fieldWriters[field] = ref }
+            if action == .accept { opened = ref }
+        case .approve, .deny: decisionRef = ref
+        case .withdraw: withdrawalRef = ref
+        case .updateContact:
+            for field in Self.writtenFields(change.payload) { fieldWriters[field] = ref }
+        default: break
+        }
+        if opened != nil, closed == nil, !after.status.isOpen { closed = ref }
+    }
+
+    /// The contact fields a contact update writes (the reducer ignores empty ones).
+    static func writtenFields(_ payload: JSONValue) -> [String] {
+        contactFields.filter { payload[$0]?.stringValue.map { !$0.isEmpty } ?? false }
+    }
+
+    /// field_last_writer: an update that did not see the field's current writer overwrites a value
+    /// its author never saw; the overwritten value is kept in a conflict record.
+    private mutating func recordLostWrites(_ change: Change, ref: ChangeRef, before: CaseState) {
+        var lost: [ChangeID: (writer: ChangeRef, fields: [String: JSONValue])] = [:]
+        let seen = change.payload["seen"]?.objectValue ?? [:]
+        for field in Self.writtenFields(change.payload) {
+            guard let value = change.payload[field]?.stringValue else { continue }
+            guard let writer = fieldWriters[field], let saw = seen[field]?.stringValue, saw != writer.id.description else { continue }
+            let old = Self.value(of: field, in: before)
+            guard old != value else { continue }
+            var entry = lost[writer.id] ?? (writer, [:])
+            entry.fields[field] = ["winner": .string(value), "loser": .optional(old)]
+            lost[writer.id] = entry
+        }
+        for (_, entry) in lost.sorted(by: { $0.key < $1.key }) {
+            let names = entry.fields.keys.sorted().map(Self.fieldName).joined(separator: "、")
+            records.append(ConflictRecord(
+                rule: .fieldLastWriter, cases: [number], changes: [entry.writer, ref], values: ["fields": .object(entry.fields)],
+                message: "\(ref.origin) 修改\(names)时未看到 \(entry.writer.origin) 的修改（\(entry.writer.id)），两者并发",
+                outcome: "按 (hlc, origin) 后写者 \(ref.id) 为准；被覆盖的值保留在本记录中", resolver: before.acceptor))
+            revision += 1
+        }
+    }
+
+    public static func value(of field: String, in state: CaseState) -> String? {
+        switch field {
+        case "phone": return state.applicant.phone
+        case "address": return state.applicant.address
+        default: return state.deliveryPreference.mailAddress
+        }
+    }
+
+    static func fieldName(_ field: String) -> String {
+        switch field {
+        case "phone": return "联系电话"
+        case "address": return "地址"
+        default: return "邮寄地址"
+        }
+    }
+
+    /// The acceptance arrived: changes held before it that sort after it are applied; any that
+    /// sort before it (a clock gone wrong) are refused as stale.
+    private mutating func settleEarly() {
+        guard !early.isEmpty else { return }
+        for ref in early {
+            reject(ref, rule: .staleTransition, values: ["reason": "before_acceptance"],
+                   message: "变更 \(ref.id) 排在受理之前，无法应用", resolver: state?.holder ?? root)
+        }
+        early.removeAll()
+        revision += 1
+    }
+
+    private mutating func reject(_ ref: ChangeRef, rule: ConflictRule, with other: ChangeRef? = nil, values: JSONValue, message: String,
+                                 outcome: String = "该变更保留在日志中，未生效", resolver: String) {
+        records.append(ConflictRecord(rule: rule, cases: [number], changes: [other, ref].compactMap { $0 }, values: values,
+                                      message: message, outcome: outcome, resolver: resolver))
+        revision += 1
+    }
+
+    /// Turns a refused change into the conflict record its rule gives.
+    private mutating func classify(_ error: CaseError, change: Change, action: CaseAction, ref: ChangeRef) {
+        guard var current = state else { return }
+        let refused: JSONValue = ["kind": .string(change.kind), "payload": change.payload]
+        if action == .recordSupplement, case .transitionNotAllowed = error, (try? CaseReducer.authorize(action, origin: change.origin, state: current)) != nil {
+            let known = Set(current.item.materials.map(\.id))
+            let wanted = ((try? PayloadReader(change.payload).strings("materials")) ?? []).filter(known.contains)
+            if !wanted.isEmpty {
+                let added = Array(Set(wanted).subtracting(current.materials)).sorted()
+                current.materials.formUnion(wanted)
+                current.timeline.append(Step(kind: change.kind, origin: change.origin, seq: change.seq, actor: change.actor, wall: change.wall,
+                                             summary: added.isEmpty ? "补正材料（已在案，合并为一份）" : "补正材料（补正已结束，材料并入）"))
+                state = current
+                guard !added.isEmpty else { return }
+                let afterDecision = current.decision != nil && change.origin != current.decision?.by
+                reject(ref, rule: afterDecision ? .decisionFinal : .materialAddOnly, with: afterDecision ? decisionRef : statusRef,
+                       values: ["added": .strings(added), "status": .string(current.status.rawValue)],
+                       message: "\(change.origin) 收到的补正材料在本轮补正结束后才排入（当前状态「\(current.status.chineseName)」）",
+                       outcome: afterDecision ? "材料已并入，决定不变" : "材料已并入办件（只增不减），状态不变",
+                       resolver: afterDecision ? root : current.holder)
+                return
+            }
+        }
+        if action == .withdraw, let decision = current.decision {
+            reject(ref, rule: .withdrawVsDecision, with: decisionRef,
+                   values: ["standing": .string(decision.approved ? CaseAction.approve.kind : CaseAction.deny.kind), "refused": refused],
+                   message: "\(change.origin) 的撤回与 \(decision.by) 的\(decision.approved ? "准予" : "不予许可")决定并发，决定排在前面",
+                   outcome: "决定有效，撤回未生效；请双方与申请人沟通", resolver: current.decider)
+            return
+        }
+        if action == .approve || action == .deny, let withdrawal = current.withdrawal {
+            reject(ref, rule: .withdrawVsDecision, with: withdrawalRef,
+                   values: ["standing": .string(CaseAction.withdraw.kind), "refused": refused],
+                   message: "\(change.origin) 的决定与 \(withdrawal.by) 的撤回并发，撤回排在前面",
+                   outcome: "撤回有效，决定未生效；请双方与申请人沟通", resolver: current.decider)
+            return
+        }
+        if let decision = current.decision, change.origin != decision.by, Self.applicationEdits.contains(action) {
+            reject(ref, rule: .decisionFinal, with: decisionRef,
+                   values: ["decision": .string(decision.approved ? "approved" : "denied"), "decidedBy": .string(decision.by), "refused": refused],
+                   message: "\(decision.by) 已作出\(decision.approved ? "准予" : "不予许可")决定，\(change.origin) 的「\(action.chineseName)」与之并发、排在其后",
+                   outcome: "决定为终局，该修改保留在日志中未生效，请县级复核", resolver: root)
+            return
+        }
+        let rule: ConflictRule
+        switch error {
+        case .notAuthorized: rule = .notAuthorized
+        case .invalidPayload, .materialsMissing, .caseExists: rule = .invalidPayload
+        case .unknownKind: rule = .unknownKind
+        default: rule = .staleTransition
+        }
+        let resolver = rule == .invalidPayload || rule == .unknownKind ? root : current.holder
+        reject(ref, rule: rule, with: rule == .invalidPayload ? nil : statusRef,
+               values: ["reason": .string(error.code), "status": .string(current.status.rawValue), "refused": refused],
+               message: error.message, resolver: resolver)
+    }
+
+    /// The payload of a contact update made here: `seen` names the change that last wrote each field
+    /// it writes, so that every node can tell a concurrent overwrite from a correction (field_last_writer).
+    public func stampingSeen(_ payload: JSONValue) -> JSONValue {
+        guard case .object(var fields) = payload, fields["seen"] == nil else { return payload }
+        var seen: [String: JSONValue] = [:]
+        for field in Self.writtenFields(payload) {
+            if let writer = fieldWriters[field] { seen[field] = .string(writer.id.description) }
+        }
+        fields["seen"] = .object(seen)
+        return .object(fields)
+    }
+}

@@ -1,0 +1,66 @@
+import LiandongDomain
+import LiandongStore
+import LiandongSync
+
+/// LocalAPI answers /api/v1 (staff tools on this machine) and the public status query.
+enum LocalAPI {
+    static func answer(_ segments: [String], request: HTTPServerRequest, service: SyncService) throws -> JSONValue {
+        switch segments.count {
+        case 1 where segments[0] == "status":
+            return try service.box.with { store in try NodeStatus.json(store) }
+        case 1 where segments[0] == "cases":
+            var filter = CaseFilter()
+            if let status = request.query["status"] {
+                guard let value = CaseStatus(rawValue: status) else { throw SyncError("invalid_message", "未知状态 \(status)", ["field": "status"]) }
+                filter.status = value
+            }
+            filter.itemCode = request.query["item"]
+            return try service.box.with { store in .object(["cases": .array(try store.listCases(filter).map(\.json))]) }
+        case 2 where segments[0] == "cases":
+            return try service.box.with { store in try store.caseView(segments[1]).json(masked: false) }
+        default:
+            throw SyncError.notFound("/api/v1/" + segments.joined(separator: "/"))
+        }
+    }
+
+    /// The public status of a case: only with its query code, masked; 404 otherwise, so that a
+    /// guess cannot tell a wrong code from a missing case.
+    static func publicCase(_ number: String, code: String?, box: StoreBox) throws -> JSONValue {
+        try box.with { store in
+            guard let code, !code.isEmpty, let state = try store.caseState(number), state.queryCode == code else {
+                throw SyncError("not_found", "未找到办件，或查询码不正确")
+            }
+            let view = try store.caseView(number)
+            let masked = view.json(masked: true)
+            var fields: [String: JSONValue] = [
+                "number": .string(number), "status": .string(state.status.rawValue), "statusName": .string(state.status.chineseName),
+                "applicant": .string(Masking.name(state.applicant.name)), "item": masked["item"]?["name"] ?? .null,
+                "acceptedOn": .string(state.acceptedOn.iso), "deadlineStatus": .string(view.deadlineStatus.rawValue),
+            ]
+            if let due = view.dueDate { fields["dueDate"] = .string(due.iso) }
+            return .object(fields)
+        }
+    }
+}
+
+/// NodeStatus is `status` as JSON: the store's counts plus the sync view (parent link, per-hop
+/// lag, last error, quarantine reports received, children).
+public enum NodeStatus {
+    public static func json(_ store: NodeStore) throws -> JSONValue {
+        guard case .object(var fields) = try store.status() else { return try store.status() }
+        let link = try store.parentLink()
+        let upward = try store.unackedUpward()
+        fields["sync"] = [
+            "parentCode": .optional(link.code.flatMap { $0.isEmpty ? nil : $0 }),
+            "lastContact": .optional(link.lastContact), "lastError": .optional(link.lastError), "lastErrorAt": .optional(link.lastErrorAt),
+            "pullCursor": .int(link.cursor), "unackedUp": .int(upward.count),
+            "oldestUnackedUpSeconds": upward.oldestAge.map { .int($0 / 1000) } ?? .null,
+            "reports": .array(try store.receivedReports().map(\.json)),
+            "children": .array(try store.childLinks().map { child in
+                ["code": .string(child.code), "lastContact": .optional(child.lastContact), "ackedPosition": .int(child.ackedPosition),
+                 "unacked": .int(child.unacked), "oldestUnackedSeconds": child.oldestUnackedAge.map { .int($0 / 1000) } ?? .null]
+            }),
+        ]
+        return .object(fields)
+    }
+}

@@ -1,0 +1,37 @@
+import LiandongDomain
+import LiandongStore
+import LiandongSync
+
+/// Metrics renders /metrics in the Prometheus text format (version 0.0.4).
+enum Metrics {
+    static func render(service: SyncService) throws -> String {
+        let (counters, children, upward) = try service.box.with { store in
+            (try store.syncCounters(), try store.childLinks(), try store.unackedUpward())
+        }
+        var lines: [String] = []
+        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+            for (labels, value) in samples { lines.append(name + labels + " " + value) }
+        }
+        let node = "node=\"\(service.box.code)\""
+        metric("liandong_changes_total", "counter", "Changes held in this node's log.", [("{\(node)}", "\(counters.changes)")])
+        metric("liandong_quarantine_total", "counter", "Changes quarantined at this node.", [("{\(node)}", "\(counters.quarantined)")])
+        metric("liandong_conflicts_total", "counter", "Conflict records held at this node.", [("{\(node)}", "\(counters.conflicts)")])
+        metric("liandong_peer_oldest_unacked_age_seconds", "gauge",
+               "Age of the oldest change not yet acknowledged on the hop to the peer (0 when none).",
+               children.map { ("{\(node),peer=\"\($0.code)\",direction=\"down\"}", seconds($0.oldestUnackedAge)) }
+                + [("{\(node),peer=\"parent\",direction=\"up\"}", seconds(upward.oldestAge))])
+        metric("liandong_peer_unacked_changes", "gauge", "Changes not yet acknowledged on the hop to the peer.",
+               children.map { ("{\(node),peer=\"\($0.code)\",direction=\"down\"}", "\($0.unacked)") }
+                + [("{\(node),peer=\"parent\",direction=\"up\"}", "\(upward.count)")])
+        metric("liandong_http_requests_total", "counter", "HTTP answers by status.",
+               service.statusCounts.snapshot.sorted { $0.key < $1.key }.map { ("{\(node),status=\"\($0.key)\"}", "\($0.value)") })
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func seconds(_ millis: Int64?) -> String {
+        guard let millis else { return "0" }
+        return String(format: "%.3f", Double(millis) / 1000)
+    }
+}

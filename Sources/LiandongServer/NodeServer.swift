@@ -1,0 +1,104 @@
+import Foundation
+import LiandongDomain
+import LiandongStore
+import LiandongSync
+
+/// NodeServer is one running node: its HTTP server (children, local API, public query, metrics),
+/// the watcher that wakes parked pulls when another process records changes, and, when the
+/// node has a parent, the sync loop. Built from a configuration value (tests bind port 0); starts
+/// in that order and stops in reverse.
+public final class NodeServer: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var directory: String
+        public var host: String
+        public var port: Int
+        public var tls: HTTPServer.TLSIdentity?
+        /// CA file trusted when calling the parent over https.
+        public var caFile: String?
+        /// The parent to sync with; nil runs no sync loop.
+        public var parentURL: String?
+        /// Endpoints added under /sync/v1/ that carry no node signature, made once the service
+        /// exists. ENROLL plugs `enroll` in here: `["enroll": handler]`.
+        public var syncHandlers: @Sendable (SyncService) -> [String: HTTPServer.Handler]
+        public var apiFromAnywhere = false
+        public var pullWait: Int64 = 20
+        public var pushInterval: Duration = .milliseconds(250)
+        public var watchInterval: Double = 0.2
+        public var threadPoolSize = 8
+        public var now: @Sendable () -> Int64 = NodeStore.systemNow
+        public var log: @Sendable (String) -> Void = { _ in }
+
+        public init(
+            directory: String, host: String = "127.0.0.1", port: Int = 0, tls: HTTPServer.TLSIdentity? = nil, caFile: String? = nil,
+            parentURL: String? = nil, syncHandlers: @escaping @Sendable (SyncService) -> [String: HTTPServer.Handler] = NodeServer.enrollmentHandlers
+        ) {
+            self.directory = directory
+            self.host = host
+            self.port = port
+            self.tls = tls
+            self.caFile = caFile
+            self.parentURL = parentURL
+            self.syncHandlers = syncHandlers
+        }
+    }
+
+    public let configuration: Configuration
+    public let service: SyncService
+    public let http: HTTPServer
+    public let watcher = RouteWatcher()
+    public let loop: SyncLoop?
+    private let stopLock = NSLock()
+    private var stopped = false
+
+    public var port: Int { http.port }
+    public var url: String { "\(configuration.tls == nil ? "http" : "https")://\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(http.port)" }
+
+    public init(configuration: Configuration) throws {
+        self.configuration = configuration
+        let now = configuration.now
+        let store = try NodeStore.open(directory: configuration.directory, now: { now() })
+        let service = SyncService(box: StoreBox(store), log: configuration.log)
+        self.service = service
+        let router = Router(service: service, syncHandlers: configuration.syncHandlers(service), apiFromAnywhere: configuration.apiFromAnywhere)
+        let http = HTTPServer.Configuration(
+            host: configuration.host, port: configuration.port, threadPoolSize: configuration.threadPoolSize,
+            maxBodyBytes: SyncProtocol.maxBodyBytes, maxDecompressedBodyBytes: SyncProtocol.maxBodyBytes, tls: configuration.tls)
+        self.http = try HTTPServer(configuration: http) { request in router.handle(request) }
+        watcher.start(directory: configuration.directory, interval: configuration.watchInterval,
+                      wake: { service.wakePolls() }, log: configuration.log)
+        if let parentURL = configuration.parentURL {
+            var sync = SyncLoop.Configuration(directory: configuration.directory, parentURL: parentURL, caFile: configuration.caFile)
+            sync.pullWait = configuration.pullWait
+            sync.pushInterval = configuration.pushInterval
+            sync.now = configuration.now
+            let loop = SyncLoop(configuration: sync, wake: { service.wakePolls() }, log: configuration.log)
+            self.loop = loop
+            loop.start()
+        } else {
+            loop = nil
+        }
+    }
+
+    deinit { stop() }
+
+    /// Stops in reverse order: the sync loop, the watcher, then the HTTP server (parked pulls get
+    /// their empty answer, in-flight requests finish). Idempotent.
+    public func stop() {
+        let first = stopLock.withLock { () -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
+        loop?.stop(timeout: .seconds(1))
+        watcher.stop()
+        http.stop()
+        loop?.stop(timeout: .seconds(5))
+    }
+}
+
+extension NodeServer {
+    /// The unsigned sync endpoints every node serves: enrollment, authenticated by its one-time token.
+    public static let enrollmentHandlers: @Sendable (SyncService) -> [String: HTTPServer.Handler] = { service in
+        ["enroll": { request in .respond(service.box.with { Enrollment.respond(to: request, store: $0) }) }]
+    }
+}

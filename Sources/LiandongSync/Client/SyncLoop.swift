@@ -1,0 +1,193 @@
+import Foundation
+import LiandongDomain
+import LiandongStore
+
+/// SyncLoop runs a child's two lanes against its parent, each on its own thread with its own
+/// NodeStore and HTTP connection (Protocol/sync.md, client loop):
+/// - the push lane says hello, pushes what the parent lacks, then checks for new local changes
+///   every 250 ms (changes the CLI records are picked up the same way);
+/// - the pull lane long-polls (wait 20 s), ingests, and wakes the local server's parked pulls.
+/// Failures back off with jitter and are recorded for `status`.
+///
+/// `@unchecked Sendable`: the only mutable state is `stopping` and the thread count, guarded by `condition`.
+public final class SyncLoop: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var directory: String
+        public var parentURL: String
+        public var caFile: String?
+        public var pushInterval: Duration = .milliseconds(250)
+        public var pullWait: Int64 = 20
+        public var now: @Sendable () -> Int64 = NodeStore.systemNow
+
+        public init(directory: String, parentURL: String, caFile: String? = nil) {
+            self.directory = directory
+            self.parentURL = parentURL
+            self.caFile = caFile
+        }
+    }
+
+    public let configuration: Configuration
+    let wake: @Sendable () -> Void
+    let log: @Sendable (String) -> Void
+    private let condition = NSCondition()
+    private var stopping = false
+    private var running = 0
+
+    public init(configuration: Configuration, wake: @escaping @Sendable () -> Void = {}, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.wake = wake
+        self.log = log
+    }
+
+    public func start() {
+        condition.withLock { running = 2 }
+        Thread.detachNewThread { [self] in lane("push", pushLane) }
+        Thread.detachNewThread { [self] in lane("pull", pullLane) }
+    }
+
+    /// Asks both lanes to stop and waits up to `timeout` for them (a pull parked at the parent
+    /// returns when its wait ends; the lane then stops without ingesting anything further).
+    @discardableResult
+    public func stop(timeout: Duration = .seconds(3)) -> Bool {
+        condition.withLock {
+            stopping = true
+            condition.broadcast()
+        }
+        let limit = Date().addingTimeInterval(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+        return condition.withLock {
+            while running > 0 {
+                if !condition.wait(until: limit) { return false }
+            }
+            return true
+        }
+    }
+
+    var isStopping: Bool { condition.withLock { stopping } }
+
+    /// Sleeps up to `seconds`; returns false when the loop is stopping.
+    func pause(_ seconds: Double) -> Bool {
+        let limit = Date().addingTimeInterval(seconds)
+        return condition.withLock {
+            while !stopping {
+                if !condition.wait(until: limit) { return true }
+            }
+            return false
+        }
+    }
+
+    private func lane(_ name: String, _ body: (SyncClient) throws -> Void) {
+        defer {
+            condition.withLock {
+                running -= 1
+                condition.broadcast()
+            }
+        }
+        var backoff = Backoff()
+        while !isStopping {
+            do {
+                let now = configuration.now
+                let store = try NodeStore.open(directory: configuration.directory, now: { now() })
+                // A parked pull sends nothing until it answers: the low-speed floor must outlast the wait.
+                let quiet = name == "pull" ? configuration.pullWait + 15 : 15
+                let http = HTTPClient.Configuration(
+                    connectTimeout: .seconds(10), timeout: .seconds(configuration.pullWait + 40), lowSpeedTime: .seconds(quiet),
+                    caFile: configuration.caFile)
+                let client = try SyncClient(store: store, parentURL: configuration.parentURL, configuration: http)
+                client.onStored = wake
+                while !isStopping {
+                    do {
+                        try body(client)
+                        backoff.succeeded()
+                    } catch {
+                        let message = SyncLoop.describe(error)
+                        log("sync \(name) lane: \(message)")
+                        try? store.recordParentError(message)
+                        if !pause(backoff.failed(jitter: Double.random(in: 0...1))) { return }
+                    }
+                }
+            } catch {
+                log("sync \(name) lane cannot open the node: \(error)")
+                if !pause(backoff.failed(jitter: Double.random(in: 0...1))) { return }
+            }
+        }
+    }
+
+    /// Hello, then push whenever the log has something the parent lacks; returns on error.
+    private func pushLane(_ client: SyncClient) throws {
+        try client.hello()
+        _ = try client.fetchLost()
+        var lastSeen: Int64 = -1
+        while !isStopping {
+            let mark = try client.store.db.scalarInt("SELECT coalesce(max(lsn), 0) FROM changes") ?? 0
+            if mark != lastSeen {
+                let pushed = try client.pushAll()
+                if pushed.count > 0 { log("sync push: \(pushed.count) change(s) stored by the parent") }
+                lastSeen = mark
+            }
+            let interval = configuration.pushInterval.components
+            if !pause(Double(interval.seconds) + Double(interval.attoseconds) / 1e18) { return }
+        }
+    }
+
+    /// Hello, then long-poll and ingest until an error.
+    private func pullLane(_ client: SyncClient) throws {
+        try client.hello()
+        while !isStopping {
+            let page = try client.pullOnce(wait: configuration.pullWait)
+            if page.stored > 0 { log("sync pull: \(page.stored) change(s) received") }
+        }
+    }
+
+    /// One English line for the log and for `status`.
+    public static func describe(_ error: Error) -> String {
+        switch error {
+        case let error as SyncError: return "\(error.code): \(error.message)"
+        case let error as HTTPClientError: return "\(error.kind): \(error.message)"
+        default: return "\(error)"
+        }
+    }
+}
+
+/// RouteWatcher wakes a server's parked pulls when another process (the CLI) commits new
+/// routes: it reads the last route position every `interval`.
+///
+/// `@unchecked Sendable`: `stopping` is guarded by `condition`.
+public final class RouteWatcher: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var stopping = false
+    private var finished = true
+
+    public init() {}
+
+    public func start(directory: String, interval: Double = 0.2, wake: @escaping @Sendable () -> Void, log: @escaping @Sendable (String) -> Void) {
+        condition.withLock { finished = false }
+        Thread.detachNewThread { [self] in
+            defer { condition.withLock { finished = true; condition.broadcast() } }
+            guard let store = try? NodeStore.open(directory: directory) else {
+                log("route watcher cannot open \(directory)")
+                return
+            }
+            var last = (try? store.lastRoutePosition()) ?? 0
+            while true {
+                let stop = condition.withLock { () -> Bool in
+                    if !stopping { _ = condition.wait(until: Date().addingTimeInterval(interval)) }
+                    return stopping
+                }
+                if stop { return }
+                guard let position = try? store.lastRoutePosition() else { continue }
+                if position != last {
+                    last = position
+                    wake()
+                }
+            }
+        }
+    }
+
+    public func stop() {
+        condition.withLock {
+            stopping = true
+            condition.broadcast()
+            while !finished { _ = condition.wait(until: Date().addingTimeInterval(1)) }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import LiandongDomain
+import LiandongStore
+
+/// Head is the last seq and hash of one origin's chain as a node holds it.
+public struct Head: Sendable, Equatable {
+    public var seq: Int64
+    public var hash: [UInt8]
+
+    public init(seq: Int64, hash: [UInt8]) {
+        self.seq = seq
+        self.hash = hash
+    }
+}
+
+public typealias Heads = [String: Head]
+
+extension Dictionary where Key == String, Value == Head {
+    public var json: JSONValue {
+        .object(mapValues { ["seq": .int($0.seq), "hash": .string(Hex.encode($0.hash))] })
+    }
+
+    public init(_ store: [String: (seq: Int64, hash: [UInt8])]) {
+        self = store.mapValues { Head(seq: $0.seq, hash: $0.hash) }
+    }
+
+    public var tuples: [String: (seq: Int64, hash: [UInt8])] { mapValues { ($0.seq, $0.hash) } }
+}
+
+/// HelloRequest opens an exchange: who the child is, its clock, and what it holds.
+public struct HelloRequest: Sendable {
+    public var node: String
+    public var time: Int64
+    public var heads: Heads
+
+    public init(node: String, time: Int64, heads: Heads) {
+        self.node = node
+        self.time = time
+        self.heads = heads
+    }
+
+    public var json: JSONValue {
+        ["protocol": .int(SyncProtocol.version), "node": .string(node), "time": .int(time), "heads": heads.json]
+    }
+
+    public init(_ reader: MessageReader) throws(SyncError) {
+        node = try reader.nodeCode("node")
+        time = try reader.int("time")
+        heads = try reader.heads("heads")
+    }
+}
+
+/// HelloResponse is the parent's side: its code, clock, epoch, heads and the reports for the child's subtree.
+public struct HelloResponse: Sendable {
+    public var node: String
+    public var time: Int64
+    public var epoch: String
+    public var heads: Heads
+    public var quarantined: [SyncReport]
+
+    public init(node: String, time: Int64, epoch: String, heads: Heads, quarantined: [SyncReport]) {
+        self.node = node
+        self.time = time
+        self.epoch = epoch
+        self.heads = heads
+        self.quarantined = quarantined
+    }
+
+    public var json: JSONValue {
+        ["protocol": .int(SyncProtocol.version), "node": .string(node), "time": .int(time), "epoch": .string(epoch),
+         "heads": heads.json, "quarantined": .array(quarantined.map(\.json))]
+    }
+
+    public init(_ reader: MessageReader) throws(SyncError) {
+        node = try reader.nodeCode("node")
+        time = try reader.int("time")
+        epoch = try reader.string("epoch")
+        heads = try reader.heads("heads")
+        quarantined = try reader.reports("quarantined")
+    }
+}
+
+/// PushRequest carries changes the parent lacks.
+public struct PushRequest: Sendable {
+    public var changes: [JSONValue]
+
+    public init(changes: [Change]) { self.changes = changes.map(\.wireJSON) }
+
+    public var json: JSONValue { ["protocol": .int(SyncProtocol.version), "changes": .array(changes)] }
+
+    public init(_ reader: MessageReader) throws(SyncError) {
+        changes = try reader.array("changes")
+        guard changes.count <= SyncProtocol.maxBatch else {
+            throw SyncError.invalid("changes", "一批最多 \(SyncProtocol.maxBatch) 条，收到 \(changes.count) 条")
+        }
+    }
+}
+
+/// PushResponse says what the parent did with the batch and what it now holds of those origins.
+public struct PushResponse: Sendable {
+    public var stored: Int64
+    public var duplicates: Int64
+    public var quarantined: [SyncReport]
+    public var heads: Heads
+
+    public init(stored: Int64, duplicates: Int64, quarantined: [SyncReport], heads: Heads) {
+        self.stored = stored
+        self.duplicates = duplicates
+        self.quarantined = quarantined
+        self.heads = heads
+    }
+
+    public var json: JSONValue {
+        ["stored": .int(stored), "duplicates": .int(duplicates), "quarantined": .array(quarantined.map(\.json)), "heads": heads.json]
+    }
+
+    public init(_ reader: MessageReader) throws(SyncError) {
+        stored = try reader.int("stored")
+        duplicates = try reader.int("duplicates")
+        quarantined = try reader.reports("quarantined")
+        heads = try reader.heads("heads")
+    }
+}
+
+/// PullRequest asks for the changes routed to the child after a route position.
+public struct PullRequest: Sendable {
+    public var after: Int64
+    public var limit: Int64
+    public var wait: Int64
+
+    public init(after: Int64, limit: Int64, wait: Int64) {
+        self.after = after
+        self.limit = limit
+        self.wait = wait
+    }
+
+    public var json: JSONValue {
+        ["protocol": .int(SyncProtocol.version), "after": .int(after), "limit": .int(limit), "wait": .int(wait)]
+    }
+
+    public init(_ reader: MessageReader) throws(SyncError) {
+        after = try reader.int("after", in: 0...Int64.max)
+        limit = try reader.int("limit", in: 1...Int64(SyncProtocol.maxBatch))
+        wait = try reader.optionalInt("wait", in: 0...SyncProtocol.maxWaitSeconds) ?? 0
+    }
+}
+
+/// PullResponse is a page of routed changes.
+public struct PullResponse: Sendable {
+    public var changes: [JSONValue]
+    public var next: Int64
+    public var more: Bool
+    public var epoch: String
+
+    public init(changes: [JSONValue], next: Int64, more: Bool, epoch: String) {
+        self.changes = changes
+        self.next = next
+        self.more = more
+        self.epoch = epoch
+    }
+
+    public var json: JSONValue {
+        ["changes": .array(changes), "next": .int(next), "more": .bool(more), "epoch": .string(epoch)]
+    }
+
+    public init(_ reader: MessageReader) throws(SyncError) {
+        changes = try reader.array("changes")
+        next = try reader.int("next", in: 0...Int64.max)
+        more = try reader.bool("more")
+        epoch = try reader.string("epoch")
+    }
+}
+
+/// FetchRequest asks for the parent's copies of one origin's chain (a restored child's lost changes).
+public struct FetchRequest: Sendable {
+    public var origin: String
+    public var after: Int64
+    public var limit: Int64
+
+    public init(origin: String, after: Int64, limit: Int64) {
+        self.origin = origin
+        self.after = after
+        self.limit = limit
+    }
+
+    public var json: JSONValue {
+        ["protocol": .int(SyncProtocol.version), "origin": .string(origin), "after": .int(after), "limit": .int(limit)]
+    }
+
+    public init(_ reader: MessageReader) throws(SyncError) {
+        origin = try reader.nodeCode("origin")
+        after = try reader.int("after", in: 0...Int64.max)
+        limit = try reader.int("limit", in: 1...Int64(SyncProtocol.maxBatch))
+    }
+}
+
+/// FetchResponse is a page of one origin's chain.
+public struct FetchResponse: Sendable {
+    public var changes: [JSONValue]
+    public var more: Bool
+
+    public init(changes: [JSONValue], more: Bool) {
+        self.changes = changes
+        self.more = more
+    }
+
+    public var json: JSONValue { ["changes": .array(changes), "more": .bool(more)] }
+
+    public init(_ reader: MessageReader) throws(SyncError) {
+        changes = try reader.array("changes")
+        more = try reader.bool("more")
+    }
+}
+
+extension SyncReport {
+    /// The report of a change quarantined by an ingest.
+    public init(_ quarantined: IngestOutcome.Quarantined, hash: [UInt8]) {
+        self.init(origin: quarantined.change.origin, seq: quarantined.change.seq, hash: Hex.encode(hash),
+                  reason: quarantined.reason, message: quarantined.message)
+    }
+}

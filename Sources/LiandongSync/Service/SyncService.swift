@@ -1,0 +1,173 @@
+import Foundation
+import LiandongDomain
+import LiandongStore
+
+/// SyncService answers a parent's side of the sync protocol (Protocol/sync.md): hello, push,
+/// pull (long-polled) and fetch, for the node whose store it holds.
+///
+/// `@unchecked Sendable`: the store is only reached through the StoreBox; the poll board and the
+/// log closure are Sendable.
+public final class SyncService: @unchecked Sendable {
+    public let box: StoreBox
+    let verifier: RequestVerifier
+    let board = PollBoard()
+    /// Where errors worth a look are written (English, one line each).
+    public let log: @Sendable (String) -> Void
+    /// Largest pull answer in bytes of change text.
+    public var maxPullBytes = 4 << 20
+    /// Counts of answers by HTTP status, for /metrics.
+    public let statusCounts = StatusCounter()
+
+    public init(box: StoreBox, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.box = box
+        self.verifier = RequestVerifier(serverCode: box.code)
+        self.log = log
+    }
+
+    /// The endpoints under /sync/v1/ this service answers.
+    public static let endpoints = ["hello", "push", "pull", "fetch"]
+
+    /// Answers `POST /sync/v1/{endpoint}`.
+    public func handle(_ request: HTTPServerRequest, endpoint: String) -> HTTPServerResult {
+        let key = "\(request.headers["liandong-node"] ?? "")|\(request.headers["liandong-nonce"] ?? "")"
+        do {
+            guard request.method == "POST" else { throw SyncError.methodNotAllowed(request.method, allowed: "POST") }
+            let node: String
+            if endpoint == "pull", board.isAdmitted(key: key, receivedAt: request.receivedAt) {
+                node = request.headers["liandong-node"] ?? ""
+            } else {
+                node = try box.with { store in try verifier.verify(request, store: store, now: store.now()) }
+            }
+            let reader = try MessageReader.parse(request.body)
+            switch endpoint {
+            case "hello": return .respond(respond(200, try hello(reader, node: node, address: request.remoteAddress)))
+            case "push": return .respond(respond(200, try push(reader, node: node)))
+            case "pull": return try pull(reader, node: node, request: request, key: key)
+            case "fetch": return .respond(respond(200, try fetch(reader, node: node)))
+            default: throw SyncError.notFound(request.path)
+            }
+        } catch let error as SyncError {
+            board.finish(key: key)
+            return .respond(respond(error))
+        } catch {
+            board.finish(key: key)
+            log("sync \(endpoint) from \(request.headers["liandong-node"] ?? "?"): internal error: \(error)")
+            return .respond(respond(SyncError("internal", "内部错误，已记录")))
+        }
+    }
+
+    /// Re-runs every parked pull: new routes may be there (after an ingest here, or a commit by
+    /// another process that the watcher saw).
+    @discardableResult
+    public func wakePolls() -> Int { board.wakeAll() }
+
+    func respond(_ status: Int, _ json: JSONValue) -> HTTPServerResponse {
+        statusCounts.add(status)
+        return .json(status, json.canonicalString)
+    }
+
+    func respond(_ error: SyncError) -> HTTPServerResponse {
+        respond(error.status, error.json)
+    }
+
+    // MARK: Endpoints
+
+    func hello(_ reader: MessageReader, node: String, address: String) throws -> JSONValue {
+        let hello = try HelloRequest(reader)
+        guard hello.node == node else { throw SyncError.invalid("node", "与签名头 Liandong-Node \(node) 不一致") }
+        return try box.with { store in
+            let now = store.now()
+            if hello.time - now > SyncProtocol.maxSkewMillis {
+                let seconds = (hello.time - now) / 1000
+                throw SyncError("clock_skew", "本节点时钟比上级快 \(seconds) 秒（上限 300 秒），请校准时钟后再同步",
+                                ["aheadSeconds": .int(seconds), "parentTime": .int(now)])
+            }
+            try store.recordContact(child: node, protocolVersion: SyncProtocol.version, address: address.isEmpty ? nil : address)
+            return HelloResponse(node: store.identity.code, time: now, epoch: try store.epoch(), heads: Heads(try store.heads()),
+                                 quarantined: try store.quarantineReports(forSubtreeOf: node)).json
+        }
+    }
+
+    func push(_ reader: MessageReader, node: String) throws -> JSONValue {
+        let push = try PushRequest(reader)
+        var changes: [Change] = []
+        var malformed: [(origin: String, seq: Int64, hash: [UInt8], message: String, wire: String)] = []
+        for (index, item) in push.changes.enumerated() {
+            do {
+                changes.append(try Change(wire: item))
+            } catch let error as ChangeDecodeError {
+                guard let origin = item["origin"]?.stringValue, let seq = item["seq"]?.intValue else {
+                    throw SyncError.invalid("changes[\(index)].\(error.field)", error.reason)
+                }
+                let hash = item["hash"]?.stringValue.flatMap(Hex.decode).flatMap { $0.count == 32 ? $0 : nil }
+                    ?? SHA256.hash(item.canonicalBytes)
+                malformed.append((origin, seq, hash, "变更 \(origin)#\(seq) 的字段 \(error.field) 不正确：\(error.reason)", item.canonicalString))
+            }
+        }
+        let (outcome, heads, reports) = try box.with { store in
+            for bad in malformed {
+                try store.quarantineMalformed(origin: bad.origin, seq: bad.seq, hash: bad.hash, message: bad.message, wire: bad.wire, from: node)
+            }
+            let outcome = try store.ingest(changes, from: node)
+            try store.recordContact(child: node, protocolVersion: SyncProtocol.version, address: nil)
+            var heads: Heads = [:]
+            for origin in Set(changes.map(\.origin) + malformed.map(\.origin)) {
+                let head = try store.chainHead(of: origin)
+                heads[origin] = Head(seq: head.seq, hash: head.hash)
+            }
+            let hashes = Dictionary(changes.map { ("\($0.origin)#\($0.seq)", $0.hash) }, uniquingKeysWith: { first, _ in first })
+            var reports = malformed.map {
+                SyncReport(origin: $0.origin, seq: $0.seq, hash: Hex.encode($0.hash), reason: "malformed_change", message: $0.message)
+            }
+            reports += outcome.quarantined.map { SyncReport($0, hash: hashes["\($0.change.origin)#\($0.change.seq)"] ?? []) }
+            return (outcome, heads, reports)
+        }
+        if !outcome.stored.isEmpty { wakePolls() }
+        return PushResponse(stored: Int64(outcome.stored.count), duplicates: Int64(outcome.duplicates), quarantined: reports, heads: heads).json
+    }
+
+    func pull(_ reader: MessageReader, node: String, request: HTTPServerRequest, key: String) throws -> HTTPServerResult {
+        let pull = try PullRequest(reader)
+        let seen = board.current
+        let (batch, epoch, after) = try box.with { store in
+            var after = pull.after
+            // A cursor beyond every position here was given by another copy of this log (a restore):
+            // serve from the start; the child's duplicates are harmless.
+            if after > (try store.lastRoutePosition()) { after = 0 }
+            try store.acknowledge(child: node, position: after)
+            let batch = try store.changesRouted(to: node, after: after, limit: Int(pull.limit), maxBytes: maxPullBytes)
+            return (batch, try store.epoch(), after)
+        }
+        if batch.changes.isEmpty, !batch.more, batch.next == after, pull.wait > 0 {
+            let empty = PullResponse(changes: [], next: after, more: false, epoch: epoch).json.canonicalString
+            let poll = LongPoll(deadline: request.receivedAt + .seconds(pull.wait), fallback: .json(200, empty), topic: "pull")
+            board.park(poll, key: key, receivedAt: request.receivedAt, seen: seen)
+            return .suspend(poll)
+        }
+        board.finish(key: key)
+        return .respond(respond(200, PullResponse(changes: batch.changes.map(\.wireJSON), next: batch.next, more: batch.more, epoch: epoch).json))
+    }
+
+    func fetch(_ reader: MessageReader, node: String) throws -> JSONValue {
+        let fetch = try FetchRequest(reader)
+        guard fetch.origin.hasPrefix(node) else {
+            throw SyncError("not_a_child", "只能取回本辖区（\(node)）节点的变更，\(fetch.origin) 不在其中", ["field": "origin"])
+        }
+        let changes = try box.with { store in try store.changes(of: fetch.origin, after: fetch.after, limit: Int(fetch.limit) + 1) }
+        return FetchResponse(changes: changes.prefix(Int(fetch.limit)).map(\.wireJSON), more: changes.count > Int(fetch.limit)).json
+    }
+}
+
+/// StatusCounter counts HTTP answers by status for /metrics.
+///
+/// `@unchecked Sendable`: the counts are guarded by `lock`.
+public final class StatusCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [Int: Int64] = [:]
+
+    public init() {}
+
+    public func add(_ status: Int) { lock.withLock { counts[status, default: 0] += 1 } }
+
+    public var snapshot: [Int: Int64] { lock.withLock { counts } }
+}
