@@ -5,7 +5,7 @@ extension CommandLine {
     /// Runs one command line and returns the exit status; every error is printed here, once.
     static func run(_ tokens: [String]) -> Int32 {
         guard let command = tokens.first, command != "help", command != "--help" else {
-            Console.stdout(Help.text)
+            Console(json: tokens.contains("--json")).emit(Help.json, text: Help.text)
             return 0
         }
         var rest = Array(tokens.dropFirst())

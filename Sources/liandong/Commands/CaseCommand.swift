@@ -61,7 +61,13 @@ enum CaseCommand {
         let number = try context.args.positional(0, "办件编号")
         try context.args.finish(maxPositionals: 1)
         let view = try store.caseView(number)
-        context.console.emit(view.json(masked: false), text: Notices.detail(view))
+        var json = view.json(masked: false)
+        if case .object(var fields) = json {
+            // The state hash: SHA-256 of the canonical state, equal on every node that holds the same state.
+            fields["stateHash"] = .string(Hex.encode(SHA256.hash(view.state.json.canonicalBytes)))
+            json = .object(fields)
+        }
+        context.console.emit(json, text: Notices.detail(view))
     }
 
     static func list(_ context: inout CommandContext) throws {

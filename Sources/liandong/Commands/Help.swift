@@ -1,6 +1,16 @@
+import Foundation
+import LiandongDomain
+
 /// The usage text of `liandong help`.
 enum Help {
     static let version = "0.1.0"
+
+    /// `help --json`: the version, the usage lines, and the command names.
+    static var json: JSONValue {
+        let usage = text.split(separator: "\n").filter { $0.hasPrefix("  liandong ") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let commands = usage.compactMap { $0.split(separator: " ").dropFirst().first }.flatMap { $0.split(separator: "|").map(String.init) }
+        return ["version": .string(version), "usage": .strings(usage), "commands": .strings(Array(Set(commands)).sorted()), "text": .string(text)]
+    }
 
     static let text = """
     liandong \(version) — 县、乡镇、村三级政务服务办件协同
@@ -34,7 +44,8 @@ enum Help {
       liandong conflicts resolve --data DIR ID --note TEXT [--keep winner|loser|VALUE|CASE]
       liandong status|stats|verify --data DIR
       liandong backup --data DIR --to FILE ; liandong restore --data DIR --from FILE
-      liandong demo
+      liandong demo [--keep] [--deadline SECONDS]     县、两个乡镇、三个村六个进程的三级联动演示
+      liandong demo --single [--keep]                单节点演示（模拟时钟，展示时限规则）
 
     """
 }

@@ -1,0 +1,347 @@
+import Foundation
+import XCTest
+
+/// Cluster is a county tree of real nodes in one temporary directory: each a data directory
+/// driven through the built binary, and, when started, a `liandong serve` process on a free
+/// loopback port. Nodes run on the real clock (no LIANDONG_NOW): their HLCs, request times and
+/// long-polls must agree with each other. `shutdown()` (call it in tearDown) SIGTERMs every
+/// server, SIGKILLs what is left after a grace period, and removes the directory.
+final class Cluster {
+    let root: String
+    private(set) var nodes: [String: ClusterNode] = [:]
+
+    init() throws {
+        root = NSTemporaryDirectory() + "liandong-cluster-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    deinit { shutdown() }
+
+    subscript(code: String) -> ClusterNode {
+        guard let node = nodes[code] else { preconditionFailure("no node \(code) in this cluster") }
+        return node
+    }
+
+    /// Every process stopped, the directory removed. Idempotent.
+    func shutdown() {
+        for node in nodes.values {
+            node.killCommands()
+            node.stopServer()
+        }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    func file(_ name: String) -> String { root + "/" + name }
+
+    // MARK: Building the tree
+
+    /// The commands a sync test needs, or an XCTSkip naming what is not on this build yet.
+    static func requireSyncCommands() throws {
+        let probes: [(arguments: [String], missing: String, owner: String)] = [
+            (["serve", "--data", "/nonexistent-liandong-probe"], "未知命令 serve", "`liandong serve` (SYNC helper)"),
+            (["sync", "--once", "--data", "/nonexistent-liandong-probe"], "未知命令 sync", "`liandong sync --once` (SYNC helper)"),
+            (["node", "list", "--data", "/nonexistent-liandong-probe"], "未知命令 node", "`liandong node add/list/revoke` (ENROLL helper)"),
+            (["init", "--data", "/nonexistent-liandong-probe/x", "--role", "village", "--code", "330106109201", "--name", "probe",
+              "--parent", "http://127.0.0.1:9", "--enroll", "probe"], "未知选项 --enroll", "`liandong init --parent URL --enroll TOKEN` (ENROLL helper)"),
+        ]
+        for probe in probes {
+            let result = try Liandong.run(probe.arguments + ["--json"], now: nil)
+            if result.stderr.contains(probe.missing) {
+                throw XCTSkip("\(probe.owner) is not in this build of liandong yet (\(probe.missing)); this test needs it")
+            }
+        }
+    }
+
+    /// A county with the example catalog and the 2026 calendar, its server started.
+    @discardableResult
+    func county(code: String = "330106", name: String = "西湖区政务服务中心", serve: Bool = true) throws -> ClusterNode {
+        let node = try add(code: code, role: "county", name: name, parent: nil)
+        try node.mustRun("init", "--role", "county", "--code", code, "--name", name)
+        try node.mustRun("catalog", "import", Liandong.example("catalog.json"))
+        try node.mustRun("calendar", "set", Liandong.example("calendar-2026.json"))
+        if serve { try node.startServer() }
+        return node
+    }
+
+    /// `node add` at the parent (whose server must run), then `init --parent --enroll` at the child.
+    @discardableResult
+    func enroll(code: String, role: String, name: String, under parent: ClusterNode, serve: Bool = false) throws -> ClusterNode {
+        let added = try parent.object("node", "add", "--code", code, "--role", role, "--name", name)
+        guard let token = added["token"] as? String else { throw E2EFailure("node add --json printed no token: \(added)") }
+        let node = try add(code: code, role: role, name: name, parent: parent)
+        try node.mustRun("init", "--role", role, "--code", code, "--name", name, "--parent", parent.url, "--enroll", token)
+        if serve { try node.startServer() }
+        return node
+    }
+
+    private func add(code: String, role: String, name: String, parent: ClusterNode?) throws -> ClusterNode {
+        let node = ClusterNode(code: code, role: role, name: name, root: root, parent: parent)
+        try FileManager.default.createDirectory(atPath: root + "/logs", withIntermediateDirectories: true)
+        nodes[code] = node
+        return node
+    }
+
+    /// The standard tree: county 330106 (serving), towns 330106109 and 330106110 (serving), and
+    /// villages 330106109201, 330106109202, 330106110201 (not serving: tests drive them with `sync --once`).
+    func threeTiers(villagesServe: Bool = false) throws {
+        let county = try self.county()
+        let sandun = try enroll(code: "330106109", role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let shuangpu = try enroll(code: "330106110", role: "township", name: "双浦镇便民服务中心", under: county, serve: true)
+        try enroll(code: "330106109201", role: "village", name: "绕城村代办点", under: sandun, serve: villagesServe)
+        try enroll(code: "330106109202", role: "village", name: "兰里村代办点", under: sandun, serve: villagesServe)
+        try enroll(code: "330106110201", role: "village", name: "铜鉴湖村代办点", under: shuangpu, serve: villagesServe)
+    }
+
+    // MARK: Looking across nodes
+
+    /// Waits until `condition` holds, failing the test with `message` after `seconds`.
+    func waitUntil(_ message: @autoclosure () -> String, within seconds: Double = 60, file: StaticString = #filePath, line: UInt = #line,
+                   _ condition: () throws -> Bool) throws {
+        if try eventually(within: seconds, condition) { return }
+        let logs = nodes.values.compactMap { $0.server == nil ? nil : "\($0.code): \($0.logTail(6))" }.joined(separator: "\n")
+        throw E2EFailure("waited \(Int(seconds)) s: \(message())\nserver logs:\n\(logs)")
+    }
+}
+
+/// ClusterNode is one node of a Cluster.
+final class ClusterNode {
+    let code: String
+    let role: String
+    let name: String
+    let directory: String
+    let logPath: String
+    let parent: ClusterNode?
+    private(set) var port = 0
+    private(set) var server: Process?
+    /// Commands started with `background`, killed at shutdown if still running.
+    private var commands: [Process] = []
+
+    init(code: String, role: String, name: String, root: String, parent: ClusterNode?) {
+        self.code = code
+        self.role = role
+        self.name = name
+        self.directory = root + "/" + code
+        self.logPath = root + "/logs/" + code + ".log"
+        self.parent = parent
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+    var databasePath: String { directory + "/liandong.sqlite" }
+
+    // MARK: Commands
+
+    /// `liandong ARGS --data DIR` on the real clock.
+    func run(_ arguments: [String]) throws -> RunResult {
+        try Liandong.run(arguments + ["--data", directory], now: nil)
+    }
+
+    func run(_ arguments: String...) throws -> RunResult { try run(arguments) }
+
+    @discardableResult
+    func mustRun(_ arguments: String...) throws -> RunResult {
+        let result = try run(arguments)
+        guard result.succeeded else { throw E2EFailure("command failed at \(code)\n\(result.transcript)") }
+        return result
+    }
+
+    func object(_ arguments: String...) throws -> [String: Any] {
+        let result = try run(arguments + ["--json"])
+        guard result.succeeded else { throw E2EFailure("command failed at \(code)\n\(result.transcript)") }
+        return try result.object()
+    }
+
+    /// `sync --once --json`, which must succeed.
+    @discardableResult
+    func syncOnce() throws -> [String: Any] { try object("sync", "--once") }
+
+    /// `case show --json`, or nil when this node does not hold the case.
+    func caseAt(_ number: String) throws -> [String: Any]? {
+        let result = try run("case", "show", number, "--json")
+        if result.succeeded { return try result.object() }
+        if (try? result.object())?["error"] as? String == "case_not_found" { return nil }
+        throw E2EFailure("case show failed at \(code)\n\(result.transcript)")
+    }
+
+    func stateHash(_ number: String) throws -> String? { try caseAt(number)?["stateHash"] as? String }
+
+    func verifyClean() throws -> Bool {
+        let result = try run("verify", "--json")
+        return result.succeeded && (try? result.object())?["ok"] as? Bool == true
+    }
+
+    // MARK: The database, read from outside
+
+    @discardableResult
+    func sql(_ statement: String) throws -> String { try SQLite.run(statement, on: databasePath) }
+
+    func count(_ statement: String) throws -> Int { Int(try sql(statement)) ?? -1 }
+
+    /// How many changes this node holds from `origin`.
+    func changeCount(origin: String) throws -> Int {
+        try count("SELECT count(*) FROM changes WHERE origin = '\(origin)'")
+    }
+
+    /// The head of `origin`'s chain here: "seq:hash", or "" when none is held.
+    func head(of origin: String) throws -> String {
+        try sql("SELECT seq || ':' || hex(hash) FROM changes WHERE origin = '\(origin)' ORDER BY seq DESC LIMIT 1")
+    }
+
+    /// Whether `origin`'s chain held here runs 1…n without a gap.
+    func chainIsContiguous(origin: String) throws -> Bool {
+        try sql("SELECT count(*) = coalesce(max(seq), 0) FROM changes WHERE origin = '\(origin)'") == "1"
+    }
+
+    func caseNumbers() throws -> [String] {
+        try sql("SELECT number FROM cases ORDER BY number").split(separator: "\n").map(String.init)
+    }
+
+    func hasMigration(_ name: String) throws -> Bool {
+        try sql("SELECT count(*) FROM migrations WHERE name = '\(name)'") == "1"
+    }
+
+    // MARK: The server
+
+    /// Starts `liandong serve` on a free port (or, with `samePort`, on the port it had, which its
+    /// children have recorded as their parent's URL) and waits for `/healthz` to name this node.
+    func startServer(samePort: Bool = false) throws {
+        precondition(server == nil, "server of \(code) already running")
+        var lastLog = ""
+        for _ in 0..<3 {
+            if !samePort || port == 0 { port = try FreePort.pick() }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try Liandong.binary())
+            process.arguments = ["serve", "--data", directory, "--listen", "127.0.0.1:\(port)"]
+            var environment = ProcessInfo.processInfo.environment
+            environment.removeValue(forKey: "LIANDONG_NOW")
+            environment["USER"] = "e2e"
+            process.environment = environment
+            if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+            guard let log = FileHandle(forWritingAtPath: logPath) else { throw E2EFailure("cannot open \(logPath)") }
+            log.seekToEndOfFile()
+            process.standardOutput = log
+            process.standardError = log
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            try? log.close()
+            server = process
+            let healthy = eventually(within: 30) {
+                guard process.isRunning else { return true }
+                return HTTPProbe.get(port: port, path: "/healthz")?.body.contains("\"\(code)\"") == true
+            }
+            if healthy, process.isRunning { return }
+            lastLog = logTail(10)
+            stopServer()
+        }
+        throw E2EFailure("liandong serve for \(code) did not become healthy\n\(lastLog)")
+    }
+
+    /// `liandong ARGS --data DIR --json` started in the background, its output appended to the log.
+    func background(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Liandong.binary())
+        process.arguments = arguments + ["--data", directory, "--json"]
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "LIANDONG_NOW")
+        environment["USER"] = "e2e"
+        process.environment = environment
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        guard let log = FileHandle(forWritingAtPath: logPath) else { throw E2EFailure("cannot open \(logPath)") }
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? log.close()
+        commands.append(process)
+        return process
+    }
+
+    /// Kills every background command still running.
+    func killCommands() {
+        for process in commands where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        commands.removeAll()
+    }
+
+    /// SIGTERM, up to 10 s to finish, then SIGKILL.
+    func stopServer() {
+        guard let process = server else { return }
+        server = nil
+        if process.isRunning { process.terminate() }
+        if !eventually(within: 10, { !process.isRunning }) {
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+    }
+
+    /// SIGKILL, no grace: a power cut.
+    func killServer() {
+        guard let process = server else { return }
+        server = nil
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func logTail(_ lines: Int) -> String {
+        String(decoding: FileManager.default.contents(atPath: logPath) ?? Data(), as: UTF8.self)
+            .split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+}
+
+/// FreePort asks the kernel for a loopback port nobody listens on (bind to port 0, read it, close).
+enum FreePort {
+    static func pick() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw E2EFailure("socket() failed: \(errno)") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw E2EFailure("bind to 127.0.0.1:0 failed: \(errno)") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// HTTPProbe is a plain HTTP/1.0 request over a loopback socket: enough to ask /healthz
+/// without linking the client under test.
+enum HTTPProbe {
+    static func get(port: Int, path: String) -> (status: Int, body: String)? {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port)).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return nil }
+        let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ send(descriptor, $0.baseAddress, $0.count, 0) }) == request.count else { return nil }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            response += buffer[0..<count]
+        }
+        let text = String(decoding: response, as: UTF8.self)
+        guard let statusLine = text.split(separator: "\r\n").first, statusLine.split(separator: " ").count >= 2,
+              let status = Int(statusLine.split(separator: " ")[1]) else { return nil }
+        let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+        return (status, body)
+    }
+}

@@ -1,0 +1,314 @@
+import Foundation
+import XCTest
+
+/// Real `liandong serve` processes on loopback exchanging their logs (DESIGN §7): the tiers
+/// converge, a process killed in the middle of a push or a pull loses and duplicates nothing,
+/// restored nodes are repaired, and a revoked node is refused. Villages are driven with
+/// `sync --once` so that each exchange happens when the test says; towns and the county serve.
+final class SyncEndToEndTests: XCTestCase {
+    var cluster: Cluster!
+
+    static let county = "330106"
+    static let sandun = "330106109"
+    static let shuangpu = "330106110"
+    static let raocheng = "330106109201"
+    static let lanli = "330106109202"
+    static let tongjianhu = "330106110201"
+
+    override func setUpWithError() throws {
+        try Cluster.requireSyncCommands()
+        cluster = try Cluster()
+    }
+
+    override func tearDown() {
+        cluster?.shutdown()
+        cluster = nil
+    }
+
+    // MARK: Three tiers
+
+    func testThreeTiersConvergeOnEveryCase() throws {
+        try cluster.threeTiers()
+        let county = cluster[Self.county], sandun = cluster[Self.sandun], shuangpu = cluster[Self.shuangpu]
+        let raocheng = cluster[Self.raocheng], tongjianhu = cluster[Self.tongjianhu]
+        for village in [raocheng, tongjianhu, cluster[Self.lanli]] {
+            try cluster.waitUntil("\(village.code) never received the catalog") {
+                try village.syncOnce()
+                return try village.count("SELECT count(*) FROM items") == Item.exampleCount
+            }
+        }
+
+        // A county-decided case: village → township → county, and the result back down.
+        let countyCase = try acceptAndForward(Item.minimumLiving, at: raocheng)
+        try cluster.waitUntil("\(sandun.code) never received \(countyCase)") { try sandun.caseAt(countyCase)?["state"] as? String == "forwarded" }
+        try sandun.mustRun("case", "review", countyCase, "--opinion", "初审通过")
+        try sandun.mustRun("case", "forward", countyCase)
+        try cluster.waitUntil("the county never received \(countyCase)") { try county.caseAt(countyCase)?["holder"] as? String == Self.county }
+        try county.mustRun("case", "approve", countyCase, "--opinion", "符合条件")
+        try county.mustRun("case", "issue", countyCase, "--document-name", "最低生活保障证")
+        try deliverWhenReady(countyCase, at: raocheng)
+
+        // A township-decided case in the other town.
+        let townCase = try acceptAndForward(Item.oldAgeAllowance, at: tongjianhu)
+        try cluster.waitUntil("\(shuangpu.code) never received \(townCase)") { try shuangpu.caseAt(townCase) != nil }
+        try shuangpu.mustRun("case", "review", townCase)
+        try shuangpu.mustRun("case", "approve", townCase)
+        try shuangpu.mustRun("case", "issue", townCase)
+        try deliverWhenReady(townCase, at: tongjianhu)
+
+        try assertConverged(countyCase, acceptedAt: raocheng)
+        try assertConverged(townCase, acceptedAt: tongjianhu)
+        for village in [raocheng, tongjianhu] {
+            let path = [village, village.parent!, county]
+            try cluster.waitUntil("the chain of \(village.code) differs along its path") {
+                try Set(path.map { try $0.head(of: village.code) }).count == 1
+            }
+            for node in path { XCTAssertTrue(try node.chainIsContiguous(origin: village.code), "\(village.code) at \(node.code)") }
+        }
+        for node in cluster.nodes.values { XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)") }
+    }
+
+    // MARK: Killed in the middle
+
+    func testVillageKilledInTheMiddleOfAPushLosesAndDuplicatesNothing() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        try village.syncOnce()
+        let numbers = try Bulk.accept(1500, at: village.directory)
+        let total = try village.changeCount(origin: village.code)
+
+        let push = try village.background(["sync", "--once"])
+        var landed = -1
+        _ = eventually(within: 120) {
+            guard push.isRunning else { return true }
+            let held = (try? sandun.changeCount(origin: village.code)) ?? 0
+            guard held > 1 else { return false }
+            kill(push.processIdentifier, SIGKILL)
+            landed = held
+            return true
+        }
+        push.waitUntilExit()
+        print("push killed with \(landed) of \(total) changes of \(village.code) at \(sandun.code) (−1: the push finished first)")
+
+        try cluster.waitUntil("the push never completed after the restart") {
+            _ = try village.run("sync", "--once", "--json")
+            return try sandun.changeCount(origin: village.code) == total
+        }
+        XCTAssertEqual(try sandun.changeCount(origin: village.code), total, "nothing lost, nothing duplicated")
+        XCTAssertTrue(try sandun.chainIsContiguous(origin: village.code))
+        XCTAssertEqual(try sandun.head(of: village.code), try village.head(of: village.code))
+        XCTAssertEqual(try sandun.count("SELECT count(*) FROM cases WHERE acceptor = '\(village.code)'"), numbers.count)
+        try cluster.waitUntil("the county never received all \(total) changes of \(village.code)") {
+            try county.changeCount(origin: village.code) == total
+        }
+        XCTAssertEqual(try county.head(of: village.code), try village.head(of: village.code))
+        XCTAssertEqual(try sandun.count("SELECT count(*) FROM quarantine"), 0)
+        for node in [village, sandun, county] { XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)") }
+    }
+
+    func testVillageKilledInTheMiddleOfAPullLosesAndDuplicatesNothing() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        try village.syncOnce()
+        let catalog = cluster.file("large-catalog.json")
+        // More items than one pull page (5000 changes): the kill falls between pages or inside one.
+        try Bulk.largeCatalog(extra: 6000, to: catalog)
+        try county.mustRun("catalog", "import", catalog)
+        let items = Item.exampleCount + 6000
+        try cluster.waitUntil("\(sandun.code) never received the large catalog") { try sandun.count("SELECT count(*) FROM items") == items }
+
+        let pull = try village.background(["sync", "--once"])
+        var landed = -1
+        _ = eventually(within: 120) {
+            guard pull.isRunning else { return true }
+            let held = (try? village.count("SELECT count(*) FROM items")) ?? 0
+            guard held > Item.exampleCount else { return false }
+            kill(pull.processIdentifier, SIGKILL)
+            landed = held
+            return true
+        }
+        pull.waitUntilExit()
+        print("pull killed with \(landed) of \(items) items at \(village.code) (−1: the pull finished first)")
+
+        try cluster.waitUntil("the pull never completed after the restart") {
+            _ = try village.run("sync", "--once", "--json")
+            return try village.count("SELECT count(*) FROM items") == items
+        }
+        let published = "SELECT count(*) FROM changes WHERE kind = 'catalog.item_published'"
+        XCTAssertEqual(try village.count(published), try county.count(published), "nothing lost, nothing duplicated")
+        XCTAssertEqual(try village.changeCount(origin: county.code), try sandun.changeCount(origin: county.code))
+        XCTAssertEqual(try village.head(of: county.code), try sandun.head(of: county.code))
+        XCTAssertEqual(try village.count("SELECT count(*) FROM quarantine"), 0)
+        XCTAssertTrue(try village.verifyClean())
+    }
+
+    // MARK: Restored from a backup
+
+    func testCountyRestoredFromAnEarlierBackupHoldsEverythingAgain() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        try village.syncOnce()
+        let backup = cluster.file("county-backup.sqlite")
+        try county.mustRun("backup", "--to", backup)
+
+        // Since the backup: village cases reach the county, and the county publishes an item that reaches the town.
+        try Bulk.accept(40, at: village.directory)
+        try village.syncOnce()
+        let villageChanges = try village.changeCount(origin: village.code)
+        try cluster.waitUntil("the county never received the village's cases") { try county.changeCount(origin: village.code) == villageChanges }
+        let catalog = cluster.file("catalog-plus-one.json")
+        try Bulk.largeCatalog(extra: 1, to: catalog)
+        try county.mustRun("catalog", "import", catalog)
+        try cluster.waitUntil("the town never received the new item") { try sandun.count("SELECT count(*) FROM items") == Item.exampleCount + 1 }
+        let countyHead = try county.head(of: county.code)
+        let townHead = try sandun.head(of: sandun.code)
+
+        county.stopServer()
+        try county.mustRun("restore", "--from", backup)
+        XCTAssertEqual(try county.changeCount(origin: village.code), 0, "the backup predates the village's cases")
+        try county.startServer(samePort: true)
+
+        try cluster.waitUntil("the restored county never got everything back") {
+            let changes = try county.changeCount(origin: village.code)
+            let heads = (try county.head(of: county.code), try county.head(of: sandun.code))
+            return changes == villageChanges && heads.0 == countyHead && heads.1 == townHead
+        }
+        XCTAssertEqual(try county.count("SELECT count(*) FROM items"), Item.exampleCount + 1, "its own lost item came back from the town")
+        XCTAssertEqual(try county.count("SELECT count(*) FROM cases WHERE acceptor = '\(village.code)'"), 40)
+        XCTAssertEqual(try county.head(of: village.code), try village.head(of: village.code))
+        XCTAssertEqual(try county.count("SELECT count(*) FROM quarantine"), 0)
+        for node in [village, sandun, county] { XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)") }
+    }
+
+    func testVillageRestoredFromAnEarlierBackupGetsItsChangesBackAndRebasesWithoutAFork() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        guard try village.hasMigration("007_rebase") else {
+            throw XCTSkip("restore repair (REBASE helper, migration 007_rebase) is not in this build of liandong yet")
+        }
+        try village.syncOnce()
+        let first = try accept(Item.oldAgeAllowance, at: village)
+        try village.syncOnce()
+        let backup = cluster.file("village-backup.sqlite")
+        try village.mustRun("backup", "--to", backup)
+        let second = try accept(Item.oldAgeAllowance, at: village)
+        try village.syncOnce()
+        try cluster.waitUntil("the county never received \(second)") { try county.caseAt(second) != nil }
+
+        try village.mustRun("restore", "--from", backup)
+        XCTAssertNil(try village.caseAt(second), "the backup predates the second case")
+        let third = try accept(Item.minimumLiving, at: village)
+        try cluster.waitUntil("the village never got its lost change back and its new one up") {
+            _ = try village.run("sync", "--once", "--json")
+            let numbers = try village.caseNumbers()
+            let atCounty = try county.caseNumbers()
+            return numbers.contains(second) && atCounty.count == 3 && numbers.count == 3
+        }
+        // The restored village issued the lost case's number again; the rebase gave the new case another one.
+        let renumbered = try village.sql("SELECT new_number FROM rebase_log WHERE old_number = '\(third)'")
+        let final = renumbered.isEmpty ? third : renumbered
+        XCTAssertNotEqual(final, second, "the new case does not keep the number of the lost one")
+        let expected = Set([first, second, final])
+        XCTAssertEqual(expected.count, 3)
+        XCTAssertEqual(Set(try village.caseNumbers()), expected)
+        XCTAssertEqual(Set(try sandun.caseNumbers()), expected)
+        XCTAssertEqual(Set(try county.caseNumbers()), expected)
+        for node in [village, sandun, county] {
+            XCTAssertEqual(try node.head(of: village.code), try village.head(of: village.code), "no fork at \(node.code)")
+            XCTAssertTrue(try node.chainIsContiguous(origin: village.code), "\(node.code)")
+            XCTAssertEqual(try node.count("SELECT count(*) FROM quarantine"), 0, "nothing quarantined at \(node.code)")
+            XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)")
+        }
+        for number in expected { try assertSameState(number, at: [village, sandun, county]) }
+    }
+
+    // MARK: Revocation
+
+    func testRevokedVillageIsRefusedAndItsLaterChangesNeverLand() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        let neighbour = try cluster.enroll(code: Self.lanli, role: "village", name: "兰里村代办点", under: sandun)
+        try village.syncOnce()
+        try neighbour.syncOnce()
+        let before = try accept(Item.oldAgeAllowance, at: village)
+        try village.syncOnce()
+        try cluster.waitUntil("the county never received \(before)") { try county.caseAt(before) != nil }
+
+        // The town's administrator revokes its village: refused at once there, and the revocation travels to the county.
+        try sandun.mustRun("node", "revoke", village.code, "--reason", "代办点撤销")
+        try cluster.waitUntil("the revocation never reached the county") {
+            try county.count("SELECT count(*) FROM nodes WHERE code = '\(village.code)' AND revoked_hlc IS NOT NULL") == 1
+        }
+        let held = try sandun.changeCount(origin: village.code)
+        let after = try accept(Item.oldAgeAllowance, at: village)
+        var refusal: RunResult?
+        try cluster.waitUntil("the town never refused the revoked village") {
+            let result = try village.run("sync", "--once", "--json")
+            if !result.succeeded { refusal = result }
+            return !result.succeeded && (result.stdout + result.stderr).contains("revoked_node")
+        }
+        XCTAssertEqual((try refusal?.object())?["error"] as? String, "revoked_node", refusal?.transcript ?? "")
+
+        // The town goes on working for its other village, and the revoked one's change never lands.
+        let neighbours = try accept(Item.oldAgeAllowance, at: neighbour)
+        try neighbour.syncOnce()
+        try cluster.waitUntil("the county never received \(neighbours)") { try county.caseAt(neighbours) != nil }
+        XCTAssertNil(try sandun.caseAt(after))
+        XCTAssertNil(try county.caseAt(after))
+        XCTAssertEqual(try sandun.changeCount(origin: village.code), held)
+        XCTAssertNotNil(try county.caseAt(before), "what it sent before the revocation stays")
+    }
+
+    // MARK: Helpers
+
+    func accept(_ item: Item, at node: ClusterNode, extra: [String] = []) throws -> String {
+        let arguments = TestNode.acceptArguments(item: item.code, materials: item.requiredMaterials, extra: extra)
+        let result = try node.run(arguments + ["--json"])
+        guard result.succeeded, let number = try result.object()["number"] as? String else {
+            throw E2EFailure("accept failed at \(node.code)\n\(result.transcript)")
+        }
+        return number
+    }
+
+    func acceptAndForward(_ item: Item, at village: ClusterNode) throws -> String {
+        let number = try accept(item, at: village)
+        try village.mustRun("case", "forward", number)
+        try village.syncOnce()
+        return number
+    }
+
+    /// Syncs the village until the result is there, then delivers, records the evaluation and pushes them.
+    func deliverWhenReady(_ number: String, at village: ClusterNode) throws {
+        try cluster.waitUntil("\(village.code) never received the result of \(number)") {
+            try village.syncOnce()
+            return try village.caseAt(number)?["state"] as? String == "result_ready"
+        }
+        try village.mustRun("case", "deliver", number, "--method", "collected")
+        try village.mustRun("case", "evaluate", number, "--level", "1")
+        try village.syncOnce()
+    }
+
+    /// Every node from the accepting village to the county holds the same state; no other node holds the case.
+    func assertConverged(_ number: String, acceptedAt village: ClusterNode, file: StaticString = #filePath, line: UInt = #line) throws {
+        var path: [ClusterNode] = [village]
+        while let up = path.last?.parent { path.append(up) }
+        let others = cluster.nodes.values.filter { node in !path.contains { $0 === node } }
+        try cluster.waitUntil("\(number) does not hold the same state along its path") {
+            let hashes = try path.map { try $0.stateHash(number) }
+            return !hashes.contains(nil) && Set(hashes).count == 1
+        }
+        XCTAssertEqual(try village.caseAt(number)?["state"] as? String, "delivered", file: file, line: line)
+        for node in others { XCTAssertNil(try node.caseAt(number), "\(node.code) is outside the case's path", file: file, line: line) }
+    }
+
+    func assertSameState(_ number: String, at nodes: [ClusterNode], file: StaticString = #filePath, line: UInt = #line) throws {
+        let hashes = try nodes.map { try $0.stateHash(number) }
+        XCTAssertFalse(hashes.contains(nil), "\(number) missing somewhere: \(hashes)", file: file, line: line)
+        XCTAssertEqual(Set(hashes).count, 1, "\(number) differs: \(hashes)", file: file, line: line)
+    }
+}
