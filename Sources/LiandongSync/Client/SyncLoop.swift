@@ -114,10 +114,13 @@ public final class SyncLoop: @unchecked Sendable {
 
     /// Hello, then push whenever the log has something the parent lacks; returns on error.
     private func pushLane(_ client: SyncClient) throws {
-        try client.hello()
+        let hello = try client.hello()
         _ = try client.fetchLost()
         var lastSeen: Int64 = -1
         while !isStopping {
+            // A new epoch (the pull lane records it) is a parent restored from a backup: it lacks what
+            // it held. Return to say hello again, so that what it lost is sent from its new heads.
+            if try client.store.parentLink().epoch != hello.epoch { return }
             let mark = try client.store.db.scalarInt("SELECT coalesce(max(lsn), 0) FROM changes") ?? 0
             if mark != lastSeen {
                 let pushed = try client.pushAll()

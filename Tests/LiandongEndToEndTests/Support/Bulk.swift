@@ -6,13 +6,16 @@ import LiandongStore
 /// (one process per acceptance would take minutes): enough changes that a push or a pull takes
 /// several batches, so that a process can be killed in the middle of one.
 enum Bulk {
-    /// Accepts `count` cases of 高龄津贴申领 (township decides) at the node; returns their numbers.
+    /// Accepts `count` cases of 高龄津贴申领 (township decides) at the node, each for another
+    /// applicant (the same applicant again would be a possible duplicate); returns their numbers.
     @discardableResult
     static func accept(_ count: Int, at directory: String, label: String = "bulk") throws -> [String] {
+        precondition(count <= 28_000, "one ID number per applicant: at most 28 days of 1,000")
         let store = try NodeStore.open(directory: directory)
         var numbers: [String] = []
         for index in 0..<count {
-            let applicant = Applicant(name: "\(label)\(index)", idNumber: Applicants.id, phone: Applicants.phone)
+            let body = "11010519400" + String(format: "%03d%03d", 101 + index / 1000, index % 1000)
+            let applicant = Applicant(name: "\(label)\(index)", idNumber: Applicants.id(body), phone: Applicants.phone)
             let state = try store.acceptCase(AcceptRequest(
                 itemCode: Item.oldAgeAllowance.code, applicant: applicant, materials: Item.oldAgeAllowance.requiredMaterials, actor: "e2e"))
             numbers.append(state.number)
