@@ -28,6 +28,16 @@ final class DemoEndToEndTests: XCTestCase {
     }
 
     func testDemoStoppedWithSIGTERMStopsEveryNodeAndRemovesItsDirectory() throws {
+        try assertStoppingTheDemo(with: SIGTERM)
+    }
+
+    func testDemoInterruptedWithSIGINTStopsEveryNodeAndRemovesItsDirectory() throws {
+        try assertStoppingTheDemo(with: SIGINT)
+    }
+
+    /// Starts `liandong demo`, waits until some of its nodes serve, sends `signal`, and checks that
+    /// the demo ends with 128+signal, no node process is left and the directory is gone.
+    func assertStoppingTheDemo(with signal: Int32, file: StaticString = #filePath, line: UInt = #line) throws {
         try Cluster.requireSyncCommands()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Liandong.binary())
@@ -41,13 +51,13 @@ final class DemoEndToEndTests: XCTestCase {
             for pid in DemoProcesses.serving(under: directory) { kill(pid, SIGKILL) }
         }
         let someRunning = eventually(within: 60) { DemoProcesses.serving(under: directory).count >= 3 || !process.isRunning }
-        XCTAssertTrue(someRunning && process.isRunning, "the demo started its nodes")
-        process.terminate()
-        XCTAssertTrue(eventually(within: 30) { !process.isRunning }, "the demo stops on SIGTERM")
+        XCTAssertTrue(someRunning && process.isRunning, "the demo started its nodes", file: file, line: line)
+        kill(process.processIdentifier, signal)
+        XCTAssertTrue(eventually(within: 30) { !process.isRunning }, "the demo stops on signal \(signal)", file: file, line: line)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 128 + SIGTERM)
-        XCTAssertEqual(DemoProcesses.serving(under: directory), [], "every node process is gone")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: directory), "the temporary directory is removed")
+        XCTAssertEqual(process.terminationStatus, 128 + signal, file: file, line: line)
+        XCTAssertEqual(DemoProcesses.serving(under: directory), [], "every node process is gone", file: file, line: line)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory), "the temporary directory is removed", file: file, line: line)
     }
 
     func testSingleNodeDemoPrintsOneJSONSummary() throws {
