@@ -107,6 +107,67 @@ final class SyncEndToEndTests: XCTestCase {
         for node in [village, sandun, county] { XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)") }
     }
 
+    func testVillageServerKilledInTheMiddleOfAPushAndRestartedLosesAndDuplicatesNothing() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        try village.syncOnce()
+        try Bulk.accept(1500, at: village.directory)
+        let total = try village.changeCount(origin: village.code)
+
+        // The village's own server pushes the queue from its push lane; a power cut in the middle.
+        try village.startServer()
+        var landed = -1
+        _ = eventually(within: 120) {
+            let held = (try? sandun.changeCount(origin: village.code)) ?? 0
+            guard held > 1 else { return false }
+            village.killServer()
+            landed = held
+            return true
+        }
+        village.killServer()
+        print("serve killed with \(landed) of \(total) changes of \(village.code) at \(sandun.code)")
+
+        try village.startServer(samePort: true)
+        try cluster.waitUntil("the restarted village server never finished its push") {
+            try sandun.changeCount(origin: village.code) == total
+        }
+        village.stopServer()
+        XCTAssertTrue(try sandun.chainIsContiguous(origin: village.code))
+        XCTAssertEqual(try sandun.head(of: village.code), try village.head(of: village.code))
+        XCTAssertEqual(try sandun.count("SELECT count(*) FROM quarantine"), 0)
+        try cluster.waitUntil("the county never received all \(total) changes of \(village.code)") {
+            try county.changeCount(origin: village.code) == total
+        }
+        for node in [village, sandun, county] { XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)") }
+    }
+
+    /// A township whose copy of a village's change is altered (its database edited behind liandong's
+    /// back) relays it to the county, which refuses it by its hash and keeps it out.
+    func testAVillageChangeAlteredAtTheTownshipIsCaughtAtTheCounty() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        try village.syncOnce()
+        county.stopServer()
+        let number = try accept(Item.oldAgeAllowance, at: village)
+        try village.syncOnce()
+        XCTAssertNotNil(try sandun.caseAt(number))
+        sandun.stopServer()
+        try sandun.sql("UPDATE changes SET payload = replace(payload, '\(Applicants.name)', '李四') WHERE entity = '\(number)'")
+        XCTAssertEqual(try sandun.count("SELECT count(*) FROM changes WHERE entity = '\(number)' AND payload LIKE '%李四%'"), 1)
+
+        try county.startServer(samePort: true)
+        try sandun.startServer(samePort: true)
+        try cluster.waitUntil("the county never quarantined the altered change") {
+            try county.count("SELECT count(*) FROM quarantine WHERE origin = '\(village.code)'") == 1
+        }
+        XCTAssertEqual(try county.sql("SELECT reason FROM quarantine WHERE origin = '\(village.code)'"), "bad_hash")
+        XCTAssertNil(try county.caseAt(number), "the altered acceptance never lands")
+        XCTAssertEqual(try county.changeCount(origin: village.code), 0)
+        XCTAssertFalse(try sandun.verifyClean(), "the township's own verify sees the edit too")
+    }
+
     func testVillageKilledInTheMiddleOfAPullLosesAndDuplicatesNothing() throws {
         let county = try cluster.county()
         let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
