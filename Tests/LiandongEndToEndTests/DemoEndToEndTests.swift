@@ -23,7 +23,7 @@ final class DemoEndToEndTests: XCTestCase {
         XCTAssertEqual(verified.count, 6)
         XCTAssertTrue(verified.allSatisfy { $0["ok"] as? Bool == true }, "\(verified)")
         let directory = try XCTUnwrap(summary["directory"] as? String)
-        XCTAssertEqual(DemoProcesses.serving(under: directory), [], "no serve process of the demo is left")
+        XCTAssertEqual(DemoProcesses.serving(under: directory + "/"), [], "no serve process of the demo is left")
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory), "the temporary directory is removed")
     }
 
@@ -39,25 +39,34 @@ final class DemoEndToEndTests: XCTestCase {
     /// the demo ends with 128+signal, no node process is left and the directory is gone.
     func assertStoppingTheDemo(with signal: Int32, file: StaticString = #filePath, line: UInt = #line) throws {
         try Cluster.requireSyncCommands()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Liandong.binary())
-        process.arguments = ["demo"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let directory = NSTemporaryDirectory() + "liandong-demo-\(process.processIdentifier)"
+        let demo = try Spawned(["demo"])
+        let directory = NSTemporaryDirectory() + "liandong-demo-\(demo.pid)"
         defer {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            for pid in DemoProcesses.serving(under: directory) { kill(pid, SIGKILL) }
+            demo.send(SIGKILL)
+            for pid in DemoProcesses.serving(under: directory + "/") { kill(pid, SIGKILL) }
         }
-        let someRunning = eventually(within: 60) { DemoProcesses.serving(under: directory).count >= 3 || !process.isRunning }
-        XCTAssertTrue(someRunning && process.isRunning, "the demo started its nodes", file: file, line: line)
-        kill(process.processIdentifier, signal)
-        XCTAssertTrue(eventually(within: 30) { !process.isRunning }, "the demo stops on signal \(signal)", file: file, line: line)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 128 + signal, file: file, line: line)
-        XCTAssertEqual(DemoProcesses.serving(under: directory), [], "every node process is gone", file: file, line: line)
+        let someRunning = eventually(within: 60) { DemoProcesses.serving(under: directory + "/").count >= 3 || !demo.isRunning }
+        XCTAssertTrue(someRunning && demo.isRunning, "the demo started its nodes", file: file, line: line)
+        demo.send(signal)
+        XCTAssertEqual(demo.wait(seconds: 30), 128 + signal, "the demo stops on signal \(signal)", file: file, line: line)
+        XCTAssertEqual(DemoProcesses.serving(under: directory + "/"), [], "every node process is gone", file: file, line: line)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory), "the temporary directory is removed", file: file, line: line)
+    }
+
+    func testTheNodesOfADemoKilledWithSIGKILLAreStoppedByTheNextDemo() throws {
+        try Cluster.requireSyncCommands()
+        let demo = try Spawned(["demo"])
+        let directory = NSTemporaryDirectory() + "liandong-demo-\(demo.pid)"
+        defer { for pid in DemoProcesses.serving(under: directory + "/") { kill(pid, SIGKILL) } }
+        XCTAssertTrue(eventually(within: 60) { DemoProcesses.serving(under: directory + "/").count >= 3 || !demo.isRunning })
+        demo.send(SIGKILL)
+        XCTAssertEqual(demo.wait(seconds: 30), 128 + SIGKILL)
+        XCTAssertFalse(DemoProcesses.serving(under: directory + "/").isEmpty, "a SIGKILLed demo cannot stop its nodes")
+
+        let next = try Liandong.run(["demo", "--json"], now: nil)
+        XCTAssertEqual(next.exitCode, 0, next.transcript)
+        XCTAssertEqual(DemoProcesses.serving(under: directory + "/"), [], "the next demo stopped them")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory), "and removed their directory")
     }
 
     func testSingleNodeDemoPrintsOneJSONSummary() throws {

@@ -84,11 +84,11 @@ final class SyncEndToEndTests: XCTestCase {
             guard push.isRunning else { return true }
             let held = (try? sandun.changeCount(origin: village.code)) ?? 0
             guard held > 1 else { return false }
-            kill(push.processIdentifier, SIGKILL)
+            push.killNow()
             landed = held
             return true
         }
-        push.waitUntilExit()
+        _ = push.wait(seconds: 600)
         print("push killed with \(landed) of \(total) changes of \(village.code) at \(sandun.code) (−1: the push finished first)")
 
         try cluster.waitUntil("the push never completed after the restart") {
@@ -186,11 +186,11 @@ final class SyncEndToEndTests: XCTestCase {
             guard pull.isRunning else { return true }
             let held = (try? village.count("SELECT count(*) FROM items")) ?? 0
             guard held > Item.exampleCount else { return false }
-            kill(pull.processIdentifier, SIGKILL)
+            pull.killNow()
             landed = held
             return true
         }
-        pull.waitUntilExit()
+        _ = pull.wait(seconds: 600)
         print("pull killed with \(landed) of \(items) items at \(village.code) (−1: the pull finished first)")
 
         try cluster.waitUntil("the pull never completed after the restart") {

@@ -37,7 +37,9 @@ enum DemoCommand {
     }
 
     static func runCluster(_ context: CommandContext, examples: String, keep: Bool, deadline: Double) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("liandong-demo-\(getpid())").path
+        let temporary = FileManager.default.temporaryDirectory.path
+        ProcessSupervisor.removeLeftovers(temporary: temporary, prefix: "liandong-demo-")
+        let directory = temporary + "/liandong-demo-\(getpid())"
         try? FileManager.default.removeItem(atPath: directory)
         do {
             try FileManager.default.createDirectory(atPath: directory + "/logs", withIntermediateDirectories: true)

@@ -44,6 +44,30 @@ final class ProcessSupervisor: @unchecked Sendable {
         self.keepDirectory = keepDirectory
     }
 
+    /// A demo killed with SIGKILL cannot stop its nodes: the next demo stops the servers whose data
+    /// directory is under `<tmp>/<prefix><pid>/` of a demo process that is gone, and removes that directory.
+    static func removeLeftovers(temporary: String, prefix: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let directory = temporary + "/" + name
+            for server in servers(under: directory + "/") { kill(server, SIGKILL) }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    /// Pids of `liandong serve --data DIR` processes whose DIR starts with `prefix` (from /proc).
+    static func servers(under prefix: String) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { name -> pid_t? in
+            guard let pid = pid_t(name), let data = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { return nil }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard arguments.contains("serve"), let index = arguments.firstIndex(of: "--data"), index + 1 < arguments.count,
+                  arguments[index + 1].hasPrefix(prefix) else { return nil }
+            return pid
+        }
+    }
+
     /// This very binary (/proc/self/exe resolved), so that every node runs the same build.
     static func currentExecutable() -> String {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }

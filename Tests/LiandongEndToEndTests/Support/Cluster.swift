@@ -10,9 +10,27 @@ final class Cluster {
     let root: String
     private(set) var nodes: [String: ClusterNode] = [:]
 
+    static let prefix = "liandong-cluster-"
+
     init() throws {
-        root = NSTemporaryDirectory() + "liandong-cluster-\(UUID().uuidString)"
+        Cluster.removeClustersOfFinishedRuns()
+        root = NSTemporaryDirectory() + Cluster.prefix + "\(getpid())-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    /// A test run killed before its tearDown (SIGKILL, a timeout) leaves its servers running: the
+    /// next run stops the servers of clusters whose test process is gone and removes their directories.
+    static func removeClustersOfFinishedRuns() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            let directory = NSTemporaryDirectory() + name
+            for server in DemoProcesses.serving(under: directory + "/") {
+                kill(server, SIGKILL)
+            }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     deinit { shutdown() }
@@ -112,9 +130,9 @@ final class ClusterNode {
     let logPath: String
     let parent: ClusterNode?
     private(set) var port = 0
-    private(set) var server: Process?
+    private(set) var server: Spawned?
     /// Commands started with `background`, killed at shutdown if still running.
-    private var commands: [Process] = []
+    private var commands: [Spawned] = []
 
     init(code: String, role: String, name: String, root: String, parent: ClusterNode?) {
         self.code = code
@@ -208,21 +226,7 @@ final class ClusterNode {
         var lastLog = ""
         for _ in 0..<3 {
             if !samePort || port == 0 { port = try FreePort.pick() }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try Liandong.binary())
-            process.arguments = ["serve", "--data", directory, "--listen", "127.0.0.1:\(port)"]
-            var environment = ProcessInfo.processInfo.environment
-            environment.removeValue(forKey: "LIANDONG_NOW")
-            environment["USER"] = "e2e"
-            process.environment = environment
-            if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
-            guard let log = FileHandle(forWritingAtPath: logPath) else { throw E2EFailure("cannot open \(logPath)") }
-            log.seekToEndOfFile()
-            process.standardOutput = log
-            process.standardError = log
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            try? log.close()
+            let process = try Spawned(["serve", "--data", directory, "--listen", "127.0.0.1:\(port)"], log: logPath)
             server = process
             let healthy = eventually(within: 30) {
                 guard process.isRunning else { return true }
@@ -236,52 +240,28 @@ final class ClusterNode {
     }
 
     /// `liandong ARGS --data DIR --json` started in the background, its output appended to the log.
-    func background(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Liandong.binary())
-        process.arguments = arguments + ["--data", directory, "--json"]
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "LIANDONG_NOW")
-        environment["USER"] = "e2e"
-        process.environment = environment
-        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
-        guard let log = FileHandle(forWritingAtPath: logPath) else { throw E2EFailure("cannot open \(logPath)") }
-        log.seekToEndOfFile()
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? log.close()
+    func background(_ arguments: [String]) throws -> Spawned {
+        let process = try Spawned(arguments + ["--data", directory, "--json"], log: logPath)
         commands.append(process)
         return process
     }
 
     /// Kills every background command still running.
     func killCommands() {
-        for process in commands where process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        for process in commands { process.killNow() }
         commands.removeAll()
     }
 
     /// SIGTERM, up to 10 s to finish, then SIGKILL.
     func stopServer() {
-        guard let process = server else { return }
+        server?.stop()
         server = nil
-        if process.isRunning { process.terminate() }
-        if !eventually(within: 10, { !process.isRunning }) {
-            kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
     }
 
     /// SIGKILL, no grace: a power cut.
     func killServer() {
-        guard let process = server else { return }
+        server?.killNow()
         server = nil
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
     }
 
     func logTail(_ lines: Int) -> String {
