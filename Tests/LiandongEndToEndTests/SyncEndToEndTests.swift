@@ -208,7 +208,6 @@ final class SyncEndToEndTests: XCTestCase {
     // MARK: Restored from a backup
 
     func testCountyRestoredFromAnEarlierBackupHoldsEverythingAgain() throws {
-        throw XCTSkip("KNOWN FAILING (session 2, left for the next session): with serve lanes the restored county does not get everything back within 60 s; the store-level repair passes (NodeStoreRebaseTests.testARestoredCountyGetsEveryLostChangeBackFromItsChild), so the gap is in the client lanes: a hello after the restore must drive the re-push of the county chain and of its children's changes")
         let county = try cluster.county()
         let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
         let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
