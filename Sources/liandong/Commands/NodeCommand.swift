@@ -38,8 +38,11 @@ enum NodeCommand {
         let own = store.identity.code
         var rows: [JSONValue] = []
         var lines: [String] = []
+        // Each child's lag is one query over its routes: read them all once, not once per registry row.
+        let links = Dictionary(try store.childLinks().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for entry in try store.registry() where !(entry.publicKey.isEmpty && entry.revokedHLC == nil) {
-            let contact = contactOf(entry.code, store: store)
+            let link = links[entry.code]
+            let contact: (lastContact: Int64?, lagMillis: Int64?) = (link?.lastContact, link.map { $0.oldestUnackedAge ?? 0 })
             let registered = entry.registeredHLC > 0 ? HLC(rawValue: entry.registeredHLC).physicalMillis : nil
             let revoked = entry.revokedHLC.map { HLC(rawValue: $0).physicalMillis }
             let status = entry.isRevoked ? "revoked" : "registered"
@@ -92,13 +95,7 @@ enum NodeCommand {
             : "已撤销节点「\(name)」（\(code)）。该撤销将随同步传到各节点，此后其变更和请求一律拒收。")
     }
 
-    /// The last contact with a child and the age of the oldest change it has not acknowledged.
-    /// Nil until the sync server keeps per-child contact (table `peers`); printed as "—".
-    static func contactOf(_ code: String, store: NodeStore) -> (lastContact: Int64?, lagMillis: Int64?) {
-        guard let link = (try? store.childLinks())?.first(where: { $0.code == code }) else { return (nil, nil) }
-        return (link.lastContact, link.oldestUnackedAge ?? 0)
-    }
-
+    /// One line of `node list`; an unknown contact or lag prints as "—".
     private static func row(_ code: String, _ role: Role, _ name: String, _ status: String, _ registered: String,
                             _ contact: (lastContact: Int64?, lagMillis: Int64?)) -> String {
         Console.pad(code, 14) + Console.pad(role.chineseName, 16) + Console.pad(name, 26) + Console.pad(status, 10)
