@@ -229,5 +229,18 @@ enum Schema {
                 GROUP BY 1
                 ON CONFLICT (day) DO UPDATE SET next = max(next, excluded.next);
             """),
+        Migration("008_duplicates", sql: """
+            -- possible_duplicate re-checks only the cases of an applicant and item whose open spans can
+            -- overlap the cases a batch changed: closed_hlc is the HLC of the change that closed a case
+            -- (decision, withdrawal), NULL while it is open, written with its duplicate records. The
+            -- index answers "open, or closed after this opening" without reading the group's rows.
+            ALTER TABLE cases ADD COLUMN closed_hlc INTEGER;
+            DROP INDEX cases_by_applicant;
+            CREATE INDEX cases_by_applicant_closed ON cases (applicant_id, item_code, closed_hlc, opened_hlc);
+            -- The resolutions naming a conflict: a possible duplicate's may be on any case of its group.
+            CREATE INDEX changes_by_resolved_conflict ON changes (json_extract(payload, '$.conflict')) WHERE kind = 'conflict.resolved';
+            -- closed_hlc is filled from the log when the node is next opened (NodeStore.open).
+            INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_conflicts', '1');
+            """),
     ])
 }

@@ -232,6 +232,41 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(try villageNode.accept().number, number("2026-03-02", 3), "the lost number is spent")
     }
 
+    /// A possible duplicate whose case is signed again under a new number goes as a whole, the other
+    /// case's row with it (that case is not replayed): the record of the new number is the only one left.
+    func testAPossibleDuplicateOfACaseSignedAgainIsRederivedOnBothCases() throws {
+        try makeTree()
+        let kept = try villageNode.accept().number
+        try up(villageNode, townshipNode)
+        try villageNode.noteParentHead(try townshipNode.chainHead(of: Self.villageCode))
+        let backup = root + "/village-early.sqlite"
+        try villageNode.backup(to: backup)
+        clock.advance(millis: 60_000)
+        let lost = try villageNode.accept(Items.elderCard, applicant: People.li).number
+        try up(villageNode, townshipNode)
+        let lostHead = try townshipNode.chainHead(of: Self.villageCode)
+
+        try restore("village", from: backup)
+        clock.advance(millis: 60_000)
+        let again = try villageNode.accept().number
+        XCTAssertEqual(again, lost)
+        let before = try villageNode.conflicts()
+        XCTAssertEqual(before.map(\.entities), [[kept, again]], "the same applicant and item open twice")
+
+        let state = try villageNode.divergence(parentHead: lostHead)
+        let outcome = try villageNode.adoptOwnChanges(try fetch(townshipNode, origin: Self.villageCode, after: try XCTUnwrap(state.fetchAfter)))
+        XCTAssertEqual(outcome.rerecorded.map(\.seq), [3])
+        let renamed = try XCTUnwrap(outcome.renumbered.first?.newNumber)
+        let after = try villageNode.conflicts().filter { $0.rule == ConflictRule.possibleDuplicate.rawValue }
+        XCTAssertEqual(after.map(\.entities), [[kept, renamed]])
+        XCTAssertEqual(after.first?.detail["changes"]?.arrayValue?.compactMap { $0["change"]?.stringValue }, ["\(Self.villageCode)#1", "\(Self.villageCode)#3"])
+        XCTAssertEqual(try villageNode.conflicts(ofCase: kept).map(\.id), after.map(\.id), "no row of the old record is left on the other case")
+        try assertVerifiesClean(villageNode)
+        try up(villageNode, townshipNode)
+        try assertVerifiesClean(townshipNode)
+        XCTAssertEqual(try townshipNode.conflicts().filter { $0.rule == ConflictRule.possibleDuplicate.rawValue }.map(\.json), after.map(\.json))
+    }
+
     func testARestoredCountyGetsEveryLostChangeBackFromItsChild() throws {
         try makeTree()
         let backup = root + "/county-early.sqlite"

@@ -110,11 +110,12 @@ extension NodeStore {
     }
 
     /// Replays every case and compares each stored column of its row (status, holder, clock,
-    /// completed_on, …, state and its hash) with what the replay gives, then re-derives every
-    /// conflict record (content, cases, resolution) and compares it with the table.
+    /// completed_on, …, state and its hash, closed_hlc) with what the replay gives, then re-derives
+    /// every conflict record (content, cases, resolution) and compares it with the table; the
+    /// possible duplicates of each group by one sweep (OpenSpans), not by comparing every pair.
     private func verifyCases(_ report: inout VerifyReport, nonCase: Bool, db: Database) throws {
         var stored: [String: Row] = [:]
-        try db.forEachRow("SELECT \(NodeStore.caseColumns.joined(separator: ", ")) FROM cases") { row in
+        try db.forEachRow("SELECT \(NodeStore.caseColumns.joined(separator: ", ")), closed_hlc FROM cases") { row in
             guard let number = row.text("number") else { return }
             if let text = row.text("state"), SHA256.hash(Array(text.utf8)) != row.blob("state_hash") ?? [] {
                 report.problems.append(VerifyProblem(code: "state_edited", entity: number, change: nil,
@@ -157,6 +158,10 @@ extension NodeStore {
             var differing: [String] = []
             for (index, column) in NodeStore.caseColumns.enumerated() where row[column] != want[index] {
                 differing.append(column)
+            }
+            // When the case closed: the index possible_duplicate finds the cases around a change by.
+            if row["closed_hlc"] != history.closed.map({ .integer($0.hlc.rawValue) }) ?? .null {
+                differing.append("closed_hlc")
             }
             let columns = differing.filter { $0 != "state" && $0 != "state_hash" }
             let edited = row.text("state").map { SHA256.hash(Array($0.utf8)) != row.blob("state_hash") ?? [] } ?? true

@@ -7,7 +7,8 @@ import LiandongDomain
 /// and hashes its state once.
 struct PendingCaseWrites {
     var cases: Set<String> = []
-    var groups: Set<DuplicateGroup> = []
+    /// Per applicant group, the cases that opened, closed, were replayed or got a resolution.
+    var groups: [DuplicateGroup: Set<String>] = [:]
     /// Items published in the batch, with the earliest publication's HLC.
     var items: [String: HLC] = [:]
     /// Nested batches (a recording inside an ingest): only the outermost flushes.
@@ -109,7 +110,7 @@ extension NodeStore {
         if before == nil || before?.opened != history.opened || before?.closed != history.closed
             || before?.resolutions.count != history.resolutions.count, let state = history.state
         {
-            pendingWrites.groups.insert(DuplicateGroup(applicant: state.applicant.idNumber, item: state.item.code))
+            pendingWrites.groups[DuplicateGroup(applicant: state.applicant.idNumber, item: state.item.code), default: []].insert(history.number)
         }
     }
 
@@ -157,8 +158,8 @@ extension NodeStore {
                 pendingWrites.writtenRevision[number] = history.revision
             }
         }
-        for group in pending.groups.sorted(by: { ($0.applicant, $0.item) < ($1.applicant, $1.item) }) {
-            try writeDuplicates(group, db: db)
+        for (group, changed) in pending.groups.sorted(by: { ($0.key.applicant, $0.key.item) < ($1.key.applicant, $1.key.item) }) {
+            try writeDuplicates(group, changed: changed, db: db)
         }
     }
 

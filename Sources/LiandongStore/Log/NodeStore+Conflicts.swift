@@ -107,42 +107,6 @@ extension NodeStore {
         return found
     }
 
-    /// possible_duplicate: two cases of the same applicant and item open at the same time (their
-    /// spans from acceptance to decision or withdrawal overlap in the order). One record, the same
-    /// id, on both cases.
-    func writeDuplicates(_ group: DuplicateGroup, db: Database) throws {
-        let numbers = try db.query("SELECT number FROM cases WHERE applicant_id = ? AND item_code = ? ORDER BY number",
-                                   [.text(group.applicant), .text(group.item)]).compactMap { $0.text("number") }
-        for number in numbers {
-            try db.run("DELETE FROM conflicts WHERE entity = ? AND rule = ?", .text(number), .text(ConflictRule.possibleDuplicate.rawValue))
-        }
-        guard numbers.count > 1 else { return }
-        let histories = try numbers.compactMap { try cachedHistory($0) }
-        let resolutions = histories.flatMap(\.resolutions)
-        for record in NodeStore.duplicateRecords(histories) {
-            let resolution = ConflictResolution.first(for: record, id: NodeStore.conflictID(record), in: resolutions)
-            for number in record.cases { try insertConflict(record, entity: number, resolution: resolution, db: db) }
-        }
-    }
-
-    static func duplicateRecords(_ histories: [CaseHistory]) -> [ConflictRecord] {
-        var records: [ConflictRecord] = []
-        let open = histories.filter { $0.opened != nil && $0.state != nil }
-        for (i, a) in open.enumerated() {
-            for b in open[(i + 1)...] {
-                guard let ao = a.opened, let bo = b.opened, let sa = a.state, let sb = b.state else { continue }
-                guard b.closed.map({ ao.precedes($0) }) ?? true, a.closed.map({ bo.precedes($0) }) ?? true else { continue }
-                let cases: JSONValue = .array([sa, sb].map { ["number": .string($0.number), "acceptor": .string($0.acceptor), "acceptedOn": .string($0.acceptedOn.iso)] })
-                records.append(ConflictRecord(
-                    rule: .possibleDuplicate, cases: [sa.number, sb.number], changes: [ao, bo],
-                    values: ["applicant": .string(Masking.idNumber(sa.applicant.idNumber)), "item": .string(sa.item.code), "cases": cases],
-                    message: "申请人 \(Masking.idNumber(sa.applicant.idNumber)) 的「\(sa.item.name)」在 \(sa.acceptor) 与 \(sb.acceptor) 同时在办：\(sa.number)、\(sb.number)",
-                    outcome: "两件均保留、照常办理，请县级核实是否重复申请", resolver: NodeCode.path(to: sa.acceptor).first ?? sa.acceptor))
-            }
-        }
-        return records
-    }
-
     /// The conflict records held here, oldest first, one per id; open ones only unless `all`.
     public func conflicts(all: Bool = true) throws -> [StoredConflict] {
         var byID: [String: StoredConflict] = [:]

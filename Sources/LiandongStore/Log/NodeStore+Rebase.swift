@@ -151,8 +151,14 @@ extension NodeStore {
         guard !toStore.isEmpty else { return outcome }
 
         var drafts: [Change] = []
+        var cases = Set<String>()
         if let fork {
             drafts = try ownChanges(fromSeq: fork, db: db)
+            // A removed resolution may have settled a possible duplicate of two other cases: they are replayed too.
+            for draft in drafts where draft.kind == ConflictKind.resolved {
+                guard let id = draft.payload["conflict"]?.stringValue else { continue }
+                cases.formUnion(try db.query("SELECT entity FROM conflicts WHERE id = ?", [.text(id)]).compactMap { $0.text("entity") })
+            }
             try removeOwnChanges(fromSeq: fork, db: db)
             outcome.setAside = drafts.map { ChangeID(origin: $0.origin, seq: $0.seq) }
             // Positions in the log may be given out again: children of this node must re-read it.
@@ -161,7 +167,6 @@ extension NodeStore {
         caseCache.removeAll()
         calendarCache = nil
 
-        var cases = Set<String>()
         for copy in toStore {
             try insert(copy, source: source, db: db)
             observeOwn(copy.hlc)
@@ -248,7 +253,10 @@ extension NodeStore {
             try db.run("DELETE FROM \"\(table)\" WHERE lsn IN (SELECT lsn FROM changes WHERE origin = ? AND seq >= ?)", .text(own), .integer(seq))
         }
         // Conflict records are derived: those of the entities touched are re-derived (the cases are replayed after).
-        try db.run("DELETE FROM conflicts WHERE entity IN (SELECT entity FROM changes WHERE origin = ? AND seq >= ?)", .text(own), .integer(seq))
+        // A record on two cases goes as a whole: the other case's row of a possible duplicate too.
+        try db.run("""
+            DELETE FROM conflicts WHERE id IN (SELECT id FROM conflicts WHERE entity IN (SELECT entity FROM changes WHERE origin = ? AND seq >= ?))
+            """, .text(own), .integer(seq))
         try db.run("DELETE FROM changes WHERE origin = ? AND seq >= ?", .text(own), .integer(seq))
         if seq <= 1 {
             try db.run("DELETE FROM origins WHERE origin = ?", .text(own))
