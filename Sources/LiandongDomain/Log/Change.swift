@@ -39,8 +39,33 @@ public struct Change: Sendable, Hashable {
         self.sig = sig
     }
 
-    /// The bytes that are hashed: the canonical encoding (Protocol/canonical.md) of every field but hash and sig.
-    public var signingBody: [UInt8] { bodyJSON.canonicalBytes }
+    /// The bytes that are hashed: the canonical encoding (Protocol/canonical.md) of every field but
+    /// hash and sig, written field by field in key order (the same bytes as `bodyJSON.canonicalBytes`,
+    /// without building the object: this runs for every change a node records or receives).
+    public var signingBody: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        func key(_ name: StaticString) {
+            out.append(out.count > 1 ? 0x2C : 0x7B)
+            out.append(0x22)
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: [0x22, 0x3A])
+        }
+        // Keys in UTF-8 byte order: actor entity hlc kind origin parties payload prev seq v wall.
+        key("actor"); JSONValue.appendString(actor, to: &out)
+        key("entity"); JSONValue.appendString(entity, to: &out)
+        key("hlc"); JSONValue.appendInteger(hlc.rawValue, to: &out)
+        key("kind"); JSONValue.appendString(kind, to: &out)
+        key("origin"); JSONValue.appendString(origin, to: &out)
+        key("parties"); JSONValue.strings(parties).appendCanonical(to: &out)
+        key("payload"); payload.appendCanonical(to: &out)
+        key("prev"); out.append(0x22); Hex.append(prev, to: &out); out.append(0x22)
+        key("seq"); JSONValue.appendInteger(seq, to: &out)
+        key("v"); JSONValue.appendInteger(Change.envelopeVersion, to: &out)
+        key("wall"); JSONValue.appendInteger(wall, to: &out)
+        out.append(0x7D)
+        return out
+    }
 
     public var bodyJSON: JSONValue {
         .object([
@@ -85,6 +110,8 @@ public struct ChangeDecodeError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Change {
+    static let wireFields: Set<String> = ["v", "origin", "seq", "hlc", "wall", "actor", "entity", "kind", "payload", "parties", "prev", "hash", "sig"]
+
     /// Decodes a change from its wire form, checking every field's type; hash and signature are
     /// checked by the receiver, not here.
     public init(wire json: JSONValue) throws {
@@ -107,8 +134,7 @@ extension Change {
         guard version == Change.envelopeVersion else {
             throw ChangeDecodeError(field: "v", reason: "unknown envelope version \(version)")
         }
-        let known: Set<String> = ["v", "origin", "seq", "hlc", "wall", "actor", "entity", "kind", "payload", "parties", "prev", "hash", "sig"]
-        if let unknown = f.keys.first(where: { !known.contains($0) }) {
+        if let unknown = f.keys.first(where: { !Change.wireFields.contains($0) }) {
             throw ChangeDecodeError(field: unknown, reason: "unknown field")
         }
         guard let payload = f["payload"] else { throw ChangeDecodeError(field: "payload", reason: "missing") }

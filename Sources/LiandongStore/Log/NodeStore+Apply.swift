@@ -18,6 +18,19 @@ struct PendingCaseWrites {
     var publications: [String: [(ref: ChangeRef, version: Int64)]] = [:]
 }
 
+/// What of a case's history decides whether its applicant group is re-checked for possible duplicates.
+struct CaseMilestones: Equatable {
+    var opened: ChangeRef?
+    var closed: ChangeRef?
+    var resolutions: Int
+
+    init(_ history: CaseHistory) {
+        opened = history.opened
+        closed = history.closed
+        resolutions = history.resolutions.count
+    }
+}
+
 /// The cases of one applicant for one item: where a possible duplicate is looked for.
 struct DuplicateGroup: Hashable {
     var applicant: String
@@ -81,8 +94,9 @@ extension NodeStore {
         try refreshIfChangedElsewhere()
         let number = change.entity
         let ref = ChangeRef(change)
-        if var history = caseCache[number], history.last.map({ $0.precedes(ref) }) ?? false {
-            let before = history
+        // Taken out of the cache so that the fold mutates the only copy; kept again right after.
+        if var history = caseCache.removeValue(forKey: number), history.last.map({ $0.precedes(ref) }) ?? false {
+            let before = CaseMilestones(history)
             try history.apply(change, strict: strict)
             keep(history, replacing: before)
             return
@@ -101,14 +115,12 @@ extension NodeStore {
 
     /// Caches a case's new history and notes what must be written: its row, its conflict records
     /// and, when it opened, closed or got a resolution (which may settle a possible duplicate), its applicant group.
-    func keep(_ history: CaseHistory, replacing before: CaseHistory?) {
+    func keep(_ history: CaseHistory, replacing before: CaseMilestones?) {
         caseCache[history.number] = history
         pendingWrites.cases.insert(history.number)
         // A replayed history counts its revisions afresh: its records are always rewritten.
         if before == nil { pendingWrites.writtenRevision[history.number] = nil }
-        if before == nil || before?.opened != history.opened || before?.closed != history.closed
-            || before?.resolutions.count != history.resolutions.count, let state = history.state
-        {
+        if before != CaseMilestones(history), let state = history.state {
             pendingWrites.groups.insert(DuplicateGroup(applicant: state.applicant.idNumber, item: state.item.code))
         }
     }

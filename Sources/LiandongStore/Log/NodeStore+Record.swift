@@ -60,13 +60,16 @@ extension NodeStore {
     /// contact update names the writes it saw (field_last_writer). Returns the new history and the
     /// one it replaces, which the caller keeps once the change is stored. Anything else goes to
     /// every node and is applied by materialize after it is stored.
-    func foldBeforeRecording(_ change: inout Change) throws -> (CaseHistory, CaseHistory?)? {
+    func foldBeforeRecording(_ change: inout Change) throws -> (CaseHistory, CaseMilestones?)? {
         guard change.kind.hasPrefix("case.") || change.kind == ConflictKind.resolved else {
             change.parties = [EntityName.everyone]
             return nil
         }
-        let before = try cachedHistory(change.entity)
-        var history = before ?? CaseHistory(number: change.entity)
+        // Taken out of the cache so that folding mutates the only copy (no copy of the whole
+        // history per change); the caller keeps the result, a rollback drops the caches anyway.
+        let known = try cachedHistory(change.entity) != nil
+        var history = caseCache.removeValue(forKey: change.entity) ?? CaseHistory(number: change.entity)
+        let before = known ? CaseMilestones(history) : nil
         if change.kind == CaseAction.updateContact.kind { change.payload = history.stampingSeen(change.payload) }
         guard history.last.map({ $0.precedes(ChangeRef(change)) }) ?? true else {
             // The clock guarantees a change made here sorts last; if it ever did not, replay after storing.

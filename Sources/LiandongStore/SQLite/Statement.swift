@@ -201,6 +201,13 @@ extension Statement {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
+    /// Appends the column's text bytes as stored, without making a String.
+    public func appendText(_ index: Int, to out: inout [UInt8]) {
+        let column = Int32(clamping: index)
+        guard let bytes = sqlite3_column_text(handle, column) else { return }
+        out.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))))
+    }
+
     public func blob(_ index: Int) -> [UInt8] {
         let column = Int32(clamping: index)
         // A zero-length blob comes back as a NULL pointer.
