@@ -99,7 +99,7 @@ extension NodeStore {
         return (statement.int64(0), statement.blob(1))
     }
 
-    /// Appends a change to the log with its routing keys and advances its origin's chain head.
+    /// Appends a change to the log with its routing positions and advances its origin's chain head.
     func insert(_ change: Change, source: String?, db: Database) throws {
         let statement = try db.cachedStatement("""
             INSERT INTO changes (origin, seq, hlc, wall, actor, entity, kind, payload, parties, prev, hash, sig, source, stored_at)
@@ -120,14 +120,7 @@ extension NodeStore {
         if let source { try statement.bind(source, at: 13) } else { try statement.bindNull(at: 13) }
         try statement.bind(now(), at: 14)
         try statement.run()
-        let lsn = db.lastInsertRowID
-        let party = try db.cachedStatement("INSERT OR IGNORE INTO change_parties (party, lsn) VALUES (?, ?)")
-        for code in Set(change.parties) {
-            try party.bind(code, at: 1)
-            try party.bind(lsn, at: 2)
-            try party.run()
-        }
-        try route(change, lsn: lsn, db: db)
+        try route(change, lsn: db.lastInsertRowID, db: db)
         let head = try db.cachedStatement("""
             INSERT INTO origins (origin, last_seq, last_hash) VALUES (?, ?, ?)
             ON CONFLICT (origin) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash
