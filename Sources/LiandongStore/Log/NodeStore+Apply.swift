@@ -101,9 +101,20 @@ extension NodeStore {
             keep(history, replacing: before)
             return
         }
-        let history = CaseHistory(number: number, changes: try changes(ofEntity: number))
+        // A case's first change (most often its acceptance) is its whole log: replay it as it is,
+        // without reading back and decoding what was just stored.
+        let held = try heldChangeCount(ofEntity: number) == 1 ? [change] : try changes(ofEntity: number)
+        let history = CaseHistory(number: number, changes: held)
         if strict, history.state == nil { throw CaseError.caseNotFound(number) }
         keep(history, replacing: nil)
+    }
+
+    /// How many changes of an entity the log holds.
+    func heldChangeCount(ofEntity entity: String) throws -> Int64 {
+        let statement = try db.cachedStatement("SELECT count(*) FROM changes WHERE entity = ?")
+        defer { statement.reset() }
+        try statement.bind(entity, at: 1)
+        return try statement.step() ? statement.int64(0) : 0
     }
 
     /// Re-derives a case from all of its changes in the log and rewrites its row and conflicts.
@@ -132,7 +143,7 @@ extension NodeStore {
         let changes = try changes(ofEntity: number)
         guard !changes.isEmpty else { return nil }
         let history = CaseHistory(number: number, changes: changes)
-        if caseCache.count > 4096, pendingWrites.depth == 0, pendingWrites.cases.isEmpty { caseCache.removeAll(keepingCapacity: true) }
+        if caseCache.count > NodeStore.caseCacheLimit, pendingWrites.depth == 0, pendingWrites.cases.isEmpty { caseCache.removeAll(keepingCapacity: true) }
         caseCache[number] = history
         pendingWrites.writtenRevision[number] = nil
         return history
@@ -172,7 +183,16 @@ extension NodeStore {
         for group in pending.groups.sorted(by: { ($0.applicant, $0.item) < ($1.applicant, $1.item) }) {
             try writeDuplicates(group, db: db)
         }
+        // Everything derived is written: past the bound the cache starts afresh, so that a server
+        // that runs for months holds the cases it works on, not every case it ever received.
+        if caseCache.count > NodeStore.caseCacheLimit {
+            caseCache.removeAll(keepingCapacity: true)
+            pendingWrites.writtenRevision.removeAll(keepingCapacity: true)
+        }
     }
+
+    /// Case histories kept in memory between batches.
+    static let caseCacheLimit = 4096
 
     func writeCase(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?, db: Database) throws {
         let statement = try db.cachedStatement("""
