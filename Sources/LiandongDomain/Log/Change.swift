@@ -42,7 +42,11 @@ public struct Change: Sendable, Hashable {
     /// The bytes that are hashed: the canonical encoding (Protocol/canonical.md) of every field but
     /// hash and sig, written field by field in key order (the same bytes as `bodyJSON.canonicalBytes`,
     /// without building the object: this runs for every change a node records or receives).
-    public var signingBody: [UInt8] {
+    public var signingBody: [UInt8] { encodedBody().body }
+
+    /// The signing body and where the payload's canonical text lies in it: a node that has just
+    /// hashed a change stores that text as it is instead of encoding the payload again.
+    public func encodedBody() -> (body: [UInt8], payload: Range<Int>) {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         func key(_ name: StaticString) {
@@ -58,13 +62,16 @@ public struct Change: Sendable, Hashable {
         key("kind"); JSONValue.appendString(kind, to: &out)
         key("origin"); JSONValue.appendString(origin, to: &out)
         key("parties"); JSONValue.strings(parties).appendCanonical(to: &out)
-        key("payload"); payload.appendCanonical(to: &out)
+        key("payload")
+        let payloadStart = out.count
+        payload.appendCanonical(to: &out)
+        let payloadRange = payloadStart..<out.count
         key("prev"); out.append(0x22); Hex.append(prev, to: &out); out.append(0x22)
         key("seq"); JSONValue.appendInteger(seq, to: &out)
         key("v"); JSONValue.appendInteger(Change.envelopeVersion, to: &out)
         key("wall"); JSONValue.appendInteger(wall, to: &out)
         out.append(0x7D)
-        return out
+        return (out, payloadRange)
     }
 
     public var bodyJSON: JSONValue {

@@ -34,6 +34,8 @@ extension NodeStore {
         var seen = Set<ChangeID>()
         var batchHashes: [ChangeID: [UInt8]] = [:]
         var views = OriginViews(store: self)
+        // The payload text each change was hashed with: stored as it is.
+        var payloadTexts: [ChangeID: ArraySlice<UInt8>] = [:]
         let nowMillis = now()
 
         func quarantine(_ change: Change, _ reason: String, _ message: String) throws {
@@ -65,7 +67,8 @@ extension NodeStore {
                 outcome.duplicates += 1
                 continue
             }
-            guard SHA256.hash(change.signingBody) == change.hash else {
+            let (body, payloadRange) = change.encodedBody()
+            guard SHA256.hash(body) == change.hash else {
                 try quarantine(change, QuarantineReason.badHash, "变更 \(id) 的内容与哈希不符：途中被改动")
                 continue
             }
@@ -93,6 +96,7 @@ extension NodeStore {
                 continue
             }
             batchHashes[id] = change.hash
+            payloadTexts[id] = body[payloadRange]
             candidates.append(change)
         }
 
@@ -103,7 +107,7 @@ extension NodeStore {
                     try quarantine(change, QuarantineReason.notAuthorized, reason)
                     continue
                 }
-                try insert(change, source: neighbour, db: db)
+                try insert(change, source: neighbour, db: db, payloadText: payloadTexts[ChangeID(origin: change.origin, seq: change.seq)])
                 try materialize(change, db: db, strict: false)
                 try? clock.observe(change.hlc, now: nowMillis)
                 outcome.stored.append(ChangeID(origin: change.origin, seq: change.seq))

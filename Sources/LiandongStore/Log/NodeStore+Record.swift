@@ -39,9 +39,10 @@ extension NodeStore {
                     origin: identity.code, seq: head.seq + 1, hlc: clock.tick(now: wall), wall: wall, actor: draft.actor,
                     entity: draft.entity, kind: draft.kind, payload: draft.payload, parties: [], prev: head.hash)
                 let folded = try foldBeforeRecording(&change)
-                change.hash = SHA256.hash(change.signingBody)
+                let (body, payloadRange) = change.encodedBody()
+                change.hash = SHA256.hash(body)
                 change.sig = try signingKey.sign(change.hash)
-                try insert(change, source: nil, db: db)
+                try insert(change, source: nil, db: db, payloadText: body[payloadRange])
                 if let (history, before) = folded {
                     keep(history, replacing: before)
                 } else {
@@ -100,7 +101,8 @@ extension NodeStore {
     }
 
     /// Appends a change to the log with its routing positions and advances its origin's chain head.
-    func insert(_ change: Change, source: String?, db: Database) throws {
+    /// `payloadText`, when given, is the payload's canonical text already made (with the hash).
+    func insert(_ change: Change, source: String?, db: Database, payloadText: ArraySlice<UInt8>? = nil) throws {
         let statement = try db.cachedStatement("""
             INSERT INTO changes (origin, seq, hlc, wall, actor, entity, kind, payload, parties, prev, hash, sig, source, stored_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -112,7 +114,7 @@ extension NodeStore {
         try statement.bind(change.actor, at: 5)
         try statement.bind(change.entity, at: 6)
         try statement.bind(change.kind, at: 7)
-        try statement.bind(change.payload.canonicalString, at: 8)
+        try statement.bindText(payloadText ?? change.payload.canonicalBytes[...], at: 8)
         try statement.bind(JSONValue.strings(change.parties).canonicalString, at: 9)
         try statement.bind(change.prev, at: 10)
         try statement.bind(change.hash, at: 11)
