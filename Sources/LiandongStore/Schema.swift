@@ -229,7 +229,12 @@ enum Schema {
                 GROUP BY 1
                 ON CONFLICT (day) DO UPDATE SET next = max(next, excluded.next);
             """),
-        Migration("008_duplicates", sql: """
+        // `routes` (004) serves every read the per-party routing keys of 001 served, and more:
+        // the old table was still written for every change and party and never read.
+        Migration("008_routes_only", sql: """
+            DROP TABLE change_parties;
+            """),
+        Migration("009_duplicates", sql: """
             -- possible_duplicate re-checks only the cases of an applicant and item whose open spans can
             -- overlap the cases a batch changed: closed_hlc is the HLC of the change that closed a case
             -- (decision, withdrawal), NULL while it is open, written with its duplicate records. The

@@ -93,7 +93,7 @@ final class NodeStoreDuplicatesTests: NodeStoreTestCase {
                        "the same records, ids, content and resolution at both nodes")
     }
 
-    /// A node upgraded from before 008_duplicates has no closed_hlc: it is re-derived from the log
+    /// A node upgraded from before 009_duplicates has no closed_hlc: it is re-derived from the log
     /// when the node is opened, and until then verify reports it.
     func testWhenEachCaseClosedIsRederivedFromTheLogOnOpen() throws {
         let county = try makeCounty()
