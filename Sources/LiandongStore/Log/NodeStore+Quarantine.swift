@@ -21,11 +21,8 @@ public struct QuarantinedChange: Sendable, Equatable {
 
     public var id: ChangeID { ChangeID(origin: origin, seq: seq) }
 
-    public var json: JSONValue {
-        ["id": .string(id.description), "origin": .string(origin), "seq": .int(seq), "hash": .string(Hex.encode(hash)),
-         "kind": .optional(kind), "reason": .string(reason), "transient": .bool(QuarantineReason.rechecked.contains(reason)),
-         "message": .string(message), "source": .optional(source), "receivedAt": .int(receivedAt), "held": .bool(held)]
-    }
+    /// The reason can pass later: a copy sent again, or a retry, is checked again.
+    public var isTransient: Bool { QuarantineReason.rechecked.contains(reason) }
 }
 
 /// QuarantineRetry is what `retryQuarantined` did with one quarantined change.
@@ -44,13 +41,6 @@ public struct QuarantineRetry: Sendable, Equatable {
     public var result: Result
     public var reason: String?
     public var message: String?
-
-    public var json: JSONValue {
-        ["id": .string(change.id.description), "origin": .string(change.origin), "seq": .int(change.seq),
-         "hash": .string(Hex.encode(change.hash)), "kind": .optional(change.kind), "source": .optional(change.source),
-         "result": .string(result.rawValue), "previousReason": .string(change.reason),
-         "reason": .optional(reason), "message": .optional(message)]
-    }
 }
 
 extension QuarantineReason {

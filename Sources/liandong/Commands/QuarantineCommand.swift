@@ -20,7 +20,7 @@ enum QuarantineCommand {
         let rows = try store.quarantinedChanges(limit: all ? nil : listLimit)
         let document: JSONValue = [
             "node": .string(store.identity.code), "total": .int(total),
-            "byReason": .object(counts.mapValues { .int($0) }), "quarantined": .array(rows.map(\.json)),
+            "byReason": .object(counts.mapValues { .int($0) }), "quarantined": .array(rows.map(json)),
         ]
         guard total > 0 else {
             context.console.emit(document, text: "本节点隔离区没有变更")
@@ -31,7 +31,7 @@ enum QuarantineCommand {
         var lines = ["本节点隔离区共 \(total) 条变更（\(summary)），最新的在前："]
         lines += rows.map(describe)
         if rows.count < total { lines.append("仅显示最新的 \(rows.count) 条，加 --all 显示全部") }
-        if rows.contains(where: { QuarantineReason.rechecked.contains($0.reason) }) {
+        if rows.contains(where: \.isTransient) {
             lines.append("原因已排除后（节点登记已到、时钟已校准、已升级），用 liandong quarantine retry 编号 或 --all 重新核验")
         }
         context.console.emit(document, text: lines.joined(separator: "\n"))
@@ -52,7 +52,7 @@ enum QuarantineCommand {
         let landed = results.filter { $0.result != .quarantined }.count
         let document: JSONValue = [
             "retried": .int(Int64(results.count)), "landed": .int(Int64(landed)),
-            "stillQuarantined": .int(Int64(results.count - landed)), "results": .array(results.map(\.json)),
+            "stillQuarantined": .int(Int64(results.count - landed)), "results": .array(results.map(json)),
         ]
         guard !results.isEmpty else {
             context.console.emit(document, text: "本节点隔离区没有变更，无需重新核验")
@@ -70,6 +70,21 @@ enum QuarantineCommand {
             throw CLIError.usage("变更编号 \(text) 格式不对，应为 节点代码#序号（如 330106001201#5）")
         }
         return ChangeID(origin: String(parts[0]), seq: seq)
+    }
+
+    /// One row for `list --json`; times in ISO 8601, China Standard Time, as `node list` gives them.
+    static func json(_ row: QuarantinedChange) -> JSONValue {
+        ["id": .string(row.id.description), "origin": .string(row.origin), "seq": .int(row.seq), "hash": .string(Hex.encode(row.hash)),
+         "kind": .optional(row.kind), "reason": .string(row.reason), "transient": .bool(row.isTransient), "message": .string(row.message),
+         "source": .optional(row.source), "receivedAt": .string(NodeCommand.timestamp(row.receivedAt)), "held": .bool(row.held)]
+    }
+
+    /// One result for `retry --json`: `result` is landed, quarantined or held; `reason` and `message` what stops it now.
+    static func json(_ retry: QuarantineRetry) -> JSONValue {
+        ["id": .string(retry.change.id.description), "origin": .string(retry.change.origin), "seq": .int(retry.change.seq),
+         "hash": .string(Hex.encode(retry.change.hash)), "kind": .optional(retry.change.kind), "source": .optional(retry.change.source),
+         "result": .string(retry.result.rawValue), "previousReason": .string(retry.change.reason),
+         "reason": .optional(retry.reason), "message": .optional(retry.message)]
     }
 
     static func describe(_ row: QuarantinedChange) -> String {
