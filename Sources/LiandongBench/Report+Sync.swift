@@ -4,14 +4,15 @@ import Foundation
 extension Report {
     static func verdict(_ met: Bool) -> String { met ? "met" : "NOT met" }
 
-    static func twoHop(_ run: TwoHop) -> String {
+    static func twoHop(_ run: TwoHop, relay: Forwarding) -> String {
         let raw = Phase(name: "raw   INSERT changes, \(run.rawBatch)/transaction", rows: run.changes, seconds: run.rawSeconds)
         func line(_ phase: Phase, ratio: Bool = true) -> String {
             let r = raw.perSecond > 0 ? phase.perSecond / raw.perSecond : 0
             return row(phase.name, "\(phase.rows)", fixed(phase.seconds, 2), grouped(phase.perSecond), fixed(phase.microsPerRow, 1), ratio ? fixed(r, 3) : "")
         }
-        let endToEnd = Phase(name: "sync  end to end (hop 1 + hop 2)", rows: run.changes, seconds: run.endToEndSeconds)
-        let ratio = raw.perSecond > 0 ? endToEnd.perSecond / raw.perSecond : 0
+        let endToEnd = Phase(name: "sync  end to end, hop 1 then hop 2", rows: run.changes, seconds: run.endToEndSeconds)
+        let relayed = Phase(name: "sync  end to end, township relaying (serve)", rows: relay.changes, seconds: relay.seconds)
+        let ratio = raw.perSecond > 0 ? relayed.perSecond / raw.perSecond : 0
         return """
             two hops: \(run.changes) changes (\(run.cases) cases) made at village \(SyncTree.village), pushed to township \
             \(SyncTree.township), then to county \(SyncTree.county), over HTTP on 127.0.0.1 (SyncClient → NodeServer: signed, \
@@ -21,10 +22,14 @@ extension Report {
             \(line(Phase(name: "sync  hop 1 village → township", rows: run.changes, seconds: run.hop1Seconds)))
             \(line(Phase(name: "sync  hop 2 township → county", rows: run.changes, seconds: run.hop2Seconds)))
             \(line(endToEnd))
+            \(line(relayed))
             \(line(raw, ratio: false))
             raw inserts the same rows in transactions of the mean push batch (\(fixed(run.meanPushBatch, 0)) changes, \
             \(run.hop1Wire.count("push")) pushes on hop 1, \(run.hop2Wire.count("push")) on hop 2); quarantined at the hops: \(run.quarantined)
-            target: two-hop throughput ≥ 0.25 × raw insert: \(fixed(ratio, 3)) × raw — \(verdict(ratio >= 0.25))
+            relaying: \(relay.changes) more village changes pushed to the township while its serve lanes forward to the county \
+            (\(relay.townshipPushes) pushes up), timed until the county holds the last one: the hops overlap, as deployed
+            target: two-hop throughput ≥ 0.25 × raw insert: \(fixed(ratio, 3)) × raw relaying \
+            (\(fixed(raw.perSecond > 0 ? endToEnd.perSecond / raw.perSecond : 0, 3)) × one hop after the other) — \(verdict(ratio >= 0.25))
             """
     }
 

@@ -42,8 +42,9 @@ func runBench(_ options: BenchOptions) throws {
         let county = try tree.serve(SyncTree.county, log: log.closure)
         defer { county.stop() }
         let (twoHop, village) = try TwoHop.run(tree: tree, count: options.syncChanges, batch: options.batch, county: county, log: log)
+        let relay = try Forwarding.run(tree: tree, village: village, count: options.syncChanges, batch: options.batch, county: county, log: log)
         let latency = try DecisionLatency.run(tree: tree, village: village, decisions: options.decisions, county: county, log: log)
-        syncSections = [Report.twoHop(twoHop), Report.latency(latency, decisions: options.decisions), Report.wire(twoHop)]
+        syncSections = [Report.twoHop(twoHop, relay: relay), Report.latency(latency, decisions: options.decisions), Report.wire(twoHop)]
     }
 
     let real = Phase(name: "real  NodeStore.record, \(options.batch)/transaction", rows: batchedRows.count, seconds: batchedRun.seconds)

@@ -229,5 +229,10 @@ enum Schema {
                 GROUP BY 1
                 ON CONFLICT (day) DO UPDATE SET next = max(next, excluded.next);
             """),
+        // `routes` (004) serves every read the per-party routing keys of 001 served, and more:
+        // the old table was still written for every change and party and never read.
+        Migration("008_routes_only", sql: """
+            DROP TABLE change_parties;
+            """),
     ])
 }

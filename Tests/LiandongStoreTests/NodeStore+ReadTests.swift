@@ -41,3 +41,26 @@ final class NodeStoreReadTests: NodeStoreTestCase {
         XCTAssertEqual(try Change(wire: wire), change)
     }
 }
+
+/// The wire text senders splice from stored columns is the canonical encoding of the decoded change.
+final class NodeStoreWireTests: NodeStoreTestCase {
+    func testEncodedChangesAreTheCanonicalWireTextOfEveryStoredChange() throws {
+        let store = try makeCounty()
+        let a = try store.accept()
+        try store.act(on: a.number, .review, payload: ["opinion": "引号\"、反斜杠\\、换行\n与制表\t"], actor: "审批员-王")
+        try store.act(on: a.number, .updateContact, payload: ["phone": "13912345678", "address": "转塘街道 5 组 🏠"], actor: "窗口-李")
+        let all = try store.changes(afterLSN: 0, limit: 1000).map(\.change)
+        let encoded = try store.encodedChanges(of: store.identity.code, after: 0, limit: 1000)
+        XCTAssertEqual(encoded.count, all.count)
+        for (change, wire) in zip(all, encoded) {
+            XCTAssertEqual(wire.wire, change.wireJSON.canonicalBytes, "\(change.origin)#\(change.seq) \(change.kind)")
+            XCTAssertEqual(change.signingBody, change.bodyJSON.canonicalBytes, "signing body written field by field")
+            XCTAssertEqual(try wire.decoded(), change)
+            XCTAssertEqual([wire.origin, String(wire.seq)], [change.origin, String(change.seq)])
+            XCTAssertEqual(wire.hash, change.hash)
+            XCTAssertEqual(wire.hlc, change.hlc)
+        }
+        XCTAssertEqual(try store.encodedChanges(of: store.identity.code, after: 3, limit: 2).map(\.seq), [4, 5])
+        XCTAssertEqual(try store.encodedChanges(of: "330106001", after: 0, limit: 10).count, 0)
+    }
+}

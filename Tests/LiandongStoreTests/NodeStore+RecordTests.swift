@@ -126,13 +126,13 @@ final class NodeStoreRecordTests: NodeStoreTestCase {
         XCTAssertEqual(caseChanges.map(\.parties), [["330106", township], ["330106", township, "330106002"]])
         XCTAssertEqual(transferred.parties, ["330106", township, "330106002"])
         let lsn = try XCTUnwrap(db.scalarInt("SELECT lsn FROM changes WHERE entity = ? AND seq = ?", [.text(accepted.number), .integer(caseChanges[1].seq)]))
-        let routed = try db.query("SELECT party FROM change_parties WHERE lsn = ? ORDER BY party", [.integer(lsn)]).compactMap { $0.text("party") }
+        let routed = try db.query("SELECT party FROM routes WHERE lsn = ? ORDER BY party", [.integer(lsn)]).compactMap { $0.text("party") }
         XCTAssertEqual(routed, ["330106", township, "330106002"], "one routing row per party")
 
         let catalogChanges = try db.storedChanges(where: "kind IN (?, ?)", [.text(CatalogKind.itemPublished), .text(CatalogKind.calendarYearSet)])
         XCTAssertEqual(catalogChanges.count, 14, "13 items and one calendar year")
         XCTAssertTrue(catalogChanges.allSatisfy { $0.parties == [EntityName.everyone] })
-        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM change_parties WHERE party = '*'"), 14)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM routes WHERE party = '*'"), 14)
     }
 
     func testARefusedTransitionThrowsAndWritesNothing() throws {
@@ -200,7 +200,7 @@ final class NodeStoreRecordTests: NodeStoreTestCase {
         let head = try db.query("SELECT last_seq, last_hash FROM origins WHERE origin = ?", [.text(NodeStoreTestCase.countyCode)]).first
         return Snapshot(
             changes: try db.scalarInt("SELECT count(*) FROM changes") ?? -1, head: head?.int64("last_seq") ?? 0,
-            headHash: head?.blob("last_hash") ?? [], parties: try db.scalarInt("SELECT count(*) FROM change_parties") ?? -1,
+            headHash: head?.blob("last_hash") ?? [], parties: try db.scalarInt("SELECT count(*) FROM routes") ?? -1,
             cases: try db.query("SELECT * FROM cases ORDER BY number"), counters: try db.query("SELECT * FROM case_counters ORDER BY day"),
             nodeHLC: try db.scalarInt("SELECT hlc FROM node") ?? -1)
     }

@@ -18,7 +18,7 @@ final class RoutesTests: SyncTestCase {
         let number = try accept(at: Tree.village, item: Items.countyDecided)
         _ = try county.ingest(try store(Tree.village).changes(ofEntity: number), from: Tree.township)
         let forVillage = try county.changesRouted(to: Tree.village, after: catalog.next, limit: 5000, maxBytes: 1 << 30)
-        XCTAssertEqual(forVillage.changes.map(\.entity), [number], "routed to the accepting village's subtree")
+        XCTAssertEqual(try forVillage.changes.map { try $0.decoded().entity }, [number], "routed to the accepting village's subtree")
         let forTownship = try county.changesRouted(to: Tree.township, after: catalog.next, limit: 5000, maxBytes: 1 << 30)
         XCTAssertEqual(forTownship.changes.count, 0, "no echo to the township it came from")
         let forVillage2 = try county.changesRouted(to: Tree.village2, after: catalog.next, limit: 5000, maxBytes: 1 << 30)
@@ -37,7 +37,7 @@ final class RoutesTests: SyncTestCase {
         XCTAssertEqual(bytes.changes.count, 1, "at least one change even when it alone is over the byte bound")
         XCTAssertTrue(bytes.more)
         var after: Int64 = 0
-        var seen: [Change] = []
+        var seen: [EncodedChange] = []
         while true {
             let page = try store(Tree.county).changesRouted(to: Tree.village, after: after, limit: 3, maxBytes: 1 << 30)
             seen += page.changes
@@ -55,10 +55,10 @@ final class RoutesTests: SyncTestCase {
         let township = store(Tree.township)
         _ = try township.ingest(try store(Tree.village).changes(ofEntity: number), from: Tree.village)
         let before = try township.lastRoutePosition()
-        XCTAssertEqual(try township.changesRouted(to: Tree.township2, after: 0, limit: 5000, maxBytes: 1 << 30).changes.filter { $0.entity == number }.count, 0)
+        XCTAssertEqual(try township.changesRouted(to: Tree.township2, after: 0, limit: 5000, maxBytes: 1 << 30).changes.filter { try $0.decoded().entity == number }.count, 0)
         try township.act(on: number, .transfer, payload: ["to": .string(Tree.township2), "reason": "户籍在邻镇"], actor: "镇")
         let joined = try township.changesRouted(to: Tree.township2, after: before, limit: 5000, maxBytes: 1 << 30)
-        XCTAssertEqual(joined.changes.map(\.kind), [CaseAction.accept.kind, CaseAction.forward.kind, CaseAction.transfer.kind])
+        XCTAssertEqual(try joined.changes.map { try $0.decoded().kind }, [CaseAction.accept.kind, CaseAction.forward.kind, CaseAction.transfer.kind])
     }
 
     /// Copies the county's catalog and calendar into `code` directly (no server needed here).

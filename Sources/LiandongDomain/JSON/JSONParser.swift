@@ -168,7 +168,23 @@ public struct JSONParser {
 
     private mutating func parseString() throws -> String {
         index += 1
-        var out: [UInt8] = []
+        // Fast path: a string without escapes is made straight from its bytes (ASCII needs no validation).
+        let start = index
+        var ascii = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let run = bytes[start..<index]
+                index += 1
+                if ascii { return String(decoding: run, as: UTF8.self) }
+                guard let string = String(validating: run, as: UTF8.self) else { throw error("invalid UTF-8 in string") }
+                return string
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            if byte >= 0x80 { ascii = false }
+            index += 1
+        }
+        var out = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw error("unterminated string") }
             let byte = bytes[index]

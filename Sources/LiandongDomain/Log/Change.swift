@@ -39,8 +39,40 @@ public struct Change: Sendable, Hashable {
         self.sig = sig
     }
 
-    /// The bytes that are hashed: the canonical encoding (Protocol/canonical.md) of every field but hash and sig.
-    public var signingBody: [UInt8] { bodyJSON.canonicalBytes }
+    /// The bytes that are hashed: the canonical encoding (Protocol/canonical.md) of every field but
+    /// hash and sig, written field by field in key order (the same bytes as `bodyJSON.canonicalBytes`,
+    /// without building the object: this runs for every change a node records or receives).
+    public var signingBody: [UInt8] { encodedBody().body }
+
+    /// The signing body and where the payload's canonical text lies in it: a node that has just
+    /// hashed a change stores that text as it is instead of encoding the payload again.
+    public func encodedBody() -> (body: [UInt8], payload: Range<Int>) {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        func key(_ name: StaticString) {
+            out.append(out.count > 1 ? 0x2C : 0x7B)
+            out.append(0x22)
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: [0x22, 0x3A])
+        }
+        // Keys in UTF-8 byte order: actor entity hlc kind origin parties payload prev seq v wall.
+        key("actor"); JSONValue.appendString(actor, to: &out)
+        key("entity"); JSONValue.appendString(entity, to: &out)
+        key("hlc"); JSONValue.appendInteger(hlc.rawValue, to: &out)
+        key("kind"); JSONValue.appendString(kind, to: &out)
+        key("origin"); JSONValue.appendString(origin, to: &out)
+        key("parties"); JSONValue.strings(parties).appendCanonical(to: &out)
+        key("payload")
+        let payloadStart = out.count
+        payload.appendCanonical(to: &out)
+        let payloadRange = payloadStart..<out.count
+        key("prev"); out.append(0x22); Hex.append(prev, to: &out); out.append(0x22)
+        key("seq"); JSONValue.appendInteger(seq, to: &out)
+        key("v"); JSONValue.appendInteger(Change.envelopeVersion, to: &out)
+        key("wall"); JSONValue.appendInteger(wall, to: &out)
+        out.append(0x7D)
+        return (out, payloadRange)
+    }
 
     public var bodyJSON: JSONValue {
         .object([
@@ -85,6 +117,8 @@ public struct ChangeDecodeError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Change {
+    static let wireFields: Set<String> = ["v", "origin", "seq", "hlc", "wall", "actor", "entity", "kind", "payload", "parties", "prev", "hash", "sig"]
+
     /// Decodes a change from its wire form, checking every field's type; hash and signature are
     /// checked by the receiver, not here.
     public init(wire json: JSONValue) throws {
@@ -107,8 +141,7 @@ extension Change {
         guard version == Change.envelopeVersion else {
             throw ChangeDecodeError(field: "v", reason: "unknown envelope version \(version)")
         }
-        let known: Set<String> = ["v", "origin", "seq", "hlc", "wall", "actor", "entity", "kind", "payload", "parties", "prev", "hash", "sig"]
-        if let unknown = f.keys.first(where: { !known.contains($0) }) {
+        if let unknown = f.keys.first(where: { !Change.wireFields.contains($0) }) {
             throw ChangeDecodeError(field: unknown, reason: "unknown field")
         }
         guard let payload = f["payload"] else { throw ChangeDecodeError(field: "payload", reason: "missing") }

@@ -5,11 +5,16 @@ public enum Hex {
     public static func encode(_ bytes: [UInt8]) -> String {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
+        append(bytes, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the hex digits of `bytes` to `out`.
+    public static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
         for b in bytes {
             out.append(digits[Int(b >> 4)])
             out.append(digits[Int(b & 0x0F)])
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes lower-case hex only, so that one value has one spelling.

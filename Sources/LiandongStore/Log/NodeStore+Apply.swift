@@ -18,6 +18,19 @@ struct PendingCaseWrites {
     var publications: [String: [(ref: ChangeRef, version: Int64)]] = [:]
 }
 
+/// What of a case's history decides whether its applicant group is re-checked for possible duplicates.
+struct CaseMilestones: Equatable {
+    var opened: ChangeRef?
+    var closed: ChangeRef?
+    var resolutions: Int
+
+    init(_ history: CaseHistory) {
+        opened = history.opened
+        closed = history.closed
+        resolutions = history.resolutions.count
+    }
+}
+
 /// The cases of one applicant for one item: where a possible duplicate is looked for.
 struct DuplicateGroup: Hashable {
     var applicant: String
@@ -81,15 +94,27 @@ extension NodeStore {
         try refreshIfChangedElsewhere()
         let number = change.entity
         let ref = ChangeRef(change)
-        if var history = caseCache[number], history.last.map({ $0.precedes(ref) }) ?? false {
-            let before = history
+        // Taken out of the cache so that the fold mutates the only copy; kept again right after.
+        if var history = caseCache.removeValue(forKey: number), history.last.map({ $0.precedes(ref) }) ?? false {
+            let before = CaseMilestones(history)
             try history.apply(change, strict: strict)
             keep(history, replacing: before)
             return
         }
-        let history = CaseHistory(number: number, changes: try changes(ofEntity: number))
+        // A case's first change (most often its acceptance) is its whole log: replay it as it is,
+        // without reading back and decoding what was just stored.
+        let held = try heldChangeCount(ofEntity: number) == 1 ? [change] : try changes(ofEntity: number)
+        let history = CaseHistory(number: number, changes: held)
         if strict, history.state == nil { throw CaseError.caseNotFound(number) }
         keep(history, replacing: nil)
+    }
+
+    /// How many changes of an entity the log holds.
+    func heldChangeCount(ofEntity entity: String) throws -> Int64 {
+        let statement = try db.cachedStatement("SELECT count(*) FROM changes WHERE entity = ?")
+        defer { statement.reset() }
+        try statement.bind(entity, at: 1)
+        return try statement.step() ? statement.int64(0) : 0
     }
 
     /// Re-derives a case from all of its changes in the log and rewrites its row and conflicts.
@@ -101,14 +126,12 @@ extension NodeStore {
 
     /// Caches a case's new history and notes what must be written: its row, its conflict records
     /// and, when it opened, closed or got a resolution (which may settle a possible duplicate), its applicant group.
-    func keep(_ history: CaseHistory, replacing before: CaseHistory?) {
+    func keep(_ history: CaseHistory, replacing before: CaseMilestones?) {
         caseCache[history.number] = history
         pendingWrites.cases.insert(history.number)
         // A replayed history counts its revisions afresh: its records are always rewritten.
         if before == nil { pendingWrites.writtenRevision[history.number] = nil }
-        if before == nil || before?.opened != history.opened || before?.closed != history.closed
-            || before?.resolutions.count != history.resolutions.count, let state = history.state
-        {
+        if before != CaseMilestones(history), let state = history.state {
             pendingWrites.groups.insert(DuplicateGroup(applicant: state.applicant.idNumber, item: state.item.code))
         }
     }
@@ -120,7 +143,7 @@ extension NodeStore {
         let changes = try changes(ofEntity: number)
         guard !changes.isEmpty else { return nil }
         let history = CaseHistory(number: number, changes: changes)
-        if caseCache.count > 4096, pendingWrites.depth == 0, pendingWrites.cases.isEmpty { caseCache.removeAll(keepingCapacity: true) }
+        if caseCache.count > NodeStore.caseCacheLimit, pendingWrites.depth == 0, pendingWrites.cases.isEmpty { caseCache.removeAll(keepingCapacity: true) }
         caseCache[number] = history
         pendingWrites.writtenRevision[number] = nil
         return history
@@ -160,7 +183,16 @@ extension NodeStore {
         for group in pending.groups.sorted(by: { ($0.applicant, $0.item) < ($1.applicant, $1.item) }) {
             try writeDuplicates(group, db: db)
         }
+        // Everything derived is written: past the bound the cache starts afresh, so that a server
+        // that runs for months holds the cases it works on, not every case it ever received.
+        if caseCache.count > NodeStore.caseCacheLimit {
+            caseCache.removeAll(keepingCapacity: true)
+            pendingWrites.writtenRevision.removeAll(keepingCapacity: true)
+        }
     }
+
+    /// Case histories kept in memory between batches.
+    static let caseCacheLimit = 4096
 
     func writeCase(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?, db: Database) throws {
         let statement = try db.cachedStatement("""

@@ -33,6 +33,9 @@ extension NodeStore {
         var candidates: [Change] = []
         var seen = Set<ChangeID>()
         var batchHashes: [ChangeID: [UInt8]] = [:]
+        var views = OriginViews(store: self)
+        // The payload text each change was hashed with: stored as it is.
+        var payloadTexts: [ChangeID: ArraySlice<UInt8>] = [:]
         let nowMillis = now()
 
         func quarantine(_ change: Change, _ reason: String, _ message: String) throws {
@@ -50,7 +53,9 @@ extension NodeStore {
                 outcome.duplicates += 1
                 continue
             }
-            if let held = try heldHash(id) {
+            let view = try views.view(of: change.origin)
+            // A seq above the chain head is not held: most of a push is, and needs no lookup.
+            if change.seq <= view.head.seq, let held = try heldHash(id) {
                 if held == change.hash {
                     outcome.duplicates += 1
                 } else {
@@ -58,11 +63,12 @@ extension NodeStore {
                 }
                 continue
             }
-            if try isDuplicateOfQuarantined(id, hash: change.hash) {
+            if view.hasQuarantined, try isDuplicateOfQuarantined(id, hash: change.hash) {
                 outcome.duplicates += 1
                 continue
             }
-            guard SHA256.hash(change.signingBody) == change.hash else {
+            let (body, payloadRange) = change.encodedBody()
+            guard SHA256.hash(body) == change.hash else {
                 try quarantine(change, QuarantineReason.badHash, "变更 \(id) 的内容与哈希不符：途中被改动")
                 continue
             }
@@ -70,7 +76,7 @@ extension NodeStore {
                 try quarantine(change, QuarantineReason.unknownOrigin, "节点 \(change.origin) 未登记，无法核验签名")
                 continue
             }
-            if let revoked = try revocation(of: change.origin), change.hlc >= revoked {
+            if let revoked = view.revokedAt, change.hlc >= revoked {
                 try quarantine(change, QuarantineReason.revokedOrigin, "节点 \(change.origin) 已被撤销，其后的变更一律拒收")
                 continue
             }
@@ -84,11 +90,13 @@ extension NodeStore {
                 continue
             }
             let previous = ChangeID(origin: change.origin, seq: change.seq - 1)
-            if let link = try batchHashes[previous] ?? heldHash(previous), link != change.prev {
+            let link = try batchHashes[previous] ?? (previous.seq == view.head.seq ? view.head.hash : heldHash(previous))
+            if let link, link != change.prev {
                 try quarantine(change, QuarantineReason.brokenChain, "变更 \(id) 与前一变更的哈希链不符")
                 continue
             }
             batchHashes[id] = change.hash
+            payloadTexts[id] = body[payloadRange]
             candidates.append(change)
         }
 
@@ -99,7 +107,7 @@ extension NodeStore {
                     try quarantine(change, QuarantineReason.notAuthorized, reason)
                     continue
                 }
-                try insert(change, source: neighbour, db: db)
+                try insert(change, source: neighbour, db: db, payloadText: payloadTexts[ChangeID(origin: change.origin, seq: change.seq)])
                 try materialize(change, db: db, strict: false)
                 try? clock.observe(change.hlc, now: nowMillis)
                 outcome.stored.append(ChangeID(origin: change.origin, seq: change.seq))
@@ -176,5 +184,30 @@ extension NodeStore {
                 """, .text(code), .text(role.rawValue), .text(name), .blob(publicKey))
         }
         verifyingKeys[code] = nil
+    }
+}
+
+/// OriginViews reads once per ingest what the checks need of each origin: its chain head, its
+/// revocation and whether anything of it is in quarantine, instead of one lookup per change.
+/// Taken before the batch is stored, which is what the checks compare against.
+struct OriginViews {
+    struct View {
+        var head: (seq: Int64, hash: [UInt8])
+        var revokedAt: HLC?
+        var hasQuarantined: Bool
+    }
+
+    let store: NodeStore
+    private var views: [String: View] = [:]
+
+    init(store: NodeStore) { self.store = store }
+
+    mutating func view(of origin: String) throws -> View {
+        if let view = views[origin] { return view }
+        let view = View(
+            head: try store.chainHead(of: origin), revokedAt: try store.revocation(of: origin),
+            hasQuarantined: try store.db.scalarInt("SELECT EXISTS (SELECT 1 FROM quarantine WHERE origin = ?)", [.text(origin)]) == 1)
+        views[origin] = view
+        return view
     }
 }

@@ -39,9 +39,10 @@ extension NodeStore {
                     origin: identity.code, seq: head.seq + 1, hlc: clock.tick(now: wall), wall: wall, actor: draft.actor,
                     entity: draft.entity, kind: draft.kind, payload: draft.payload, parties: [], prev: head.hash)
                 let folded = try foldBeforeRecording(&change)
-                change.hash = SHA256.hash(change.signingBody)
+                let (body, payloadRange) = change.encodedBody()
+                change.hash = SHA256.hash(body)
                 change.sig = try signingKey.sign(change.hash)
-                try insert(change, source: nil, db: db)
+                try insert(change, source: nil, db: db, payloadText: body[payloadRange])
                 if let (history, before) = folded {
                     keep(history, replacing: before)
                 } else {
@@ -60,13 +61,16 @@ extension NodeStore {
     /// contact update names the writes it saw (field_last_writer). Returns the new history and the
     /// one it replaces, which the caller keeps once the change is stored. Anything else goes to
     /// every node and is applied by materialize after it is stored.
-    func foldBeforeRecording(_ change: inout Change) throws -> (CaseHistory, CaseHistory?)? {
+    func foldBeforeRecording(_ change: inout Change) throws -> (CaseHistory, CaseMilestones?)? {
         guard change.kind.hasPrefix("case.") || change.kind == ConflictKind.resolved else {
             change.parties = [EntityName.everyone]
             return nil
         }
-        let before = try cachedHistory(change.entity)
-        var history = before ?? CaseHistory(number: change.entity)
+        // Taken out of the cache so that folding mutates the only copy (no copy of the whole
+        // history per change); the caller keeps the result, a rollback drops the caches anyway.
+        let known = try cachedHistory(change.entity) != nil
+        var history = caseCache.removeValue(forKey: change.entity) ?? CaseHistory(number: change.entity)
+        let before = known ? CaseMilestones(history) : nil
         if change.kind == CaseAction.updateContact.kind { change.payload = history.stampingSeen(change.payload) }
         guard history.last.map({ $0.precedes(ChangeRef(change)) }) ?? true else {
             // The clock guarantees a change made here sorts last; if it ever did not, replay after storing.
@@ -96,8 +100,9 @@ extension NodeStore {
         return (statement.int64(0), statement.blob(1))
     }
 
-    /// Appends a change to the log with its routing keys and advances its origin's chain head.
-    func insert(_ change: Change, source: String?, db: Database) throws {
+    /// Appends a change to the log with its routing positions and advances its origin's chain head.
+    /// `payloadText`, when given, is the payload's canonical text already made (with the hash).
+    func insert(_ change: Change, source: String?, db: Database, payloadText: ArraySlice<UInt8>? = nil) throws {
         let statement = try db.cachedStatement("""
             INSERT INTO changes (origin, seq, hlc, wall, actor, entity, kind, payload, parties, prev, hash, sig, source, stored_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -109,7 +114,7 @@ extension NodeStore {
         try statement.bind(change.actor, at: 5)
         try statement.bind(change.entity, at: 6)
         try statement.bind(change.kind, at: 7)
-        try statement.bind(change.payload.canonicalString, at: 8)
+        try statement.bindText(payloadText ?? change.payload.canonicalBytes[...], at: 8)
         try statement.bind(JSONValue.strings(change.parties).canonicalString, at: 9)
         try statement.bind(change.prev, at: 10)
         try statement.bind(change.hash, at: 11)
@@ -117,14 +122,7 @@ extension NodeStore {
         if let source { try statement.bind(source, at: 13) } else { try statement.bindNull(at: 13) }
         try statement.bind(now(), at: 14)
         try statement.run()
-        let lsn = db.lastInsertRowID
-        let party = try db.cachedStatement("INSERT OR IGNORE INTO change_parties (party, lsn) VALUES (?, ?)")
-        for code in Set(change.parties) {
-            try party.bind(code, at: 1)
-            try party.bind(lsn, at: 2)
-            try party.run()
-        }
-        try route(change, lsn: lsn, db: db)
+        try route(change, lsn: db.lastInsertRowID, db: db)
         let head = try db.cachedStatement("""
             INSERT INTO origins (origin, last_seq, last_hash) VALUES (?, ?, ?)
             ON CONFLICT (origin) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash

@@ -98,6 +98,17 @@ extension Statement {
         try check(rc)
     }
 
+    /// Binds UTF-8 bytes as text (the caller vouches they are UTF-8: text this node encoded).
+    public func bindText(_ value: ArraySlice<UInt8>, at index: Int) throws {
+        let rc = value.withUnsafeBytes { bytes -> Int32 in
+            guard let base = bytes.baseAddress else {
+                return sqlite3_bind_text64(handle, parameter(index), "", 0, sqliteTransient, UInt8(SQLITE_UTF8))
+            }
+            return sqlite3_bind_text64(handle, parameter(index), base.assumingMemoryBound(to: CChar.self), UInt64(bytes.count), sqliteTransient, UInt8(SQLITE_UTF8))
+        }
+        try check(rc)
+    }
+
     public func bind(_ value: [UInt8], at index: Int) throws {
         let rc = value.withUnsafeBytes { bytes -> Int32 in
             // A NULL pointer would bind SQL NULL; an empty blob is a zero-length zeroblob.
@@ -199,6 +210,13 @@ extension Statement {
         guard let bytes = sqlite3_column_text(handle, column) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    /// Appends the column's text bytes as stored, without making a String.
+    public func appendText(_ index: Int, to out: inout [UInt8]) {
+        let column = Int32(clamping: index)
+        guard let bytes = sqlite3_column_text(handle, column) else { return }
+        out.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))))
     }
 
     public func blob(_ index: Int) -> [UInt8] {

@@ -2,7 +2,7 @@ import LiandongDomain
 
 /// RoutedBatch is a page of the changes routed to a child's subtree, from `changesRouted(to:…)`.
 public struct RoutedBatch {
-    public var changes: [Change]
+    public var changes: [EncodedChange]
     /// The route position to ask after next time: everything up to it has been considered.
     public var next: Int64
     /// True when more routed positions follow `next`.
@@ -18,9 +18,14 @@ extension NodeStore {
         var parties = Set(change.parties).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let insert = try db.cachedStatement("INSERT INTO routes (party, lsn) VALUES (?, ?)")
         if change.kind.hasPrefix("case.") || change.kind == ConflictKind.resolved, !parties.contains(EntityName.everyone) {
-            let known = try db.query("""
+            let reached = try db.cachedStatement("""
                 SELECT DISTINCT party FROM routes WHERE lsn IN (SELECT lsn FROM changes WHERE entity = ? AND lsn <> ?)
-                """, [.text(change.entity), .integer(lsn)]).compactMap { $0.text("party") }
+                """)
+            defer { reached.reset() }
+            try reached.bind(change.entity, at: 1)
+            try reached.bind(lsn, at: 2)
+            var known: [String] = []
+            while try reached.step() { known.append(reached.text(0)) }
             if !known.isEmpty {
                 // A party already inside the new party's subtree means the history already went there.
                 let joining = parties.filter { party in !known.contains { $0 == EntityName.everyone || $0.hasPrefix(party) } }
@@ -81,8 +86,8 @@ extension NodeStore {
                 batch.next = pos
                 continue
             }
-            let change = try NodeStore.decodeChange(statement, offset: 3)
-            let size = change.wireJSON.canonicalBytes.count
+            let change = NodeStore.encodeChange(statement, offset: 3)
+            let size = change.wire.count
             if !batch.changes.isEmpty, bytes + size > maxBytes {
                 batch.more = true
                 break

@@ -91,21 +91,20 @@ public final class SyncClient {
         origin.hasPrefix(store.identity.code) || (origin == parentCode && returnsParentChain)
     }
 
-    /// The changes the parent lacks by its heads, oldest first, at most one batch.
-    public func pendingBatch() throws -> [Change] {
-        var pending: [Change] = []
+    /// The changes the parent lacks by its heads, oldest first, at most one batch, as wire text.
+    public func pendingBatch() throws -> [EncodedChange] {
+        var pending: [EncodedChange] = []
         for (origin, head) in try store.heads() where pushes(origin) {
             let held = parentHeads[origin]?.seq ?? 0
             guard head.seq > held else { continue }
-            pending += try store.changes(of: origin, after: held, limit: sizer.size)
+            pending += try store.encodedChanges(of: origin, after: held, limit: sizer.size)
         }
-        pending.sort(by: Change.precedes)
-        var batch: [Change] = []
+        pending.sort(by: EncodedChange.precedes)
+        var batch: [EncodedChange] = []
         var bytes = 0
         for change in pending.prefix(sizer.size) {
-            let size = change.wireJSON.canonicalBytes.count
-            if !batch.isEmpty, bytes + size > BatchSizer.maxBytes { break }
-            bytes += size
+            if !batch.isEmpty, bytes + change.wire.count > BatchSizer.maxBytes { break }
+            bytes += change.wire.count
             batch.append(change)
         }
         return batch
@@ -120,7 +119,7 @@ public final class SyncClient {
             guard !batch.isEmpty else { break }
             let response: PushResponse
             do {
-                response = try PushResponse(try call("push", PushRequest(changes: batch).json))
+                response = try PushResponse(try call("push", body: PushRequest.body(batch)))
                 sizer.succeeded()
             } catch {
                 sizer.failed()
@@ -206,8 +205,11 @@ public final class SyncClient {
     /// Sends one signed request and returns the answer's reader, or throws the parent's refusal
     /// as a SyncError (code and message as sent) or the transport's HTTPClientError.
     func call(_ endpoint: String, _ body: JSONValue) throws -> MessageReader {
+        try call(endpoint, body: body.canonicalBytes)
+    }
+
+    func call(_ endpoint: String, body bytes: [UInt8]) throws -> MessageReader {
         let path = "/sync/v1/" + endpoint
-        let bytes = body.canonicalBytes
         let headers = try RequestSignature.headers(for: store, method: "POST", path: path, body: bytes, time: store.now())
         let response = try http.perform(HTTPRequest(
             method: "POST", url: parentURL + path, headers: [("Content-Type", "application/json")] + headers, body: bytes,

@@ -87,6 +87,14 @@ public struct PushRequest: Sendable {
 
     public var json: JSONValue { ["protocol": .int(SyncProtocol.version), "changes": .array(changes)] }
 
+    /// The canonical body of a push of changes already in wire text: the same bytes as `json`, without re-encoding.
+    public static func body(_ changes: [EncodedChange]) -> [UInt8] {
+        var out = Array(#"{"changes":"#.utf8)
+        EncodedChange.appendArray(changes, to: &out)
+        out.append(contentsOf: #","protocol":\#(SyncProtocol.version)}"#.utf8)
+        return out
+    }
+
     public init(_ reader: MessageReader) throws(SyncError) {
         changes = try reader.array("changes")
         guard changes.count <= SyncProtocol.maxBatch else {
@@ -160,6 +168,16 @@ public struct PullResponse: Sendable {
 
     public var json: JSONValue {
         ["changes": .array(changes), "next": .int(next), "more": .bool(more), "epoch": .string(epoch)]
+    }
+
+    /// The canonical body of a pull answer whose changes are already wire text: the same bytes as `json`.
+    public static func body(_ changes: [EncodedChange], next: Int64, more: Bool, epoch: String) -> [UInt8] {
+        var out = Array(#"{"changes":"#.utf8)
+        EncodedChange.appendArray(changes, to: &out)
+        out.append(contentsOf: #","epoch":"#.utf8)
+        JSONValue.appendString(epoch, to: &out)
+        out.append(contentsOf: #","more":\#(more),"next":\#(next)}"#.utf8)
+        return out
     }
 
     public init(_ reader: MessageReader) throws(SyncError) {

@@ -66,6 +66,12 @@ public final class SyncService: @unchecked Sendable {
         return .json(status, json.canonicalString)
     }
 
+    /// An answer whose canonical JSON text is already made.
+    func respond(_ status: Int, _ body: [UInt8]) -> HTTPServerResponse {
+        statusCounts.add(status)
+        return HTTPServerResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
+    }
+
     func respond(_ error: SyncError) -> HTTPServerResponse {
         respond(error.status, error.json)
     }
@@ -145,7 +151,7 @@ public final class SyncService: @unchecked Sendable {
             return .suspend(poll)
         }
         board.finish(key: key)
-        return .respond(respond(200, PullResponse(changes: batch.changes.map(\.wireJSON), next: batch.next, more: batch.more, epoch: epoch).json))
+        return .respond(respond(200, PullResponse.body(batch.changes, next: batch.next, more: batch.more, epoch: epoch)))
     }
 
     func fetch(_ reader: MessageReader, node: String) throws -> JSONValue {
