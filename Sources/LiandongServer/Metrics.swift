@@ -5,8 +5,8 @@ import LiandongSync
 /// Metrics renders /metrics in the Prometheus text format (version 0.0.4).
 enum Metrics {
     static func render(service: SyncService) throws -> String {
-        let (counters, children, upward) = try service.box.with { store in
-            (try store.syncCounters(), try store.childLinks(), try store.unackedUpward())
+        let (counters, children, upward, quarantine) = try service.box.with { store in
+            (try store.syncCounters(), try store.childLinks(), try store.unackedUpward(), try store.quarantineCounts())
         }
         var lines: [String] = []
         func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
@@ -16,7 +16,12 @@ enum Metrics {
         }
         let node = "node=\"\(service.box.code)\""
         metric("liandong_changes_total", "counter", "Changes held in this node's log.", [("{\(node)}", "\(counters.changes)")])
-        metric("liandong_quarantine_total", "counter", "Changes quarantined at this node.", [("{\(node)}", "\(counters.quarantined)")])
+        metric("liandong_quarantine_total", "gauge", "Changes held in quarantine at this node (a row goes when its change lands).",
+               [("{\(node)}", "\(counters.quarantined)")])
+        // Every known reason, 0 included, so that a dashboard tells "none" from "not reported".
+        let reasons = QuarantineReason.all + quarantine.keys.filter { !QuarantineReason.all.contains($0) }.sorted()
+        metric("liandong_quarantined_changes", "gauge", "Changes held in quarantine at this node, by reason.",
+               reasons.map { ("{\(node),reason=\"\($0)\"}", "\(quarantine[$0] ?? 0)") })
         metric("liandong_conflicts_total", "counter", "Conflict records held at this node.", [("{\(node)}", "\(counters.conflicts)")])
         metric("liandong_peer_oldest_unacked_age_seconds", "gauge",
                "Age of the oldest change not yet acknowledged on the hop to the peer (0 when none).",

@@ -39,6 +39,8 @@ final class JSONOutputEndToEndTests: XCTestCase {
             ["case", "evaluate", number, "--level", "5"],
             ["case", "follow-up", number, "--result", "已整改"],
             ["conflicts", "list"],
+            ["quarantine", "list"],
+            ["quarantine", "retry", "--all"],
             ["status"],
             ["stats"],
             ["stats", "--from", "2026-01-01", "--to", "2026-12-31"],
@@ -76,6 +78,8 @@ final class JSONOutputEndToEndTests: XCTestCase {
             (["case", "extend", number, "--reason", "x", "--days", "ten"], "usage"),
             (["case", "approve", number, "extra-argument"], "usage"),
             (["stats", "--from", "2026/01/01"], "usage"),
+            (["quarantine", "retry", "330127001201#9"], "not_quarantined"),
+            (["quarantine", "retry", "330127001201-9"], "usage"),
             (["restore", "--from", node.file("missing.sqlite")], "backup_not_found"),
             (["init", "--role", "county", "--code", "330127", "--name", "淳安县"], "already_initialized"),
         ]

@@ -18,6 +18,7 @@ public struct IngestOutcome: Sendable {
 
 /// The reasons a change is quarantined at the receiver (Protocol/sync.md lists them).
 public enum QuarantineReason {
+    public static let malformedChange = "malformed_change"
     public static let badHash = "bad_hash"
     public static let badSignature = "bad_signature"
     public static let unknownOrigin = "unknown_origin"

@@ -63,7 +63,7 @@ extension NodeStore {
                 }
                 continue
             }
-            if view.hasQuarantined, try isQuarantined(id, hash: change.hash) {
+            if view.hasQuarantined, try isDuplicateOfQuarantined(id, hash: change.hash) {
                 outcome.duplicates += 1
                 continue
             }
@@ -168,15 +168,6 @@ extension NodeStore {
         try statement.bind(id.origin, at: 1)
         try statement.bind(id.seq, at: 2)
         return try statement.step() ? statement.blob(0) : nil
-    }
-
-    /// A copy refused for a bad hash or signature says nothing about the genuine change that
-    /// claims the same hash: only the other reasons make a later copy a duplicate.
-    func isQuarantined(_ id: ChangeID, hash: [UInt8]) throws -> Bool {
-        try db.scalarInt("""
-            SELECT count(*) FROM quarantine WHERE origin = ? AND seq = ? AND hash = ? AND reason NOT IN ('bad_hash', 'bad_signature')
-            """,
-                         [.text(id.origin), .integer(id.seq), .blob(hash)]) ?? 0 > 0
     }
 
     /// The HLC from which a revoked node's changes are refused, or nil if it is not revoked.

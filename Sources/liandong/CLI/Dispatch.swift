@@ -19,6 +19,7 @@ extension CommandLine {
             case "case": handler = try CaseCommand.handler(&rest)
             case "node": handler = try subcommand(&rest, NodeCommand.table)
             case "conflicts": handler = try subcommand(&rest, ["list": ConflictsCommand.list, "resolve": ConflictsCommand.resolve])
+            case "quarantine": handler = try subcommand(&rest, QuarantineCommand.table)
             case "status": handler = StatusCommand.run
             case "serve": handler = ServeCommand.run
             case "sync": handler = SyncCommand.run
