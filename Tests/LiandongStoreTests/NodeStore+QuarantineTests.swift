@@ -119,6 +119,21 @@ final class NodeStoreQuarantineTests: NodeStoreTestCase {
         XCTAssertTrue(row.held)
     }
 
+    func testAChangeRelayedByANeighbourOutsideItsSubtreeStillLandsFromItsOwnRelay() throws {
+        let county = try makeCounty(catalog: false, calendar: false)
+        let key = try Ed25519SigningKey()
+        try county.trust(code: township, role: .township, name: "转塘", publicKey: key.publicKey)
+        let change = try signed(key, origin: township, subject: village)
+        let other = "330106002"
+        XCTAssertEqual(try county.ingest([change], from: other).quarantined.map(\.reason), [QuarantineReason.notInSubtree])
+        XCTAssertEqual(try county.ingest([change], from: other).quarantined.map(\.reason), [QuarantineReason.notInSubtree],
+                       "the wrong relay is refused again")
+        XCTAssertEqual(try county.ingest([change], from: township).stored.count, 1, "the row judged the relay, not the change")
+        let row = try XCTUnwrap(try county.quarantinedChanges().first)
+        XCTAssertEqual(row.reason, QuarantineReason.notInSubtree, "the evidence of the wrong relay stays")
+        XCTAssertTrue(row.held)
+    }
+
     func testAPermanentReasonStaysADuplicateWhenSentAgain() throws {
         let county = try makeCounty(catalog: false, calendar: false)
         let key = try Ed25519SigningKey()

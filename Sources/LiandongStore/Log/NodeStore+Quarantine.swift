@@ -49,9 +49,13 @@ extension QuarantineReason {
     /// upgraded and now decodes it (`malformed_change`). A copy sent again, or `quarantine retry`,
     /// goes through every check again (Protocol/sync.md, Quarantine). Every other reason is
     /// permanent: a copy with the same hash is a duplicate, the row stays for the administrator
-    /// (`bad_hash` and `bad_signature` copies are checked afresh too, but the row stays: it says
-    /// nothing of the genuine change that claims the same hash).
+    /// (except `aboutTheCopy`).
     public static let rechecked: Set<String> = [unknownOrigin, clockSkew, malformedChange]
+
+    /// Reasons that judge the copy or the neighbour that sent it, not the change: a later copy is
+    /// checked afresh (the genuine change, or the same change from the neighbour that may relay it,
+    /// lands) and the row stays as evidence.
+    public static let aboutTheCopy: Set<String> = [badHash, badSignature, notInSubtree]
 
     /// Every reason of Protocol/schemas/sync-common.schema.json, for metrics.
     public static let all: [String] = [
@@ -65,8 +69,8 @@ extension NodeStore {
     /// A row of a reason that can pass later (`QuarantineReason.rechecked`) is lifted: deleted within
     /// the ingest's transaction, so that the copy goes through the checks again and either lands
     /// (the row stays gone) or is quarantined anew with what fails now (a fresh row, rolled back with
-    /// the rest if the ingest fails). A `bad_hash` or `bad_signature` row is never a duplicate either,
-    /// but it stays. Any other row makes the copy a duplicate.
+    /// the rest if the ingest fails). A row about the copy (`aboutTheCopy`) is never a duplicate
+    /// either, but it stays. Any other row makes the copy a duplicate.
     func isDuplicateOfQuarantined(_ id: ChangeID, hash: [UInt8]) throws -> Bool {
         let statement = try db.cachedStatement("SELECT reason FROM quarantine WHERE origin = ? AND seq = ? AND hash = ?")
         try statement.bind(id.origin, at: 1)
@@ -79,7 +83,7 @@ extension NodeStore {
             try db.run("DELETE FROM quarantine WHERE origin = ? AND seq = ? AND hash = ?", .text(id.origin), .integer(id.seq), .blob(hash))
             return false
         }
-        return reason != QuarantineReason.badHash && reason != QuarantineReason.badSignature
+        return !QuarantineReason.aboutTheCopy.contains(reason)
     }
 
     /// This node's quarantine, newest first; at most `limit` rows when given.
