@@ -247,5 +247,17 @@ enum Schema {
             -- closed_hlc is filled from the log when the node is next opened (NodeStore.open).
             INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_conflicts', '1');
             """),
+        // A count of every insert into and delete from the log, by any connection: a store whose
+        // data_version moved learns from it whether the log changed (its case histories are stale)
+        // or only bookkeeping did (a sync lane's heads and cursors), and keeps its cache then.
+        Migration("010_log_generation", sql: """
+            INSERT INTO settings (key, value) VALUES ('log_generation', '0') ON CONFLICT (key) DO NOTHING;
+            CREATE TRIGGER log_generation_on_insert AFTER INSERT ON changes BEGIN
+                UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'log_generation';
+            END;
+            CREATE TRIGGER log_generation_on_delete AFTER DELETE ON changes BEGIN
+                UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'log_generation';
+            END;
+            """),
     ])
 }

@@ -1,6 +1,6 @@
 import Foundation
 import LiandongDomain
-import LiandongStore
+@testable import LiandongStore
 import XCTest
 
 final class NodeStoreTests: NodeStoreTestCase {
@@ -78,7 +78,7 @@ final class NodeStoreTests: NodeStoreTestCase {
 
     func testMigrationsAreRecordedOnceInOrder() throws {
         _ = try makeCounty(catalog: false, calendar: false)
-        let expected = ["001_node_and_log", "002_materialized_state", "003_quarantine", "004_sync", "005_enrollment", "006_conflicts", "007_rebase", "008_routes_only", "009_duplicates"]
+        let expected = ["001_node_and_log", "002_materialized_state", "003_quarantine", "004_sync", "005_enrollment", "006_conflicts", "007_rebase", "008_routes_only", "009_duplicates", "010_log_generation"]
         XCTAssertEqual(try rawDatabase().query("SELECT name FROM migrations ORDER BY rowid").compactMap { $0.text("name") }, expected)
         _ = try reopen()
         _ = try reopen()
@@ -92,5 +92,23 @@ final class NodeStoreTests: NodeStoreTestCase {
         XCTAssertEqual(store.today.iso, "2026-03-02")
         clock.set("2026-03-03", hour: 0, minute: 0)
         XCTAssertEqual(store.today.iso, "2026-03-03")
+    }
+}
+
+/// Two connections to one node's database, as `serve` and its sync lanes have: bookkeeping commits
+/// by one keep the other's case histories; a change to the log by one is seen by the other.
+final class NodeStoreLogGenerationTests: NodeStoreTestCase {
+    func testAnotherConnectionsBookkeepingKeepsTheCacheAndItsChangesRefreshIt() throws {
+        let store = try makeCounty()
+        let accepted = try store.accept()
+        _ = try store.caseState(accepted.number)
+        XCTAssertNotNil(store.caseCache[accepted.number])
+        let other = try NodeStore.open(directory: store.directory, now: clock.closure)
+        try other.setParentCursor(7)
+        _ = try store.caseState(accepted.number)
+        XCTAssertNotNil(store.caseCache[accepted.number], "a cursor moved elsewhere says nothing about the cases")
+        try other.act(on: accepted.number, .review, payload: ["opinion": "另一连接审查"], actor: "审批员-王")
+        XCTAssertEqual(try store.caseState(accepted.number)?.status, try other.caseState(accepted.number)?.status)
+        XCTAssertEqual(try store.caseState(accepted.number)?.timeline.count, 2, "the other connection's change is seen")
     }
 }

@@ -69,6 +69,7 @@ extension NodeStore {
     /// Forgets what a rolled-back transaction derived: states of cases never written, publications never stored.
     func dropCachesAfterRollback() {
         caseCache.removeAll()
+        seenLogGeneration = nil
         calendarCache = nil
         pendingWrites = PendingCaseWrites()
     }
@@ -184,6 +185,8 @@ extension NodeStore {
         for (group, changed) in pending.groups.sorted(by: { ($0.key.applicant, $0.key.item) < ($1.key.applicant, $1.key.item) }) {
             try writeDuplicates(group, changed: changed, db: db)
         }
+        // The caches now reflect the log as this transaction leaves it (a rollback drops them).
+        seenLogGeneration = try logGeneration()
         // Everything derived is written: past the bound the cache starts afresh, so that a server
         // that runs for months holds the cases it works on, not every case it ever received.
         if caseCache.count > NodeStore.caseCacheLimit {

@@ -23,6 +23,8 @@ public final class NodeStore {
     var verifyingKeys: [String: Ed25519PublicKey] = [:]
     /// `PRAGMA data_version` when the caches and the clock were last known to match the database.
     var seenDataVersion: Int64?
+    /// The log generation (migration 010) the caches were derived at.
+    var seenLogGeneration: Int64?
 
     /// OrderKey is a change's place in the total order `(hlc, origin, seq)`.
     struct OrderKey: Comparable {
@@ -145,15 +147,26 @@ public final class NodeStore {
     func refreshIfChangedElsewhere() throws {
         let version = try db.scalarInt("PRAGMA data_version")
         guard version != seenDataVersion else { return }
-        caseCache.removeAll()
-        pendingWrites.writtenRevision.removeAll()
-        pendingWrites.publications.removeAll()
-        calendarCache = nil
+        // Another connection committed. Derived caches go only when it changed the log: the sync
+        // lanes commit heads and cursors every few seconds, and a server would replay every case.
+        let generation = try logGeneration()
+        if generation != seenLogGeneration {
+            caseCache.removeAll()
+            pendingWrites.writtenRevision.removeAll()
+            pendingWrites.publications.removeAll()
+            calendarCache = nil
+            seenLogGeneration = generation
+        }
         verifyingKeys.removeAll()
         if let stored = try db.scalarInt("SELECT hlc FROM node WHERE id = 1"), stored > clock.last.rawValue {
             clock = HybridClock(last: HLC(rawValue: stored), maxSkewMillis: clock.maxSkewMillis)
         }
         seenDataVersion = version
+    }
+
+    /// How many inserts into and deletes from the log every connection has made (migration 010).
+    func logGeneration() throws -> Int64? {
+        try db.scalarInt("SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'log_generation'")
     }
 
     /// Today in China Standard Time, by the injected clock.
