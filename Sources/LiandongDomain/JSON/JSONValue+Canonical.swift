@@ -39,6 +39,15 @@ extension JSONValue {
         }
     }
 
+    /// Appends `{"name":` for the first member of an object, `,"name":` after: for encoders that
+    /// write a fixed set of members in key order without building the object.
+    public static func appendKey(_ name: StaticString, first: Bool, to out: inout [UInt8]) {
+        out.append(first ? 0x7B : 0x2C)
+        out.append(0x22)
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(contentsOf: [0x22, 0x3A])
+    }
+
     /// Byte order of two strings' UTF-8, compared over their contiguous storage.
     static func utf8Precedes(_ a: String, _ b: String) -> Bool {
         var a = a

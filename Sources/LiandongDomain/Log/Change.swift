@@ -49,12 +49,7 @@ public struct Change: Sendable, Hashable {
     public func encodedBody() -> (body: [UInt8], payload: Range<Int>) {
         var out: [UInt8] = []
         out.reserveCapacity(512)
-        func key(_ name: StaticString) {
-            out.append(out.count > 1 ? 0x2C : 0x7B)
-            out.append(0x22)
-            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(contentsOf: [0x22, 0x3A])
-        }
+        func key(_ name: StaticString) { JSONValue.appendKey(name, first: out.isEmpty, to: &out) }
         // Keys in UTF-8 byte order: actor entity hlc kind origin parties payload prev seq v wall.
         key("actor"); JSONValue.appendString(actor, to: &out)
         key("entity"); JSONValue.appendString(entity, to: &out)
@@ -66,7 +61,7 @@ public struct Change: Sendable, Hashable {
         let payloadStart = out.count
         payload.appendCanonical(to: &out)
         let payloadRange = payloadStart..<out.count
-        key("prev"); out.append(0x22); Hex.append(prev, to: &out); out.append(0x22)
+        key("prev"); Hex.appendQuoted(prev, to: &out)
         key("seq"); JSONValue.appendInteger(seq, to: &out)
         key("v"); JSONValue.appendInteger(Change.envelopeVersion, to: &out)
         key("wall"); JSONValue.appendInteger(wall, to: &out)

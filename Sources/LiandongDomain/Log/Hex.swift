@@ -9,6 +9,13 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends `bytes` as a JSON string of hex digits.
+    public static func appendQuoted(_ bytes: [UInt8], to out: inout [UInt8]) {
+        out.append(0x22)
+        append(bytes, to: &out)
+        out.append(0x22)
+    }
+
     /// Appends the hex digits of `bytes` to `out`.
     public static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
         for b in bytes {

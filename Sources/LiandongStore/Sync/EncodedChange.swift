@@ -57,18 +57,8 @@ extension NodeStore {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         // Keys in UTF-8 byte order: actor entity hash hlc kind origin parties payload prev seq sig v wall.
-        func key(_ name: StaticString) {
-            if out.count > 1 { out.append(0x2C) }
-            out.append(0x22)
-            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(contentsOf: [0x22, 0x3A])
-        }
-        func hex(_ bytes: [UInt8]) {
-            out.append(0x22)
-            Hex.append(bytes, to: &out)
-            out.append(0x22)
-        }
-        out.append(0x7B)
+        func key(_ name: StaticString) { JSONValue.appendKey(name, first: out.isEmpty, to: &out) }
+        func hex(_ bytes: [UInt8]) { Hex.appendQuoted(bytes, to: &out) }
         key("actor"); JSONValue.appendString(s.text(offset + 4), to: &out)
         key("entity"); JSONValue.appendString(s.text(offset + 5), to: &out)
         key("hash"); hex(hash)
