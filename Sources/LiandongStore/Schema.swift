@@ -259,5 +259,58 @@ enum Schema {
                 UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'log_generation';
             END;
             """),
+        // The workbench's staff accounts and sessions: local to this node, never in the change log
+        // (a village's agent has no account at the county). Passwords are PBKDF2-HMAC-SHA256 with
+        // a per-account salt; session tokens are stored as SHA-256 hashes only.
+        Migration("011_staff", sql: """
+            CREATE TABLE staff (
+                login TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                roles TEXT NOT NULL,
+                salt BLOB NOT NULL,
+                password_hash BLOB NOT NULL,
+                iterations INTEGER NOT NULL,
+                must_change INTEGER NOT NULL DEFAULT 0,
+                disabled INTEGER NOT NULL DEFAULT 0,
+                failures INTEGER NOT NULL DEFAULT 0,
+                locked_until INTEGER,
+                totp_secret TEXT,
+                created_at INTEGER NOT NULL
+            );
+            CREATE TABLE staff_sessions (
+                token_hash BLOB PRIMARY KEY,
+                login TEXT NOT NULL REFERENCES staff (login),
+                csrf TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                last_seen INTEGER NOT NULL,
+                ended_at INTEGER
+            );
+            CREATE INDEX staff_sessions_by_login ON staff_sessions (login);
+            -- One accept form, one case: the form's idempotency token and the case it made.
+            CREATE TABLE form_tokens (token TEXT PRIMARY KEY, case_number TEXT NOT NULL, created_at INTEGER NOT NULL);
+            """),
+        // The audit trail (安全审计): append-only and hash-chained; rows younger than 180 days cannot
+        // be deleted and no row can be changed, whoever asks (the administrator has no way around it).
+        Migration("012_audit_trail", sql: """
+            CREATE TABLE audit_trail (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                staff TEXT NOT NULL,
+                node TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                hash BLOB NOT NULL
+            );
+            CREATE INDEX audit_trail_by_staff ON audit_trail (staff, id);
+            CREATE TRIGGER audit_trail_no_update BEFORE UPDATE ON audit_trail BEGIN
+                SELECT RAISE(ABORT, 'audit_trail is append-only');
+            END;
+            CREATE TRIGGER audit_trail_keep_180_days BEFORE DELETE ON audit_trail
+                WHEN old.at > CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 15552000000 BEGIN
+                SELECT RAISE(ABORT, 'audit_trail rows younger than 180 days are kept');
+            END;
+            """),
     ])
 }
