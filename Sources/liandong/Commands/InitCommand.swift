@@ -27,7 +27,7 @@ enum InitCommand {
 
         let created = NodeDirectory(path: directory)
         var initialized = false
-        let made: (identity: NodeIdentity, grant: EnrollmentGrant?)
+        let made: (identity: NodeIdentity, grant: EnrollmentGrant?, adminPassword: String)
         do {
             made = try create(directory: directory, role: role, code: code, name: name, listen: listen, parent: parent, token: token,
                               caFile: caFile, initialized: &initialized)
@@ -43,6 +43,7 @@ enum InitCommand {
             throw error
         }
         let identity = made.identity
+        let admin = made.adminPassword
         var document: [String: JSONValue] = [
             "code": .string(identity.code), "role": .string(identity.role.rawValue), "name": .string(identity.name),
             "publicKey": .string(Hex.encode(identity.publicKey)), "data": .string(directory),
@@ -55,6 +56,8 @@ enum InitCommand {
             document["registry"] = .int(Int64(grant.registry.count))
             text += "\n已加入上级「\(grant.parent.name)」（\(grant.parent.code)），收到登记表 \(grant.registry.count) 个节点"
         }
+        document["admin"] = ["login": "admin", "oneTimePassword": .string(admin)]
+        text += "\n工作台管理员：admin，一次性密码 \(admin)（首次登录后必须修改）"
         context.console.emit(.object(document), text: text)
     }
 
@@ -62,13 +65,17 @@ enum InitCommand {
     private static func create(
         directory: String, role: Role, code: String, name: String, listen: String?, parent: String?, token: String?, caFile: String?,
         initialized: inout Bool
-    ) throws -> (identity: NodeIdentity, grant: EnrollmentGrant?) {
+    ) throws -> (identity: NodeIdentity, grant: EnrollmentGrant?, adminPassword: String) {
         let store = try NodeStore.initialize(directory: directory, role: role, code: code, name: name, parentURL: parent, listen: listen)
         initialized = true
         if role == .county { try store.registerSelf() }
-        guard let parent, let token else { return (store.identity, nil) }
+        // The first administrator of the workbench, with a one-time password changed at first login.
+        let password = try StaffCommand.oneTimePassword(login: "admin")
+        try store.addStaff(login: "admin", name: "管理员", roles: [.admin], password: password, mustChange: true)
+        try store.audit(staff: StaffCommand.cliActor(), action: "staff.add", target: "admin", outcome: "ok", detail: "admin")
+        guard let parent, let token else { return (store.identity, nil, password) }
         let grant = try Enrollment.enroll(parentURL: parent, token: token, identity: store.identity, caFile: caFile)
         try store.trustRegistry(grant.registry + [grant.parent])
-        return (store.identity, grant)
+        return (store.identity, grant, password)
     }
 }
