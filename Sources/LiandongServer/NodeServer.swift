@@ -25,6 +25,8 @@ public final class NodeServer: @unchecked Sendable {
         public var pushInterval: Duration = .milliseconds(250)
         public var watchInterval: Double = 0.2
         public var threadPoolSize = 8
+        /// The staff web UI's settings; nil serves no workbench (sync-only tests).
+        public var workbench: Workbench.Configuration?
         public var now: @Sendable () -> Int64 = NodeStore.systemNow
         public var log: @Sendable (String) -> Void = { _ in }
 
@@ -39,6 +41,7 @@ public final class NodeServer: @unchecked Sendable {
             self.caFile = caFile
             self.parentURL = parentURL
             self.syncHandlers = syncHandlers
+            self.workbench = Workbench.Configuration(secure: tls != nil)
         }
     }
 
@@ -47,6 +50,7 @@ public final class NodeServer: @unchecked Sendable {
     public let http: HTTPServer
     public let watcher = RouteWatcher()
     public let loop: SyncLoop?
+    public let workbench: Workbench?
     private let stopLock = NSLock()
     private var stopped = false
 
@@ -59,20 +63,28 @@ public final class NodeServer: @unchecked Sendable {
         let store = try NodeStore.open(directory: configuration.directory, now: { now() })
         let service = SyncService(box: StoreBox(store), log: configuration.log)
         self.service = service
-        let router = Router(service: service, syncHandlers: configuration.syncHandlers(service), apiFromAnywhere: configuration.apiFromAnywhere)
+        var router = Router(service: service, syncHandlers: configuration.syncHandlers(service), apiFromAnywhere: configuration.apiFromAnywhere)
+        let workbench = configuration.workbench.map { Workbench(service: service, configuration: $0) }
+        router.workbench = workbench
+        self.workbench = workbench
         let http = HTTPServer.Configuration(
             host: configuration.host, port: configuration.port, threadPoolSize: configuration.threadPoolSize,
             maxBodyBytes: SyncProtocol.maxBodyBytes, maxDecompressedBodyBytes: SyncProtocol.maxBodyBytes, tls: configuration.tls)
-        self.http = try HTTPServer(configuration: http) { request in router.handle(request) }
-        watcher.start(directory: configuration.directory, interval: configuration.watchInterval,
-                      wake: { service.wakePolls() }, log: configuration.log)
+        let frozen = router
+        self.http = try HTTPServer(configuration: http) { request in frozen.handle(request) }
+        let wake: @Sendable () -> Void = {
+            service.wakePolls()
+            workbench?.logChanged()
+        }
+        watcher.start(directory: configuration.directory, interval: configuration.watchInterval, wake: wake, log: configuration.log)
         if let parentURL = configuration.parentURL {
             var sync = SyncLoop.Configuration(directory: configuration.directory, parentURL: parentURL, caFile: configuration.caFile)
             sync.pullWait = configuration.pullWait
             sync.pushInterval = configuration.pushInterval
             sync.now = configuration.now
-            let loop = SyncLoop(configuration: sync, wake: { service.wakePolls() }, log: configuration.log)
+            let loop = SyncLoop(configuration: sync, wake: wake, log: configuration.log)
             self.loop = loop
+            workbench?.setSyncNudge { loop.nudge() }
             loop.start()
         } else {
             loop = nil

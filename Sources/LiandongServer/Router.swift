@@ -4,7 +4,8 @@ import LiandongStore
 import LiandongSync
 
 /// Router maps a request to its handler: `/sync/v1/*` (the protocol), `/healthz`, `/metrics`,
-/// `/public/v1/cases/{number}` (the public status query) and `/api/v1/*` (local staff tools).
+/// `/public/v1/cases/{number}` (the public status query), `/api/v1/*` (local staff tools) and,
+/// for every other path, the workbench (Workbench/).
 ///
 /// Extra sync endpoints (ENROLL's `enroll`) are plugged in through `syncHandlers`: the table
 /// key is the last path segment under /sync/v1/. They are answered before the signed endpoints
@@ -14,6 +15,8 @@ public struct Router: Sendable {
     public var syncHandlers: [String: HTTPServer.Handler]
     /// Whether /api/v1 answers requests that do not come from this machine.
     public var apiFromAnywhere: Bool
+    /// The staff web UI, answering every other path (`/`, `/login`, `/public`, …).
+    public var workbench: Workbench?
 
     public init(service: SyncService, syncHandlers: [String: HTTPServer.Handler] = [:], apiFromAnywhere: Bool = false) {
         self.service = service
@@ -51,6 +54,7 @@ public struct Router: Sendable {
                 try requireGet(request)
                 return respond(200, try LocalAPI.answer(Array(segments.dropFirst(2)), request: request, service: service))
             default:
+                if let workbench { return workbench.handle(request) }
                 throw SyncError.notFound(request.path)
             }
         } catch let error as SyncError {

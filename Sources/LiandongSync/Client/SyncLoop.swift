@@ -31,6 +31,7 @@ public final class SyncLoop: @unchecked Sendable {
     let log: @Sendable (String) -> Void
     private let condition = NSCondition()
     private var stopping = false
+    private var nudged = false
     private var running = 0
 
     public init(configuration: Configuration, wake: @escaping @Sendable () -> Void = {}, log: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -64,14 +65,27 @@ public final class SyncLoop: @unchecked Sendable {
 
     var isStopping: Bool { condition.withLock { stopping } }
 
-    /// Sleeps up to `seconds`; returns false when the loop is stopping.
+    /// Sleeps up to `seconds`, or until `nudge`; returns false when the loop is stopping.
     func pause(_ seconds: Double) -> Bool {
         let limit = Date().addingTimeInterval(seconds)
         return condition.withLock {
             while !stopping {
+                if nudged {
+                    nudged = false
+                    return true
+                }
                 if !condition.wait(until: limit) { return true }
             }
             return false
+        }
+    }
+
+    /// Ends the current pause at once: a change made in the workbench is pushed now, not at the
+    /// next interval (and a lane backing off after a failure tries again).
+    public func nudge() {
+        condition.withLock {
+            nudged = true
+            condition.broadcast()
         }
     }
 

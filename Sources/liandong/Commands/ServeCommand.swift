@@ -43,6 +43,10 @@ enum ServeCommand {
         let log: @Sendable (String) -> Void = { line in Console.stderr("[liandong \(identity.code)] \(line)\n") }
         var configuration = NodeServer.Configuration(directory: directory, host: host, port: port, tls: tls, caFile: caFile, parentURL: identity.parentURL)
         configuration.log = log
+        // The workbench's idle limit is 30 minutes (等保 2.0); a shorter one may be set for a kiosk or a test.
+        if let idle = ProcessInfo.processInfo.environment["LIANDONG_SESSION_IDLE_SECONDS"].flatMap(Int64.init), idle > 0 {
+            configuration.workbench?.sessionRule = SessionRule(idleMillis: idle * 1000)
+        }
         let server: NodeServer
         do { server = try NodeServer(configuration: configuration) } catch let error as HTTPServerError {
             throw CLIError(code: "listen_failed", message: "无法在 \(listen) 上监听：\(error.message)")
