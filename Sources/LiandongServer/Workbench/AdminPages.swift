@@ -124,7 +124,7 @@ extension Workbench {
             return try adminPage(context, message: message)
         case "enrol":
             try require(.manageNodes, context)
-            guard let code = form["code"], let name = form["name"], let role = form["role"].flatMap(Role.init(rawValue:)) else {
+            guard let code = form["code"], let name = form["name"], let role = form["child-role"].flatMap(Role.init(rawValue:)) else {
                 throw WebError.invalid("请填写下级区划代码和名称")
             }
             let (invitation, identity) = try box.with { store in

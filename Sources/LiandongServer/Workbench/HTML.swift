@@ -20,9 +20,12 @@ enum HTML {
         return out
     }
 
-    /// A URL query component.
+    /// RFC 3986 unreserved characters: case numbers (330106-20260302-0001) stay readable in URLs.
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// A URL path or query component.
     static func q(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
     /// "yyyy-MM-dd HH:mm" in China Standard Time.

@@ -8,7 +8,7 @@ extension Workbench {
         if request.method == "GET" { return try loginForm(error: nil, login: "") }
         guard request.method == "POST" else { throw WebError.invalid("不支持的请求方法 \(request.method)") }
         let form = WebForm(body: request.body)
-        let pre = Cookies.parse(request.headers["cookie"])["ld_pre"] ?? ""
+        let pre = Cookies.parse(request.headers["cookie"])[preCookie] ?? ""
         guard !pre.isEmpty, let sent = form["csrf"], PasswordHash.equal(Array(sent.utf8), Array(pre.utf8)) else {
             try box.with { try $0.audit(staff: form["login"] ?? "", action: "login", outcome: "csrf_refused") }
             return page(403, title: "请求被拒绝", body: "<main><div class=\"error\">表单校验码缺失或不正确（CSRF），请<a href=\"/login\">重新打开登录页</a>。</div></main>")
@@ -23,7 +23,7 @@ extension Workbench {
         switch outcome {
         case .success(let member):
             let token = try box.with { try $0.startSession(login: member.login) }
-            return redirect(member.mustChangePassword ? "/password" : "/", cookie: Cookies.make("ld_session", token, secure: configuration.secure))
+            return redirect(member.mustChangePassword ? "/password" : "/", cookie: Cookies.make(sessionCookie, token, secure: configuration.secure))
         case .wrongPassword: return try loginForm(error: "登录名或密码不正确", login: login)
         case .locked(let minutes): return try loginForm(error: "连续登录失败次数过多，账号已锁定，请 \(minutes) 分钟后再试", login: login)
         case .disabled: return try loginForm(error: "该账号已停用，请联系管理员", login: login)
@@ -42,7 +42,7 @@ extension Workbench {
             + HTML.field("password", "密码", type: "password", extra: "autocomplete=\"current-password\" required")
             + HTML.field("code", "动态口令", extra: "autocomplete=\"one-time-code\" inputmode=\"numeric\"", hint: "未启用动态口令可不填")
             + "<button type=\"submit\">登录</button></form><p class=\"muted\"><a href=\"/public\">群众办件查询</a></p></div></main>"
-        return page(error == nil ? 200 : 401, title: "登录", body: body, cookie: Cookies.make("ld_pre", pre, secure: configuration.secure))
+        return page(error == nil ? 200 : 401, title: "登录", body: body, cookie: Cookies.make(preCookie, pre, secure: configuration.secure))
     }
 
     func logout(_ context: WebContext) throws -> HTTPServerResponse {
@@ -50,7 +50,7 @@ extension Workbench {
             try store.endSession(token: context.token)
             try audit(context, "logout", store: store)
         }
-        return redirect("/login", cookie: Cookies.make("ld_session", "", secure: configuration.secure, maxAge: 0))
+        return redirect("/login", cookie: Cookies.make(sessionCookie, "", secure: configuration.secure, maxAge: 0))
     }
 
     /// 修改密码: forced after a one-time password; the policy is the domain's.

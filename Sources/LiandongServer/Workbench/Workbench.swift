@@ -36,6 +36,11 @@ public final class Workbench: @unchecked Sendable {
 
     var box: StoreBox { service.box }
 
+    /// Cookie names carry the node code: several nodes on one machine (the demo, a test) each keep
+    /// their own session in one browser, since cookies are not separated by port.
+    var sessionCookie: String { "ld_s_" + service.box.code }
+    var preCookie: String { "ld_pre_" + service.box.code }
+
     /// Called when the node's log grows (sync ingest, another process): wakes open pages.
     public func logChanged() { live.wake() }
 
@@ -65,7 +70,7 @@ public final class Workbench: @unchecked Sendable {
             if path == "/public" { return .respond(try publicQuery(request)) }
             if path == "/login" { return .respond(try login(request)) }
             let cookies = Cookies.parse(request.headers["cookie"])
-            let token = cookies["ld_session"] ?? ""
+            let token = cookies[sessionCookie] ?? ""
             let isLive = path == "/live"
             guard let session = try box.with({ try $0.session(token: token, rule: configuration.sessionRule, touch: !isLive) }) else {
                 if isLive { return .respond(HTTPServerResponse(status: 401, headers: ["Content-Type": "application/json"], body: Array("{\"error\":\"unauthenticated\"}".utf8))) }
@@ -128,13 +133,13 @@ public final class Workbench: @unchecked Sendable {
         }
     }
 
-    /// Where a staff member lands: the work queue, or the one page their roles allow.
+    /// Where a staff member lands: case workers at their work queue, the administrator at 管理,
+    /// the auditor at 审计.
     func home(_ roles: Set<StaffRole>) -> String {
-        if StaffPermission.viewQueue.isGranted(to: roles) {
-            return StaffPermission.accept.isGranted(to: roles) || !WorkQueue.queues(for: roles).isEmpty ? "/queue" : "/board"
-        }
-        if StaffPermission.readAudit.isGranted(to: roles) { return "/audit" }
-        return "/admin"
+        if !roles.isDisjoint(with: [.acceptor, .reviewer, .approver]) { return "/queue" }
+        if roles.contains(.admin) { return "/admin" }
+        if roles.contains(.auditor) { return "/audit" }
+        return "/login"
     }
 
     /// Checks a permission; a refusal is audited and answered 403.
