@@ -1,10 +1,10 @@
 # liandong: make demo runs a whole county on loopback; make test builds and runs every test.
 SWIFT ?= swift
-DEBIAN_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev zlib1g-dev openssl
+DEBIAN_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev zlib1g-dev openssl chromium chromium-driver python3-selenium fonts-noto-cjk
 BIN = .build/debug/liandong
 RELEASE_BIN = .build/release/liandong
 
-.PHONY: deps build release test demo bench soak clean
+.PHONY: deps build release test browser-test demo bench soak clean
 
 # Installs the Debian packages that are missing; idempotent, as root without sudo.
 deps:
@@ -24,6 +24,13 @@ release: deps
 
 test: build
 	LIANDONG_BIN=$(CURDIR)/$(BIN) $(SWIFT) test
+	$(MAKE) browser-test
+
+# The workbench in a real headless Chromium (WebDriver) against real serve processes on loopback.
+# Screenshots of each page go to $(SCREENSHOTS) (not committed).
+SCREENSHOTS ?= $(CURDIR)/.build/screenshots
+browser-test: build
+	LIANDONG_BIN=$(CURDIR)/$(BIN) LIANDONG_SCREENSHOTS=$(SCREENSHOTS) /usr/bin/python3 Tests/Browser/workbench_test.py
 
 demo: build
 	$(BIN) demo

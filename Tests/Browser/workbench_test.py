@@ -81,8 +81,13 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
 
     def field(self, label):
-        element = self.driver.find_element(By.XPATH, "//label[normalize-space()=%s]" % self.xpath_text(label))
-        return self.driver.find_element(By.ID, element.get_attribute("for"))
+        for attempt in range(5):
+            try:
+                element = self.driver.find_element(By.XPATH, "//label[normalize-space()=%s]" % self.xpath_text(label))
+                return self.driver.find_element(By.ID, element.get_attribute("for"))
+            except StaleElementReferenceException:
+                time.sleep(0.2)  # the live region was refreshed under us
+        self.fail("label %s kept changing" % label)
 
     def fill(self, label, text):
         element = self.field(label)

@@ -112,7 +112,8 @@ enum Assets {
           return r.json();
         }).then(function(answer){
           if(!answer) return;
-          if(answer.changed){ region.setAttribute('data-version',answer.v); return refresh(region).then(live); }
+          // A wake without a version is only a hint: ask again, and refresh only when the log moved.
+          if(answer.changed && answer.v && answer.v!==version){ return refresh(region).then(live); }
           live();
         }).catch(function(){ setTimeout(live,3000); });
       }

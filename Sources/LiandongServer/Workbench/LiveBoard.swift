@@ -61,12 +61,16 @@ final class RateLimiter: @unchecked Sendable {
 }
 
 extension Workbench {
-    /// `GET /live?v=N`: answers `{"changed":true}` as soon as the log generation differs from N
-    /// (at once, or when the log next changes), `{"changed":false}` after 20 s.
+    /// `GET /live?v=N`: answers `{"changed":true,"v":M}` at once when the log generation M differs
+    /// from N; otherwise parks until something may have changed (`{"changed":true}`, a hint: the
+    /// page asks again) or 20 s pass (`{"changed":false}`).
     func live(_ context: WebContext) -> HTTPServerResult {
         let seen = live.current
         let version = (try? box.with { try logVersion($0) }) ?? 0
-        if String(version) != (context.request.query["v"] ?? "") { return .respond(LiveBoard.changed) }
+        if String(version) != (context.request.query["v"] ?? "") {
+            return .respond(HTTPServerResponse(status: 200, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"],
+                                               body: Array("{\"changed\":true,\"v\":\"\(version)\"}".utf8)))
+        }
         let poll = LongPoll(deadline: context.request.receivedAt + .seconds(20), fallback: LiveBoard.unchanged, topic: "live")
         live.park(poll, seen: seen)
         return .suspend(poll)
