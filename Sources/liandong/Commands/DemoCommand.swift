@@ -8,6 +8,7 @@ enum DemoCommand {
     static func run(_ context: inout CommandContext) throws {
         let examples = try exampleDirectory(try context.args.optional("examples"))
         let keep = context.args.flag("keep")
+        let stay = context.args.flag("stay")
         let single = context.args.flag("single")
         let deadline = try context.args.int("deadline") ?? 30
         guard deadline > 0 else { throw CLIError.usage("--deadline 应为正整数（秒）") }
@@ -15,7 +16,7 @@ enum DemoCommand {
         if single {
             try runSingle(&context, examples: examples, keep: keep)
         } else {
-            try runCluster(context, examples: examples, keep: keep, deadline: Double(deadline))
+            try runCluster(context, examples: examples, keep: keep, stay: stay, deadline: Double(deadline))
         }
     }
 
@@ -36,7 +37,7 @@ enum DemoCommand {
         throw CLIError(code: "examples_not_found", message: "找不到示例目录 Deploy/examples（用 --examples DIR 指定）")
     }
 
-    static func runCluster(_ context: CommandContext, examples: String, keep: Bool, deadline: Double) throws {
+    static func runCluster(_ context: CommandContext, examples: String, keep: Bool, stay: Bool, deadline: Double) throws {
         let temporary = FileManager.default.temporaryDirectory.path
         ProcessSupervisor.removeLeftovers(temporary: temporary, prefix: "liandong-demo-")
         let directory = temporary + "/liandong-demo-\(getpid())"
@@ -72,6 +73,17 @@ enum DemoCommand {
             throw CLIError(code: "demo_failed", message: "三级联动演示失败：\(message)", fields: summary,
                            detail: keep ? "数据目录与日志保留在 \(directory)" : nil)
         }
+        // Each node's workbench and a login; with --stay the six nodes keep running until Ctrl-C
+        // (the signal handler stops them in order and removes the directory unless --keep).
+        let workbenches = (try? demo.addWorkbenchStaff()) ?? []
+        demo.printWorkbenches(workbenches, stay: stay)
+        if stay {
+            if context.console.json {
+                Console.stdout(JSONValue.object(["ok": .bool(true), "directory": .string(directory), "workbenches": .array(workbenches)]).prettyString + "\n")
+            }
+            cluster.say(nil, "六个节点保持运行，按 Ctrl-C 停止")
+            while true { sleep(3600) }
+        }
         cluster.say(nil, "演示完成，正在停止全部节点进程")
         cluster.shutdown()
         supervisor.exitIfInterrupted()
@@ -79,6 +91,7 @@ enum DemoCommand {
         summary["ok"] = .bool(true)
         summary["directory"] = .string(directory)
         summary["kept"] = .bool(keep)
+        summary["workbenches"] = .array(workbenches)
         context.console.emit(.object(summary), text: keep ? "全部一致。数据目录与日志保留在 \(directory)" : "全部一致，临时目录已删除")
     }
 

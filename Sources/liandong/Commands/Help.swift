@@ -48,7 +48,7 @@ enum Help {
       liandong quarantine retry --data DIR ORIGIN#SEQ...|--all   原因排除后重新核验隔离的变更
       liandong status|stats|verify --data DIR
       liandong backup --data DIR --to FILE ; liandong restore --data DIR --from FILE
-      liandong demo [--keep] [--deadline SECONDS]     县、两个乡镇、三个村六个进程的三级联动演示
+      liandong demo [--keep] [--stay] [--deadline SECONDS]   县、两个乡镇、三个村六个进程的三级联动演示（--stay 演示后保持运行，Ctrl-C 停止）
       liandong demo --single [--keep]                单节点演示（模拟时钟，展示时限规则）
 
     """
