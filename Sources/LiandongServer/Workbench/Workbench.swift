@@ -54,6 +54,10 @@ public final class Workbench: @unchecked Sendable {
         service.wakePolls()
     }
 
+    /// The first path segments the workbench answers; anything else is 404 before any login.
+    static let paths: Set<String> = ["", "login", "logout", "password", "queue", "accept", "cases", "board", "stats", "stats.csv", "conflicts",
+                                     "quarantine", "sync", "admin", "audit", "live", "public"]
+
     /// Answers every path the router does not own.
     public func handle(_ request: HTTPServerRequest) -> HTTPServerResult {
         let path = request.path
@@ -65,6 +69,10 @@ public final class Workbench: @unchecked Sendable {
         case "/assets/app.js": return .respond(asset(Assets.js, type: "application/javascript; charset=utf-8"))
         case "/favicon.ico", "/assets/icon.svg": return .respond(asset(Assets.icon, type: "image/svg+xml"))
         default: break
+        }
+        let first = path.split(separator: "/").first.map(String.init) ?? ""
+        guard Workbench.paths.contains(first) else {
+            return .respond(page(404, title: "未找到", body: "<main><div class=\"error\">未找到页面：\(HTML.esc(path))</div><p><a href=\"/\">返回工作台</a></p></main>"))
         }
         do {
             if path == "/public" { return .respond(try publicQuery(request)) }
