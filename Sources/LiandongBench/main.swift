@@ -35,6 +35,10 @@ func runBench(_ options: BenchOptions) throws {
     let verifySeconds = (ContinuousClock.now - verifyStart).seconds
     guard verify.isClean else { throw BenchError("verify found \(verify.problems.count) problems in the bench's own data") }
 
+    Progress.phase("workbench pages")
+    let pageSamples = options.changes >= 50_000 ? 20 : 10
+    let pageSection = PageTimings.report(try PageTimings.run(directory: root + "/batched", samples: pageSamples), samples: pageSamples)
+
     var syncSections: [String] = []
     if !options.noSync {
         let tree = try SyncTree(root: root + "/sync", examples: options.examples)
@@ -76,6 +80,7 @@ func runBench(_ options: BenchOptions) throws {
         peak RSS \(Report.fixed(rssAfterReal, 1)) MiB after the batched real path, \
         \(Report.fixed(MachineInfo.peakRSSMiB(), 1)) MiB for the whole run
         """)
+    print("\n" + pageSection)
     for section in syncSections { print("\n" + section) }
     print("\nwhole run \(Report.fixed((ContinuousClock.now - began).seconds, 1)) s")
     if options.keep { print("databases kept in \(root)") }
