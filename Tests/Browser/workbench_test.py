@@ -3,8 +3,12 @@
 
 Run: make browser-test   (or LIANDONG_BIN=.build/debug/liandong /usr/bin/python3 Tests/Browser/workbench_test.py)
 Screenshots go to $LIANDONG_SCREENSHOTS (default .build/screenshots)."""
+import base64
+import hashlib
+import hmac
 import json
 import os
+import struct
 import sys
 import time
 import unittest
@@ -29,6 +33,14 @@ HOSTILE = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>"]
 def resident_id(base17):
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     return base17 + "10X98765432"[sum(int(c) * w for c, w in zip(base17, weights)) % 11]
+
+
+def totp(secret, at=None):
+    """RFC 6238 with HMAC-SHA-1, 6 digits, 30 s steps, as an authenticator app computes it."""
+    key = base64.b32decode(secret + "=" * ((8 - len(secret) % 8) % 8))
+    mac = hmac.new(key, struct.pack(">Q", int(at or time.time()) // 30), hashlib.sha1).digest()
+    offset = mac[-1] & 15
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
 def catalog_item(code):
@@ -391,6 +403,18 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.assertTrue(self.driver.current_url.endswith("/login"))
         self.shot("15-locked")
 
+    def test_08b_totp_second_factor(self):
+        self.county.cli("staff", "add", "--login", "second", "--name", "郑双因", "--role", "approver", "--password", PASSWORD)
+        secret = self.county.cli("staff", "totp", "second")["secret"]
+        self.login(self.county, "second")
+        self.assertIn("动态口令", self.driver.find_element(By.CSS_SELECTOR, ".error").text)
+        self.driver.get(self.county.url + "/login")
+        self.fill("登录名", "second")
+        self.fill("密码", PASSWORD)
+        self.fill("动态口令", totp(secret))
+        self.click("登录")
+        self.assertTrue(self.driver.current_url.endswith("/queue"), self.driver.current_url)
+
     def test_09_idle_session_returns_to_login(self):
         node = self.cluster.add("330107", "county", "拱墅区政务服务中心", "127.0.0.4", env={"LIANDONG_SESSION_IDLE_SECONDS": "2"})
         self.cluster.init_county(node)
@@ -415,7 +439,23 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.assertIn("可照常办理", link.text)
         self.shot("16-sync-offline")
 
-    def test_11_public_query(self):
+    def test_11_every_page_answers_its_roles(self):
+        self.login(self.county, "chief")
+        for path, shot, marker in [("/conflicts", "18-conflicts", "conflicts"), ("/sync", "19-sync-county", "sync-children"),
+                                   ("/board?deadline=overdue", "20-board-overdue", "board-cases")]:
+            self.driver.get(self.county.url + path)
+            self.assertTrue(self.driver.find_elements(By.ID, marker), path)
+            self.shot(shot)
+        self.assertFalse(self.driver.find_elements(By.LINK_TEXT, "管理"), "no 管理 for an approver")
+        self.driver.get(self.county.url + "/admin")
+        self.assertIn("无权", self.driver.page_source)
+        self.login(self.county, "admin")
+        self.driver.get(self.county.url + "/quarantine")
+        self.assertTrue(self.driver.find_elements(By.ID, "quarantine"))
+        self.shot("21-quarantine")
+        self.assertNotIn("无权", self.driver.page_source)
+
+    def test_12_public_query(self):
         number = self.case
         code = self.county.cli("case", "show", number)["queryCode"]
         self.driver.delete_all_cookies()

@@ -113,3 +113,12 @@ final class StaffRulesTests: XCTestCase {
         XCTAssertNotEqual(a.chainBytes(previous: []), b.chainBytes(previous: []))
     }
 }
+
+final class SecondFactorRuleTests: XCTestCase {
+    func testTheRuleCoversAdministratorsAndApproversOnlyWhenRequired() {
+        XCTAssertTrue(SecondFactorRule(required: true).demandsCode(from: [.acceptor, .approver]))
+        XCTAssertTrue(SecondFactorRule(required: true).demandsCode(from: [.admin]))
+        XCTAssertFalse(SecondFactorRule(required: true).demandsCode(from: [.acceptor, .reviewer, .auditor]))
+        XCTAssertFalse(SecondFactorRule(required: false).demandsCode(from: [.admin]))
+    }
+}

@@ -105,3 +105,16 @@ final class NodeStoreStaffTests: NodeStoreTestCase {
         XCTAssertEqual(try store.authenticate(login: "zhang", password: "Window-2026", code: nil), .disabled)
     }
 }
+
+final class NodeStoreSecondFactorTests: NodeStoreTestCase {
+    func testANodeCanRequireTOTPForApproversAndAdministrators() throws {
+        let store = try makeCounty(catalog: false, calendar: false)
+        try store.addStaff(login: "chief", name: "首席", roles: [.approver], password: "Approve-2026", mustChange: false)
+        try store.addStaff(login: "zhang", name: "张三", roles: [.acceptor], password: "Window-2026", mustChange: false)
+        try store.setSecondFactorRequired(true)
+        XCTAssertEqual(try store.authenticate(login: "chief", password: "Approve-2026", code: nil), .needsSecondFactorSetup)
+        guard case .success = try store.authenticate(login: "zhang", password: "Window-2026", code: nil) else { return XCTFail("a clerk needs no code") }
+        _ = try store.enableStaffTOTP("chief")
+        XCTAssertEqual(try store.authenticate(login: "chief", password: "Approve-2026", code: nil), .needsCode)
+    }
+}

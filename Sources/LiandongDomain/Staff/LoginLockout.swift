@@ -51,3 +51,17 @@ public struct LoginLockout: Sendable, Equatable {
         return Int((until - now + 59_999) / 60_000)
     }
 }
+
+/// SecondFactorRule is the node's choice to require TOTP (RFC 6238) for the roles that change what
+/// others rely on: 管理员 and 审批员 (等保 2.0 8.1.4.1 d: 两种或两种以上组合的鉴别技术).
+public struct SecondFactorRule: Sendable, Equatable {
+    public var required: Bool
+    public static let roles: Set<StaffRole> = [.admin, .approver]
+
+    public init(required: Bool) { self.required = required }
+
+    /// True when an account with `roles` must have a TOTP secret before it may log in.
+    public func demandsCode(from roles: Set<StaffRole>) -> Bool {
+        required && !roles.isDisjoint(with: SecondFactorRule.roles)
+    }
+}

@@ -29,6 +29,8 @@ extension Workbench {
         case .disabled: return try loginForm(error: "该账号已停用，请联系管理员", login: login)
         case .needsCode: return try loginForm(error: "该账号已启用动态口令，请输入验证器上的 6 位动态口令", login: login)
         case .wrongCode: return try loginForm(error: "动态口令不正确", login: login)
+        case .needsSecondFactorSetup:
+            return try loginForm(error: "本节点要求管理员、审批员使用动态口令，该账号尚未启用，请联系管理员运行 liandong staff totp", login: login)
         }
     }
 
@@ -64,7 +66,7 @@ extension Workbench {
             error = try box.with { store -> String? in
                 let check = try store.authenticate(login: member.login, password: current, code: nil, lockout: configuration.lockout)
                 switch check {
-                case .success, .needsCode: break
+                case .success, .needsCode, .needsSecondFactorSetup: break
                 default:
                     try audit(context, "password.change", outcome: "wrong_password", store: store)
                     return "当前密码不正确"

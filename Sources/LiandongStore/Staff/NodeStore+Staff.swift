@@ -102,6 +102,8 @@ extension NodeStore {
         var outcome: LoginOutcome = .success(member)
         if !PasswordHash.equal(derived, row.blob("password_hash") ?? []) {
             outcome = .wrongPassword
+        } else if row.text("totp_secret") == nil, try secondFactorRule().demandsCode(from: member.roles) {
+            return .needsSecondFactorSetup
         } else if let secret = row.text("totp_secret"), let key = Base32.decode(secret) {
             let totp = TOTP(secret: key, mac: { HMAC.sha1(key: $0, message: $1) })
             if let code, !code.isEmpty {
@@ -122,6 +124,18 @@ extension NodeStore {
                        record.lockedUntil.map { .integer($0) } ?? .null, .text(login))
         }
         return outcome
+    }
+
+    /// Whether this node requires TOTP for 管理员 and 审批员 (settings key `workbench.require_totp`).
+    public func secondFactorRule() throws -> SecondFactorRule {
+        let value = try db.query("SELECT value FROM settings WHERE key = 'workbench.require_totp'").first?.text("value")
+        return SecondFactorRule(required: value == "1")
+    }
+
+    public func setSecondFactorRequired(_ required: Bool) throws {
+        try db.write { db in
+            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('workbench.require_totp', ?)", .text(required ? "1" : "0"))
+        }
     }
 
     // MARK: Sessions

@@ -30,6 +30,8 @@ public enum LoginOutcome: Sendable, Equatable {
     /// The password was right; this account needs its TOTP code.
     case needsCode
     case wrongCode
+    /// The node requires a second factor for this account's roles and it has none yet.
+    case needsSecondFactorSetup
 
     public var auditOutcome: String {
         switch self {
@@ -39,6 +41,7 @@ public enum LoginOutcome: Sendable, Equatable {
         case .disabled: return "disabled"
         case .needsCode: return "needs_code"
         case .wrongCode: return "wrong_code"
+        case .needsSecondFactorSetup: return "totp_required"
         }
     }
 }

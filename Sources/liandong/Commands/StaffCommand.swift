@@ -7,7 +7,7 @@ import LiandongStore
 enum StaffCommand {
     static var table: [String: (inout CommandContext) throws -> Void] { [
         "add": add, "list": list, "disable": { try setDisabled(&$0, true) }, "enable": { try setDisabled(&$0, false) },
-        "passwd": passwd, "totp": totp,
+        "passwd": passwd, "totp": totp, "require-totp": requireTOTP,
     ] }
 
     static func cliActor() -> String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "root") }
@@ -82,6 +82,18 @@ enum StaffCommand {
         let uri = "otpauth://totp/liandong:\(login)?secret=\(secret)&issuer=liandong"
         context.console.emit(["login": .string(login), "secret": .string(secret), "uri": .string(uri)],
                              text: "已为 \(login) 启用动态口令（TOTP）。请在身份验证器中添加密钥：\(secret)\n\(uri)")
+    }
+
+    /// `staff require-totp on|off`: whether 管理员 and 审批员 must log in with a TOTP code.
+    static func requireTOTP(_ context: inout CommandContext) throws {
+        let store = try context.openStore()
+        let value = try context.args.positional(0, "on 或 off")
+        try context.args.finish(maxPositionals: 1)
+        guard value == "on" || value == "off" else { throw CLIError.usage("staff require-totp 只接受 on 或 off") }
+        try store.setSecondFactorRequired(value == "on")
+        try store.audit(staff: cliActor(), action: "staff.require_totp", target: value, outcome: "ok")
+        context.console.emit(["requireTOTP": .bool(value == "on")],
+                             text: value == "on" ? "已要求管理员、审批员使用动态口令登录（未启用的账号须先运行 staff totp）" : "已取消动态口令要求")
     }
 
     /// A random password that meets the policy: "Ld-" and 13 Base32 characters (about 64 bits).
