@@ -17,8 +17,16 @@ enum PageTimings {
         let bytes: Int
     }
 
-    static func run(directory: String, samples: Int) throws -> (cases: Int, rows: [Row]) {
+    static func run(directory: String, samples: Int, openCases: Int) throws -> (cases: Int, open: Int, rows: [Row]) {
         let store = try NodeStore.open(directory: directory)
+        // The real path's scripts finish their cases; a work queue needs open ones, accepted today.
+        if let item = try store.item(code: "000105001000") {
+            let materials = item.materials.filter(\.required).map(\.id)
+            for index in 0..<openCases {
+                _ = try store.acceptCase(AcceptRequest(itemCode: item.code, applicant: BenchApplicant.make(900_000 + index), materials: materials, actor: "bench"))
+            }
+        }
+        let open = Int(try store.db.scalarInt("SELECT count(*) FROM cases WHERE status IN ('accepted', 'awaiting_supplement', 'preliminary_review', 'forwarded', 'under_review')") ?? 0)
         let password = "Liandong-2026-pages"
         if try store.staffMember("bench") == nil {
             try store.addStaff(login: "bench", name: "基准", roles: [.acceptor, .reviewer, .approver], password: password, mustChange: false)
@@ -41,7 +49,7 @@ enum PageTimings {
         guard let session = cookie(answer.headers["set-cookie"], "ld_s_" + code) else { throw BenchError("bench login failed (\(answer.status))") }
         let headers = [("Cookie", "ld_s_\(code)=\(session)")]
         var rows: [Row] = []
-        let pages = [("待办 /queue", "/queue"), ("待办 全部 /queue?q=all", "/queue?q=all"), ("电子监察 /board", "/board"),
+        let pages = [("待办 /queue", "/queue"), ("待办 待决定 /queue?q=decide", "/queue?q=decide"), ("待办 全部在办 /queue?q=all", "/queue?q=all"), ("电子监察 /board", "/board"),
                      ("办件详情 /cases/{n}", "/cases/" + number), ("受理 /accept?item=…", "/accept?item=000105001000"), ("统计 /stats", "/stats")]
         for (name, path) in pages {
             var times: [Double] = []
@@ -60,7 +68,7 @@ enum PageTimings {
             let response = try http.perform(HTTPRequest(url: server.url + path, headers: headers))
             rows.append(Row(name: name, p50: 0, p99: 0, bytes: response.body.count))
         }
-        return (cases, rows)
+        return (cases, open, rows)
     }
 
     static func cookie(_ header: String?, _ name: String) -> String? {
@@ -68,8 +76,8 @@ enum PageTimings {
         return String(header[range.upperBound...].prefix { $0 != ";" && $0 != "," })
     }
 
-    static func report(_ result: (cases: Int, rows: [Row]), samples: Int) -> String {
-        var lines = ["workbench pages over \(result.cases) cases, \(samples) fetches each on loopback (client time, ms; p99 of \(samples) is near the max)"]
+    static func report(_ result: (cases: Int, open: Int, rows: [Row]), samples: Int) -> String {
+        var lines = ["workbench pages over \(result.cases) cases (\(result.open) open), \(samples) fetches each on loopback (client time, ms; p99 of \(samples) is near the max)"]
         lines.append("  page                          p50 ms    p99 ms    bytes")
         for row in result.rows {
             let name = row.name.padding(toLength: 28, withPad: " ", startingAt: 0)

@@ -37,7 +37,8 @@ func runBench(_ options: BenchOptions) throws {
 
     Progress.phase("workbench pages")
     let pageSamples = options.changes >= 50_000 ? 20 : 10
-    let pageSection = PageTimings.report(try PageTimings.run(directory: root + "/batched", samples: pageSamples), samples: pageSamples)
+    let pageSection = PageTimings.report(try PageTimings.run(directory: root + "/batched", samples: pageSamples,
+                                                                  openCases: options.changes >= 50_000 ? 5000 : 300), samples: pageSamples)
 
     var syncSections: [String] = []
     if !options.noSync {

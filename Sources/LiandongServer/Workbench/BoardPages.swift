@@ -9,10 +9,10 @@ extension Workbench {
         try require(.viewBoard, context)
         let wanted = context.form["deadline"].flatMap(DeadlineStatus.init(rawValue:))
         return try box.with { store in
-            let open = try store.listCases(CaseFilter(openOnly: true))
+            let open = try store.workQueue(nil)
             var perNode: [String: (total: Int, dueSoon: Int, overdue: Int)] = [:]
             for summary in open {
-                let holder = summary.json["holder"]?.stringValue ?? ""
+                let holder = summary.holder
                 var counts = perNode[holder] ?? (0, 0, 0)
                 counts.total += 1
                 if summary.deadlineStatus == .dueSoon { counts.dueSoon += 1 }
@@ -31,7 +31,7 @@ extension Workbench {
             let shown = open.filter { wanted == nil || $0.deadlineStatus == wanted }
             for summary in shown.prefix(200) {
                 body += "<tr><td>\(HTML.light(summary.deadlineStatus))</td><td><a href=\"/cases/\(HTML.q(summary.number))\">\(HTML.esc(summary.number))</a></td>"
-                    + "<td>\(HTML.esc(summary.json["itemName"]?.stringValue ?? ""))</td><td>\(HTML.esc(nodeName(summary.json["holder"]?.stringValue ?? "", store: store)))</td>"
+                    + "<td>\(HTML.esc(summary.itemName))</td><td>\(HTML.esc(nodeName(summary.holder, store: store)))</td>"
                     + "<td>\(summary.dueDate?.iso ?? "即办")</td></tr>"
             }
             body += "</table>" + (shown.count > 200 ? "<p class=\"muted\">仅显示前 200 件（共 \(shown.count) 件）</p>" : "")
