@@ -29,9 +29,10 @@ extension Workbench {
             if perNode.isEmpty { body += "<tr><td colspan=\"4\" class=\"muted\">没有在办件</td></tr>" }
             body += "</table><h2>办件</h2><table id=\"board-cases\"><tr><th>时限</th><th>办件编号</th><th>事项</th><th>所在节点</th><th>承诺办结</th></tr>"
             let shown = open.filter { wanted == nil || $0.deadlineStatus == wanted }
+            let details = try store.queueDetails(shown.prefix(200).map(\.number))
             for summary in shown.prefix(200) {
                 body += "<tr><td>\(HTML.light(summary.deadlineStatus))</td><td><a href=\"/cases/\(HTML.q(summary.number))\">\(HTML.esc(summary.number))</a></td>"
-                    + "<td>\(HTML.esc(summary.itemName))</td><td>\(HTML.esc(nodeName(summary.holder, store: store)))</td>"
+                    + "<td>\(HTML.esc(details[summary.number]?.itemName ?? ""))</td><td>\(HTML.esc(nodeName(summary.holder, store: store)))</td>"
                     + "<td>\(summary.dueDate?.iso ?? "即办")</td></tr>"
             }
             body += "</table>" + (shown.count > 200 ? "<p class=\"muted\">仅显示前 200 件（共 \(shown.count) 件）</p>" : "")

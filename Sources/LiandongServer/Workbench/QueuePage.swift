@@ -25,11 +25,12 @@ extension Workbench {
             let current = min(pageNumber, pages)
             let slice = rows.dropFirst((current - 1) * Workbench.pageSize).prefix(Workbench.pageSize)
             var table = "<table id=\"queue\"><tr><th>时限</th><th>剩余天数</th><th>办件编号</th><th>事项</th><th>申请人</th><th>状态</th><th>承诺办结</th><th>所在节点</th></tr>"
+            let details = try store.queueDetails(slice.map(\.number))
             for row in slice {
                 table += "<tr><td>\(HTML.light(row.deadlineStatus, completed: row.completed))</td>"
                     + "<td>\(row.daysLeft.map { $0 < 0 ? "超 \(-$0) 天" : "\($0) 天" } ?? "—")</td>"
                     + "<td><a href=\"/cases/\(HTML.q(row.number))\">\(HTML.esc(row.number))</a></td>"
-                    + "<td>\(HTML.esc(row.itemName))</td><td>\(HTML.esc(row.applicant))</td>"
+                    + "<td>\(HTML.esc(details[row.number]?.itemName ?? ""))</td><td>\(HTML.esc(details[row.number]?.applicant ?? ""))</td>"
                     + "<td>\(row.status.chineseName)</td><td>\(row.dueDate?.iso ?? "即办")</td>"
                     + "<td>\(HTML.esc(nodeName(row.holder, store: store)))</td></tr>"
             }

@@ -5,9 +5,6 @@ import LiandongDomain
 public struct QueueRow: Sendable {
     public let number: String
     public let status: CaseStatus
-    public let itemName: String
-    /// Masked (Masking.name).
-    public let applicant: String
     public let holder: String
     public let dueDate: LocalDate?
     public let deadlineStatus: DeadlineStatus
@@ -26,14 +23,19 @@ extension NodeStore {
         let me = identity.code
         let statuses = queue?.statuses ?? CaseStatus.allCases.filter(\.isOpen)
         let marks = statuses.map { _ in "?" }.joined(separator: ", ")
+        // The state's JSON is read only where the queue needs it: SQLite parses the text anew for
+        // every json_extract, and a county's open cases are counted in thousands.
+        let needsPath = queue == .toIssue || queue == .toDeliver
+        let needsFollowUp = queue == .followUp
         let sql = """
-            SELECT c.number, c.status, c.holder, c.decider, c.clock, i.name AS item_name,
-                   json_extract(c.state, '$.applicant.name') AS applicant, json_extract(c.state, '$.collectAt') AS collect_at,
-                   json_extract(c.state, '$.evaluation.followUp') IS NOT NULL AS follow_up,
-                   json_extract(c.state, '$.evaluation.followUp.closedOn') AS follow_up_closed
-            FROM cases c LEFT JOIN items i ON i.code = c.item_code
+            SELECT c.number, c.status, c.holder, c.decider, c.clock,
+                   \(needsPath ? "json_extract(c.state, '$.collectAt')" : "NULL") AS collect_at,
+                   \(needsFollowUp ? "json_extract(c.state, '$.evaluation.followUp.openedOn')" : "NULL") AS follow_up,
+                   \(needsFollowUp ? "json_extract(c.state, '$.evaluation.followUp.closedOn')" : "NULL") AS follow_up_closed
+            FROM cases c
             WHERE c.status IN (\(marks))
             """
+        let deadlines = DeadlineClock(calendar: calendar)
         var rows: [QueueRow] = []
         try db.forEachRow(sql, statuses.map { .text($0.rawValue) }) { row in
             guard let number = row.text("number"), let status = row.text("status").flatMap(CaseStatus.init(rawValue:)),
@@ -49,12 +51,13 @@ extension NodeStore {
                 case .toIssue, .toDeliver:
                     let collectAt = row.text("collect_at") ?? ""
                     guard decider == me || (NodeCode.isAncestorOrSelf(me, of: collectAt) && NodeCode.isAncestorOrSelf(decider, of: me)) else { return }
-                case .followUp: guard row.int64("follow_up") == 1, row.text("follow_up_closed") == nil else { return }
+                case .followUp: guard row.text("follow_up") != nil, row.text("follow_up_closed") == nil else { return }
                 }
             }
-            let due = clock.immediate ? nil : clock.dueDate(calendar: calendar, today: today)
-            rows.append(QueueRow(number: number, status: status, itemName: row.text("item_name") ?? "", applicant: Masking.name(row.text("applicant") ?? ""),
-                                 holder: holder, dueDate: due, deadlineStatus: clock.status(calendar: calendar, today: today),
+            let limit = clock.dueDate(calendar: calendar, today: today)
+            let due = clock.immediate ? nil : limit
+            rows.append(QueueRow(number: number, status: status, holder: holder, dueDate: due,
+                                 deadlineStatus: deadlines.status(dueDate: limit, today: today, completedOn: clock.completedOn),
                                  completed: clock.completedOn != nil, daysLeft: due.map { $0.dayNumber - today.dayNumber }))
         }
         rows.sort { a, b in
@@ -63,5 +66,20 @@ extension NodeStore {
             return a.number < b.number
         }
         return rows
+    }
+}
+
+extension NodeStore {
+    /// The item name and masked applicant name of the cases shown on one page of a queue.
+    public func queueDetails(_ numbers: [String]) throws -> [String: (itemName: String, applicant: String)] {
+        var details: [String: (itemName: String, applicant: String)] = [:]
+        for number in numbers {
+            let row = try db.query("""
+                SELECT i.name AS item_name, json_extract(c.state, '$.item.name') AS case_item, json_extract(c.state, '$.applicant.name') AS applicant
+                FROM cases c LEFT JOIN items i ON i.code = c.item_code WHERE c.number = ?
+                """, [.text(number)]).first
+            details[number] = (row?.text("case_item") ?? row?.text("item_name") ?? "", Masking.name(row?.text("applicant") ?? ""))
+        }
+        return details
     }
 }
