@@ -9,7 +9,7 @@ extension Workbench {
         try require(.viewBoard, context)
         let wanted = context.form["deadline"].flatMap(DeadlineStatus.init(rawValue:))
         return try box.with { store in
-            let open = try store.workQueue(nil)
+            let open = try cachedQueue(nil, store: store)
             var perNode: [String: (total: Int, dueSoon: Int, overdue: Int)] = [:]
             for summary in open {
                 let holder = summary.holder

@@ -19,7 +19,7 @@ extension Workbench {
                 tabs += "<a href=\"/queue?q=\(queue.rawValue)\"\(queue == chosen ? " class=\"on\"" : "")>\(queue.chineseName)</a>"
             }
             tabs += "<a href=\"/queue?q=all\"\(chosen == nil ? " class=\"on\"" : "")>本节点全部在办</a></p>"
-            let rows = try store.workQueue(chosen)
+            let rows = try cachedQueue(chosen, store: store)
             let total = rows.count
             let pages = max(1, (total + Workbench.pageSize - 1) / Workbench.pageSize)
             let current = min(pageNumber, pages)

@@ -28,6 +28,20 @@ public final class Workbench: @unchecked Sendable {
     let limiter = RateLimiter()
     private let lock = NSLock()
     private var nudgeSync: @Sendable () -> Void = {}
+    /// Work queues as last computed, by queue, with the log generation and day they hold for: a
+    /// queue depends only on the log (cases, calendar) and today, so an unchanged log reuses it.
+    private var queueCache: [String: (generation: Int64, day: Int, rows: [QueueRow])] = [:]
+
+    /// The rows of a work queue (nil: every open case), reused while the log and the day are unchanged.
+    func cachedQueue(_ queue: WorkQueue?, store: NodeStore) throws -> [QueueRow] {
+        let key = queue?.rawValue ?? "*"
+        let generation = try logVersion(store)
+        let day = store.today.dayNumber
+        if let hit = lock.withLock({ queueCache[key] }), hit.generation == generation, hit.day == day { return hit.rows }
+        let rows = try store.workQueue(queue)
+        lock.withLock { queueCache[key] = (generation, day, rows) }
+        return rows
+    }
 
     public init(service: SyncService, configuration: Configuration) {
         self.service = service
