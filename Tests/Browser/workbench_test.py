@@ -102,9 +102,21 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.fail("label %s kept changing" % label)
 
     def fill(self, label, text):
+        self.retry(lambda: self._fill(label, text))
+
+    def _fill(self, label, text):
         element = self.field(label)
         element.clear()
         element.send_keys(text)
+
+    def retry(self, action):
+        """Runs a step again when the live region was refreshed under it (a stale element)."""
+        for attempt in range(6):
+            try:
+                return action()
+            except StaleElementReferenceException:
+                time.sleep(0.3)
+        return action()
 
     def button(self, verb):
         return self.driver.find_element(By.XPATH, "//button[normalize-space()=%s]" % self.xpath_text(verb))
@@ -115,7 +127,7 @@ class WorkbenchBrowserTests(unittest.TestCase):
     def click(self, verb):
         """Clicks a button and waits for the page it submits to (every action button posts a form)."""
         page = self.driver.find_element(By.TAG_NAME, "html")
-        self.button(verb).click()
+        self.retry(lambda: self.button(verb).click())
 
         def replaced(driver):
             try:
@@ -176,9 +188,11 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.click("搜索")
         self.driver.find_element(By.LINK_TEXT, "选择 " + item["name"]).click()
         for material in item["materials"]:
-            box = self.field(material["name"])
-            if (material["id"] in materials) != box.is_selected():
-                box.click()
+            def tick(material=material):
+                box = self.field(material["name"])
+                if (material["id"] in materials) != box.is_selected():
+                    box.click()
+            self.retry(tick)
         self.fill("申请人姓名", name)
         self.fill("证件号码", id_number)
         self.fill("联系电话", "13812345678")
@@ -293,14 +307,14 @@ class WorkbenchBrowserTests(unittest.TestCase):
         # County: 补正告知.
         self.login(self.county, "chief")
         self.open_case(self.county, number, until_button="补正告知")
-        self.field("补正：" + next(m["name"] for m in item["materials"] if m["id"] == "property_statement")).click()
+        self.retry(lambda: self.field("补正：" + next(m["name"] for m in item["materials"] if m["id"] == "property_statement")).click())
         self.fill("补正说明", "请补交家庭财产申报表原件")
         self.click("补正告知")
         self.assertIn("补正中", self.driver.find_element(By.ID, "case-status").text)
         # Village: the supplement comes in.
         self.login(self.village, "agent")
         self.open_case(self.village, number, until_button="补正材料")
-        self.field("收到：" + next(m["name"] for m in item["materials"] if m["id"] == "property_statement")).click()
+        self.retry(lambda: self.field("收到：" + next(m["name"] for m in item["materials"] if m["id"] == "property_statement")).click())
         self.click("补正材料")
         self.assertNotIn("补正中", self.driver.find_element(By.ID, "case-status").text)
 
@@ -362,7 +376,7 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.login(self.village, "agent")
         self.open_case(self.village, number, until_button="送达")
         self.click("送达")
-        Select(self.field("评价等级")).select_by_visible_text("满意")
+        self.retry(lambda: Select(self.field("评价等级")).select_by_visible_text("满意"))
         self.click("评价")
         self.assertIn("已送达", self.driver.find_element(By.ID, "case-status").text)
         self.assertIn("满意", self.driver.find_element(By.ID, "timeline").text)
