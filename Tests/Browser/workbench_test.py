@@ -359,7 +359,7 @@ class WorkbenchBrowserTests(unittest.TestCase):
         approved_at = time.time()
         self.driver.switch_to.window(village_window)
         deadline = time.time() + 15
-        while "准予" not in self.driver.find_element(By.ID, "case-status").text:
+        while "准予" not in self.retry(lambda: self.driver.find_element(By.ID, "case-status").text):
             self.assertLess(time.time(), deadline, "the decision never appeared on the open village page")
             time.sleep(0.1)
         elapsed = time.time() - approved_at
