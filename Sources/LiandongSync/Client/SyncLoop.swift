@@ -116,11 +116,15 @@ public final class SyncLoop: @unchecked Sendable {
     private func pushLane(_ client: SyncClient) throws {
         let hello = try client.hello()
         _ = try client.fetchLost()
+        if let warning = try client.clockWarning() { log("sync: clock: \(warning)") }
         var lastSeen: Int64 = -1
         while !isStopping {
             // A new epoch (the pull lane records it) is a parent restored from a backup: it lacks what
             // it held. Return to say hello again, so that what it lost is sent from its new heads.
             if try client.store.parentLink().epoch != hello.epoch { return }
+            // A clock put right since a change was stamped far ahead: stamp it again before it goes up.
+            let restamped = try client.store.restampFutureChanges()
+            if !restamped.isEmpty { log("sync: \(restamped.count) own change(s) stamped again after the clock was corrected") }
             let mark = try client.store.db.scalarInt("SELECT coalesce(max(lsn), 0) FROM changes") ?? 0
             if mark != lastSeen {
                 let pushed = try client.pushAll()
