@@ -122,7 +122,21 @@ extension NodeStore {
             }
         }
         try db.run("UPDATE node SET hlc = ? WHERE id = 1", .integer(clock.last.rawValue))
+        if fromChild { try noteReturnedOwnChanges(outcome.stored, from: neighbour, db: db) }
         return outcome
+    }
+
+    /// This node's own changes a child pushed back after a restore show at least that much held there:
+    /// counted as its report when its hello said less (or nothing), never lowering it.
+    private func noteReturnedOwnChanges(_ stored: [ChangeID], from child: String, db: Database) throws {
+        guard let highest = stored.filter({ $0.origin == identity.code }).map(\.seq).max(), try restoredAwaitingHeal() != nil,
+            let hash = try heldHash(ChangeID(origin: identity.code, seq: highest))
+        else { return }
+        try db.run("""
+            INSERT INTO heal_reports (child, seq, hash, reported_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (child) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, reported_at = excluded.reported_at
+            WHERE excluded.seq > heal_reports.seq OR heal_reports.reported_at < ?
+            """, .text(child), .integer(highest), .blob(hash), .integer(now()), .integer(try restoredAwaitingHeal() ?? 0))
     }
 
     /// Checks the last signature of each contiguous run (it covers the whole chain behind it);

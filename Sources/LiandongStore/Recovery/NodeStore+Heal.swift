@@ -182,7 +182,7 @@ extension NodeStore {
             if let reason { payload["reason"] = .string(reason) }
             recordingHealEnd = true
             defer { recordingHealEnd = false }
-            return try recordInTransaction([ChangeDraft(actor: actor, entity: own, kind: RestoreHeal.healedKind, payload: .object(payload))], db: db).first
+            return try recordInTransaction([ChangeDraft(actor: actor, entity: "node:\(own)", kind: RestoreHeal.healedKind, payload: .object(payload))], db: db).first
         }
     }
 
