@@ -128,6 +128,50 @@ final class RecoveryEndToEndTests: XCTestCase {
         }
     }
 
+    func testRestoredTownshipWaitsForItsVillageAndHealsFromItAndTheCounty() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        try village.syncOnce()
+        let backup = cluster.file("town-backup.sqlite")
+        try sandun.mustRun("backup", "--to", backup)
+
+        // Since the backup: a township-decided case, reviewed, approved and issued at the town.
+        let number = try accept(Item.oldAgeAllowance, at: village)
+        try village.mustRun("case", "forward", number)
+        try village.syncOnce()
+        try cluster.waitUntil("the town never received \(number)") { try sandun.caseAt(number) != nil }
+        try sandun.mustRun("case", "review", number)
+        try sandun.mustRun("case", "approve", number)
+        try sandun.mustRun("case", "issue", number)
+        try cluster.waitUntil("the village never received the result") {
+            try village.syncOnce()
+            return try village.caseAt(number)?["state"] as? String == "result_ready"
+        }
+        try cluster.waitUntil("the county never received the result") { try county.caseAt(number)?["state"] as? String == "result_ready" }
+        let townHead = try sandun.head(of: sandun.code)
+
+        sandun.stopServer()
+        try sandun.mustRun("restore", "--from", backup)
+        let refused = try sandun.run(TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials))
+        XCTAssertTrue(refused.stderr.contains("恢复中：等待下级回传本节点的变更"), refused.transcript)
+        XCTAssertTrue(refused.stderr.contains(Self.raocheng), "the village it waits for is named: \(refused.transcript)")
+        try sandun.startServer(samePort: true)
+        try cluster.waitUntil("the restored town never healed") {
+            try village.syncOnce()
+            return try sandun.object("heal", "status")["healing"] as? Bool == false
+        }
+        try cluster.waitUntil("the town never got its chain back") { try sandun.head(of: sandun.code) == townHead }
+        XCTAssertEqual(try sandun.caseAt(number)?["state"] as? String, "result_ready")
+        _ = try accept(Item.oldAgeAllowance, at: sandun)
+        try village.syncOnce()
+        for node in [county, sandun, village] {
+            XCTAssertEqual(try node.count("SELECT count(*) FROM quarantine"), 0, "nothing quarantined at \(node.code)")
+            XCTAssertTrue(try node.chainIsContiguous(origin: sandun.code), "\(node.code)")
+            XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)")
+        }
+    }
+
     // MARK: Clock
 
     func testVillageWithAClockFourYearsAheadIsRefusedThenRecoversAndItsCasesReachTheCounty() throws {
