@@ -214,6 +214,11 @@ final class RecoveryEndToEndTests: XCTestCase {
         try cluster.waitUntil("the county never learned the village's clock") {
             try county.count("SELECT count(*) FROM node_clocks WHERE code IN ('\(Self.sandun)', '\(Self.raocheng)')") == 2
         }
+        let listed = try county.run("node", "list", "--json")
+        let rows = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
+        XCTAssertNotNil(rows.first { $0["code"] as? String == Self.raocheng }?["clockOffsetSeconds"] as? Int, listed.stdout)
+        let metrics = HTTPProbe.get(port: county.port, path: "/metrics")?.body ?? ""
+        XCTAssertTrue(metrics.contains("liandong_node_clock_offset_seconds{node=\"\(Self.county)\",peer=\"\(Self.raocheng)\"}"), metrics)
     }
 
     // MARK: Helpers

@@ -35,10 +35,12 @@ extension NodeStore {
 
     /// This boot's identity and the milliseconds since it began: a clock that no one can set.
     static func monotonicReading() -> (boot: String, millis: Int64) {
-        let boot = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
-        return (boot, Int64(ProcessInfo.processInfo.systemUptime * 1000))
+        (bootID, Int64(ProcessInfo.processInfo.systemUptime * 1000))
     }
+
+    /// The kernel's id of this boot, read once per process (every recording asks).
+    static let bootID: String = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
+        .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
 
     /// Remembers the parent's time as it answered an exchange (`parentTime`, already moved by half
     /// the round trip by the caller if it likes).
