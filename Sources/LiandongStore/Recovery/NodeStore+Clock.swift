@@ -127,16 +127,25 @@ extension NodeStore {
         let (verdict, local, parent) = try clockVerdict()
         if case .refuse = verdict { return [] }
         if parent == nil, clock.last.physicalMillis - local <= ClockSafety.refuseMillis { return [] }
+        try refreshIfChangedElsewhere()
         let own = identity.code
         let acknowledged = try lastAcknowledgedOwnSeq()
-        let readings = try db.query("SELECT seq, hlc FROM changes WHERE origin = ? AND seq > ?", [.text(own), .integer(acknowledged)])
+        // Only the readings past the limit can be candidates (the sync lane asks every few hundred ms).
+        let limit = HLC(physicalMillis: local + ClockSafety.refuseMillis + 1, logical: 0)
+        let readings = try db.query("SELECT seq, hlc FROM changes WHERE origin = ? AND seq > ? AND hlc >= ?",
+                                    [.text(own), .integer(acknowledged), .integer(limit.rawValue)])
             .compactMap { row -> (seq: Int64, hlc: HLC)? in
                 guard let seq = row.int64("seq"), let hlc = row.int64("hlc") else { return nil }
                 return (seq, HLC(rawValue: hlc))
             }
         let first = ClockSafety.firstToRestamp(own: readings, acknowledged: acknowledged, now: local)
-        guard first != nil || clock.last.physicalMillis - local > ClockSafety.refuseMillis else { return [] }
-        // Without a parent's word, only the clock alone may be brought back: no own change left its chain yet.
+        if first == nil {
+            // No own change to stamp again: only a clock left far ahead, brought back to the largest reading kept.
+            guard clock.last.physicalMillis - local > ClockSafety.refuseMillis,
+                let kept = try db.scalarInt("SELECT max(hlc) FROM changes"), kept < clock.last.rawValue
+            else { return [] }
+        }
+        // Without a parent's word, only the clock alone may be brought back: which clock is wrong is not known.
         if parent == nil, first != nil { return [] }
         return try writeRecordingUnguarded { db in try restampInTransaction(from: first, now: local, db: db) }
     }

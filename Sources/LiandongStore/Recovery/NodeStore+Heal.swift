@@ -48,7 +48,7 @@ extension NodeStore {
     /// The direct children this node waits for: registered and not revoked, or ever heard from.
     func healChildren() throws -> [String] {
         let own = identity.code
-        var codes = Set(try db.query("SELECT code FROM nodes WHERE revoked_hlc IS NULL AND code LIKE ? || '%'", [.text(own)])
+        var codes = Set(try db.query("SELECT code FROM nodes WHERE revoked_hlc IS NULL AND length(public_key) > 0 AND code LIKE ? || '%'", [.text(own)])
             .compactMap { $0.text("code") }.filter { NodeCode.parent(of: $0) == own })
         codes.formUnion(try db.query("SELECT code FROM peers WHERE relation = 'child'").compactMap { $0.text("code") })
         let revoked = Set(try db.query("SELECT code FROM nodes WHERE revoked_hlc IS NOT NULL").compactMap { $0.text("code") })
@@ -171,7 +171,9 @@ extension NodeStore {
                 head = (next, highest.hash)
             }
             let held = try db.query("SELECT seq FROM changes WHERE origin = ?", [.text(own)]).compactMap { $0.int64("seq") }
-            let lost = RestoreHeal.lostSeqs(held: held, head: head.seq)
+            // Seqs an earlier heal already declared lost are not listed again.
+            let declared = try declaredLostSeqs(db: db)
+            let lost = RestoreHeal.lostSeqs(held: held, head: head.seq).filter { !declared.contains($0) }
             try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('healed_at', ?)", .text(String(max(now(), restoredAt))))
             try db.run("DELETE FROM heal_reports")
             guard !lost.isEmpty || mode == "ended" else { return nil }

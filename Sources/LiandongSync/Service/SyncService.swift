@@ -98,7 +98,12 @@ public final class SyncService: @unchecked Sendable {
             if try store.noteChildReport(child: node, head: own.map { ($0.seq, $0.hash) }) {
                 log("sync hello from \(node): it holds another change at \(store.identity.code)#\(own?.seq ?? 0): fork recorded")
             }
-            let healing = try store.settleHeal().isWaiting
+            // A heal that cannot end now (its record refused, e.g. for the clock) must not fail the child's hello.
+            let healing: Bool
+            do { healing = try store.settleHeal().isWaiting } catch {
+                log("restore heal of \(store.identity.code) cannot end yet: \(error)")
+                healing = true
+            }
             return HelloResponse(node: store.identity.code, time: now, epoch: try store.epoch(), heads: Heads(try store.heads()),
                                  quarantined: try store.quarantineReports(forSubtreeOf: node), healing: healing).json
         }
@@ -127,7 +132,9 @@ public final class SyncService: @unchecked Sendable {
             let outcome = try store.ingest(changes, from: node)
             try store.recordContact(child: node, protocolVersion: SyncProtocol.version, address: nil)
             // A restored node whose own changes came back in this push may end its wait.
-            if changes.contains(where: { $0.origin == store.identity.code }) { try store.settleHeal() }
+            if changes.contains(where: { $0.origin == store.identity.code }) {
+                do { try store.settleHeal() } catch { log("restore heal of \(store.identity.code) cannot end yet: \(error)") }
+            }
             var heads: Heads = [:]
             for origin in Set(changes.map(\.origin) + malformed.map(\.origin)) {
                 let head = try store.chainHead(of: origin)
