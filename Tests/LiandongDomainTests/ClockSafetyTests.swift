@@ -47,6 +47,16 @@ final class ClockSafetyTests: XCTestCase {
         XCTAssertNil(ClockSafety.firstToRestamp(own: [(1, HLC(physicalMillis: now + 60_000, logical: 0))], acknowledged: 0, now: now))
     }
 
+    func testTheRootJudgesItsClockByItsChildren() {
+        XCTAssertEqual(ClockSafety.judgeRoot(childOffsets: []), .inStep)
+        XCTAssertEqual(ClockSafety.judgeRoot(childOffsets: [1_000, -2_000, 500]), .inStep)
+        XCTAssertEqual(ClockSafety.judgeRoot(childOffsets: [fourYears]), .warn(offsetMillis: -fourYears), "one child alone only warns")
+        XCTAssertEqual(ClockSafety.judgeRoot(childOffsets: [fourYears, fourYears + 3_000]), .refuse(offsetMillis: -(fourYears + 3_000)),
+                       "every township years ahead: the county's clock is years behind")
+        XCTAssertEqual(ClockSafety.judgeRoot(childOffsets: [fourYears, 2_000, 1_000]), .inStep, "one wrong township does not move the county")
+        XCTAssertEqual(ClockSafety.judgeRoot(childOffsets: [-400_000, -380_000]), .refuse(offsetMillis: 380_000))
+    }
+
     func testARestampedChangeKeepsAPlausibleWallTime() {
         XCTAssertEqual(ClockSafety.restampedWall(parent - 5_000, now: parent), parent - 5_000)
         XCTAssertEqual(ClockSafety.restampedWall(parent + fourYears, now: parent), parent)

@@ -166,6 +166,21 @@ final class NodeStoreHealTests: NodeStoreTestCase {
         try assertVerifiesClean(countyNode)
     }
 
+    func testACountyWhoseTownshipsAllAgreeItsClockIsYearsBehindRefusesToo() throws {
+        try makePair()
+        let years: Int64 = 3 * 365 * 86_400_000
+        try countyNode.recordNodeClocks([
+            .init(code: Self.townshipCode, offsetMillis: years, measuredBy: NodeStoreTestCase.countyCode, at: clock.now),
+        ])
+        XCTAssertEqual(try countyNode.clockVerdict().verdict, .warn(offsetMillis: -years), "one township alone only warns")
+        XCTAssertNoThrow(try countyNode.accept(Items.business))
+        try countyNode.recordNodeClocks([
+            .init(code: "330106002", offsetMillis: years + 5_000, measuredBy: NodeStoreTestCase.countyCode, at: clock.now),
+        ])
+        let refused = assertStoreError("clock_skew") { try countyNode.accept(Items.business) }
+        XCTAssertTrue(refused?.message.contains("各乡镇") ?? false, refused?.message ?? "")
+    }
+
     func testAClockYearsBehindIsRefusedToo() throws {
         try makePair()
         let townClock = TestClock(day: "2026-03-02")

@@ -36,6 +36,24 @@ public enum ClockSafety {
         return .inStep
     }
 
+    /// The root (the county) has no parent to compare with: its children's clocks stand in for one.
+    /// `childOffsets` are its direct children's offsets from it as measured at their hellos (positive:
+    /// the child ahead). When at least two children agree, all off beyond the limit in the same
+    /// direction, the root's own clock is the likely wrong one and it refuses to record; when the
+    /// children's median is off by more than a minute, it warns. One child alone only warns.
+    public static func judgeRoot(childOffsets: [Int64]) -> Verdict {
+        guard !childOffsets.isEmpty else { return .inStep }
+        let sorted = childOffsets.sorted()
+        let median = sorted[sorted.count / 2]
+        // The root's offset from its children: the opposite of theirs from it.
+        let offset = -median
+        let agree = childOffsets.count >= 2
+            && (childOffsets.allSatisfy { $0 > refuseMillis } || childOffsets.allSatisfy { $0 < -refuseMillis })
+        if agree { return .refuse(offsetMillis: offset) }
+        if abs(offset) > warnMillis { return .warn(offsetMillis: offset) }
+        return .inStep
+    }
+
     /// The parent's time now, from what it said at the last exchange and how long ago that was on a
     /// clock that does not jump (the monotonic clock of the same boot): a jump of the wall clock
     /// does not move the estimate. Nil when the measurement was taken in another boot.
@@ -46,17 +64,18 @@ public enum ClockSafety {
     }
 
     /// The Chinese refusal naming both times.
-    public static func refusal(local: Int64, parent: Int64) -> String {
+    /// `reference` names whose time it is: the parent (上级), or for the county its townships (各乡镇).
+    public static func refusal(local: Int64, parent: Int64, reference: String = "上级") -> String {
         let offset = local - parent
         let direction = offset > 0 ? "快" : "慢"
-        return "本机时钟（\(format(local))）比上级（\(format(parent))）\(direction) \(duration(abs(offset)))，"
+        return "本机时钟（\(format(local))）比\(reference)（\(format(parent))）\(direction) \(duration(abs(offset)))，"
             + "超过 \(refuseMillis / 60_000) 分钟，已拒绝记录。请先校准本机时钟（与北京时间一致）再办理"
     }
 
     /// The Chinese warning naming both times.
-    public static func warning(offsetMillis offset: Int64, local: Int64) -> String {
+    public static func warning(offsetMillis offset: Int64, local: Int64, reference: String = "上级") -> String {
         let direction = offset > 0 ? "快" : "慢"
-        return "本机时钟（\(format(local))）比上级（\(format(local - offset))）\(direction) \(duration(abs(offset)))，请尽快校准"
+        return "本机时钟（\(format(local))）比\(reference)（\(format(local - offset))）\(direction) \(duration(abs(offset)))，请尽快校准"
     }
 
     /// The first of a node's own changes not yet held by its parent (seq above `acknowledged`) that

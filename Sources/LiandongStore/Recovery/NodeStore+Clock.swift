@@ -66,9 +66,17 @@ extension NodeStore {
                                      sameBoot: row.text("boot") == reading.boot)
     }
 
-    /// How this node's clock stands against its parent's, with the local time it judged.
+    /// How this node's clock stands against its parent's, with the local time it judged. The root
+    /// judges by its direct children measured in the last day (ClockSafety.judgeRoot); `parent` is
+    /// then the time they agree on.
     public func clockVerdict() throws -> (verdict: ClockSafety.Verdict, local: Int64, parent: Int64?) {
         let local = now()
+        if identity.role == .county {
+            let offsets = try db.query("SELECT offset_ms FROM node_clocks WHERE at >= ? AND length(code) = 9 AND code LIKE ? || '%'",
+                                       [.integer(local - 86_400_000), .text(identity.code)]).compactMap { $0.int64("offset_ms") }
+            let verdict = ClockSafety.judgeRoot(childOffsets: offsets)
+            return (verdict, local, verdict == .inStep ? nil : local - verdict.offsetMillis)
+        }
         let parent = try parentTimeNow()
         return (ClockSafety.judge(local: local, parent: parent), local, parent)
     }
@@ -77,7 +85,7 @@ extension NodeStore {
     func checkClockBeforeRecording() throws {
         let (verdict, local, parent) = try clockVerdict()
         guard case .refuse = verdict, let parent else { return }
-        throw StoreError("clock_skew", ClockSafety.refusal(local: local, parent: parent),
+        throw StoreError("clock_skew", ClockSafety.refusal(local: local, parent: parent, reference: identity.role == .county ? "各乡镇" : "上级"),
                          details: ["localTime": String(local), "parentTime": String(parent)])
     }
 
