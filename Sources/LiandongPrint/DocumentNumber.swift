@@ -1,0 +1,60 @@
+import LiandongDomain
+
+/// DocumentNumber is the number a printed document carries (文书编号). The case's log is meant to
+/// record a readable unique number per document; until a case has one, the number is derived from
+/// the case number and the kind (`330127-20260928-0001-SL`), and the page says it was derived.
+public struct DocumentNumber: Hashable, Sendable {
+    public var text: String
+    /// True when derived here rather than read from the case's log.
+    public var isDerived: Bool
+
+    public init(text: String, isDerived: Bool) {
+        self.text = text
+        self.isDerived = isDerived
+    }
+
+    /// The number to print: `recorded` when the caller has one, else a derivation.
+    /// A case number is unique everywhere, so `{case number}-{tag}` is too; a supplement notice
+    /// adds its round (`-BZ2`) because a case may have several.
+    public static func resolve(kind: PrintedDocumentKind, request: PrintRequest) -> DocumentNumber {
+        if let recorded = request.documentNumber, !recorded.isEmpty { return DocumentNumber(text: recorded, isDerived: false) }
+        switch request.subject {
+        case .existing(let view):
+            let state = view.state
+            let round = kind == .supplementNotice && state.supplementRounds > 1 ? String(state.supplementRounds) : ""
+            return DocumentNumber(text: "\(state.number)-\(kind.numberTag)\(round)", isDerived: true)
+        case .unaccepted:
+            // No case number exists: the node code and the print instant, to the second, stand in for it.
+            return DocumentNumber(text: "\(request.node.code)-GZ-" + PrintTime(epochMillis: request.printedAt).compactStamp, isDerived: true)
+        }
+    }
+}
+
+/// PrintTime is an instant shown in China Standard Time (UTC+8), as documents print it.
+struct PrintTime {
+    let date: LocalDate
+    let hour: Int
+    let minute: Int
+    let second: Int
+
+    init(epochMillis: Int64) {
+        date = LocalDate(epochMillis: epochMillis)
+        let seconds = (epochMillis / 1000 + 8 * 3600) % 86_400
+        let positive = seconds < 0 ? seconds + 86_400 : seconds
+        hour = Int(positive / 3600)
+        minute = Int(positive % 3600 / 60)
+        second = Int(positive % 60)
+    }
+
+    private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+
+    /// `2026-09-28 09:00`.
+    var text: String { "\(date.iso) \(PrintTime.two(hour)):\(PrintTime.two(minute))" }
+    /// `20260928090000`.
+    var compactStamp: String { date.compact + PrintTime.two(hour) + PrintTime.two(minute) + PrintTime.two(second) }
+}
+
+extension LocalDate {
+    /// `2026年9月28日`, the date as an official document writes it.
+    var chinese: String { "\(year)年\(month)月\(day)日" }
+}
