@@ -30,7 +30,7 @@ public struct PrintRequest: Sendable {
     /// Milliseconds since the epoch; printed as China Standard Time.
     public var printedAt: Int64
     /// The document's number as the case's log records it; nil prints a number derived from the
-    /// case number, labelled as such (DocumentNumber.swift).
+    /// case number, labelled as such (PrintedNumber.swift).
     public var documentNumber: String?
     /// The bodies a refusal or denial names for 行政复议 and 行政诉讼.
     public var remedies: Remedies
@@ -71,20 +71,33 @@ public struct PrintingNode: Hashable, Sendable {
 }
 
 /// UnacceptedApplication is what the window had when it turned an application away for missing
-/// materials: the item, the applicant and the materials handed in.
+/// materials: the item, the applicant, what is owed and what was handed in. Built either from the
+/// window's checklist (`provided:`) or from a recorded one-time notice (`owed:` as it recorded them).
 public struct UnacceptedApplication: Hashable, Sendable {
     public var item: ServiceItem
     public var applicant: Applicant
-    /// Material ids handed in.
-    public var provided: Set<String>
+    /// Every required material missing, in catalog order: all listed at once (art. 32).
+    public var owed: [Material]
+    /// Materials handed in and checked.
+    public var handedIn: [Material]
     /// The day of the visit (the notice must be given on the spot or within 5 days, art. 32).
     public var on: LocalDate
+    public var note: String?
 
-    public init(item: ServiceItem, applicant: Applicant, provided: Set<String>, on: LocalDate) {
+    /// From the checklist: owed is every required material not in `provided` (material ids).
+    public init(item: ServiceItem, applicant: Applicant, provided: Set<String>, on: LocalDate, note: String? = nil) {
+        self.init(item: item, applicant: applicant, owed: item.missingMaterials(provided: provided),
+                  handedIn: item.materials.filter { provided.contains($0.id) }, on: on, note: note)
+    }
+
+    /// From a recorded notice: `owed` as recorded (a material the catalog no longer has keeps its recorded name).
+    public init(item: ServiceItem, applicant: Applicant, owed: [Material], handedIn: [Material] = [], on: LocalDate, note: String? = nil) {
         self.item = item
         self.applicant = applicant
-        self.provided = provided
+        self.owed = owed
+        self.handedIn = handedIn
         self.on = on
+        self.note = note
     }
 }
 

@@ -18,7 +18,7 @@
 //                  node: PrintingNode(code:fullName:), nodeNames: [code: full name],
 //                  publicBase: String, printedAt: epoch ms, documentNumber: String?,
 //                  remedies: Remedies(reviewBody:court:))
-//     DocumentNumber.resolve(kind:request:)    // the number printed; isDerived when the case's
+//     PrintedNumber.resolve(kind:request:)    // the number printed; isDerived when the case's
 //                                               // log has none yet
 //     QRCode(encoding:level:) / .svg(sizeMillimetres:label:)   // libqrencode, via CQREncode
 //
@@ -39,7 +39,7 @@ public enum PrintedDocument {
         switch subject {
         case .existing(let view): return kinds(allowedFor: view.state)
         case .unaccepted(let application):
-            return application.item.missingMaterials(provided: application.provided).isEmpty ? [] : [.oneTimeNotice]
+            return application.owed.isEmpty ? [] : [.oneTimeNotice]
         }
     }
 

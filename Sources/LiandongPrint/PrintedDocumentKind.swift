@@ -42,7 +42,7 @@ public enum PrintedDocumentKind: String, CaseIterable, Sendable {
         return state.decision?.approved == false ? "不予行政许可决定书" : "准予行政许可决定书"
     }
 
-    /// Two ASCII letters used in a derived document number (DocumentNumber.swift).
+    /// Two ASCII letters used in a derived document number (PrintedNumber.swift).
     var numberTag: String {
         switch self {
         case .acceptanceNotice: return "SL"

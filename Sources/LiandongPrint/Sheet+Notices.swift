@@ -57,12 +57,13 @@ extension Sheet {
         issuer = request.node.fullName
         signedOn = application.on
         salutation(application.applicant)
-        let missing = item.missingMaterials(provided: application.provided)
+        let missing = application.owed
         paragraph(
             "你（单位）于\(application.on.chinese)申请办理的「\(item.name)」，申请材料不齐全，暂不予受理。"
                 + "根据\(oneTimeBasis(item))的规定，现将需要补正的全部材料一次性告知如下：")
         materials(missing.map { ($0, "必要材料，尚未提交") }, caption: "需要补正的全部材料（共 \(missing.count) 项）")
-        let handed = item.materials.filter { application.provided.contains($0.id) }
+        let handed = application.handedIn
+        if let note = application.note { paragraph("说明：\(note)") }
         if !handed.isEmpty {
             paragraph("已查验的材料：" + handed.map(\.name).joined(separator: "、") + "。")
         }

@@ -4,7 +4,7 @@ import LiandongDomain
 /// box, footer; and the print stylesheet that sizes it for one A4 sheet.
 extension Sheet {
     func page() throws(PrintError) -> String {
-        let number = DocumentNumber.resolve(kind: kind, request: request)
+        let number = PrintedNumber.resolve(kind: kind, request: request)
         var out = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         out += "<title>\(HTML.escape(title)) \(HTML.escape(number.text))</title>"

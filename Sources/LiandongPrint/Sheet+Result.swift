@@ -62,7 +62,8 @@ extension Sheet {
         let place = delivery?.method == .mailed || (delivery == nil && state.deliveryPreference.method == .mail)
             ? state.deliveryPreference.mailAddress ?? "" : name(of: state.collectAt)
         facts([
-            ("送达文书", "\(result.name)" + (result.number.map { "（\($0)）" } ?? "") + "；\(decisionTitle)"),
+            // An approval delivers the result (a licence, a certificate) and the decision; a denial's result is the decision.
+            ("送达文书", "\(result.name)" + (result.number.map { "（\($0)）" } ?? "") + (state.decision?.approved == true ? "；\(decisionTitle)" : "")),
             ("受送达人", state.applicant.name),
             (Sheet.idLabel(state.applicant), idNumber(state.applicant)),
             ("送达地点", place),

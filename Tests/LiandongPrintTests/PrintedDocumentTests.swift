@@ -166,8 +166,8 @@ final class PrintedDocumentTests: XCTestCase {
         fixtures.add(PrintFixtures.village, .recordSupplement, ["materials": ["site_plan"]])
         fixtures.add(PrintFixtures.township, .requestSupplement, ["materials": ["household_register"]])
         let request = try fixtures.request()
-        XCTAssertEqual(DocumentNumber.resolve(kind: .supplementNotice, request: request).text, "330127101201-20260928-0001-BZ2")
-        let numbers = Set(PrintedDocumentKind.allCases.map { DocumentNumber.resolve(kind: $0, request: request).text })
+        XCTAssertEqual(PrintedNumber.resolve(kind: .supplementNotice, request: request).text, "330127101201-20260928-0001-BZ2")
+        let numbers = Set(PrintedDocumentKind.allCases.map { PrintedNumber.resolve(kind: $0, request: request).text })
         XCTAssertEqual(numbers.count, PrintedDocumentKind.allCases.count)
     }
 

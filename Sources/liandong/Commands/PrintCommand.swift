@@ -49,7 +49,7 @@ enum PrintCommand {
             throw CLIError(code: error.code, message: error.message, exitCode: error.code == "invalid_public_base" ? 2 : 1)
         }
         try write(html, to: target)
-        let number = DocumentNumber.resolve(kind: kind, request: request)
+        let number = PrintedNumber.resolve(kind: kind, request: request)
         context.console.emit(
             ["document": .string(kind.slug), "title": .string(kind.title(for: request.state)), "file": .string(target),
              "documentNumber": .string(number.text), "documentNumberDerived": .bool(number.isDerived), "bytes": .int(Int64(html.utf8.count))],
@@ -57,7 +57,7 @@ enum PrintCommand {
     }
 
     /// The document number the case's log records for this document; none is recorded yet, so the
-    /// number is derived from the case number (DocumentNumber.resolve) and marked as derived.
+    /// number is derived from the case number (PrintedNumber.resolve) and marked as derived.
     static func recordedNumber(_ kind: PrintedDocumentKind, _ state: CaseState) -> String? {
         nil
     }

@@ -1,9 +1,9 @@
 import LiandongDomain
 
-/// DocumentNumber is the number a printed document carries (文书编号). The case's log is meant to
+/// PrintedNumber is the number a printed document carries (文书编号). The case's log is meant to
 /// record a readable unique number per document; until a case has one, the number is derived from
 /// the case number and the kind (`330127-20260928-0001-SL`), and the page says it was derived.
-public struct DocumentNumber: Hashable, Sendable {
+public struct PrintedNumber: Hashable, Sendable {
     public var text: String
     /// True when derived here rather than read from the case's log.
     public var isDerived: Bool
@@ -16,16 +16,16 @@ public struct DocumentNumber: Hashable, Sendable {
     /// The number to print: `recorded` when the caller has one, else a derivation.
     /// A case number is unique everywhere, so `{case number}-{tag}` is too; a supplement notice
     /// adds its round (`-BZ2`) because a case may have several.
-    public static func resolve(kind: PrintedDocumentKind, request: PrintRequest) -> DocumentNumber {
-        if let recorded = request.documentNumber, !recorded.isEmpty { return DocumentNumber(text: recorded, isDerived: false) }
+    public static func resolve(kind: PrintedDocumentKind, request: PrintRequest) -> PrintedNumber {
+        if let recorded = request.documentNumber, !recorded.isEmpty { return PrintedNumber(text: recorded, isDerived: false) }
         switch request.subject {
         case .existing(let view):
             let state = view.state
             let round = kind == .supplementNotice && state.supplementRounds > 1 ? String(state.supplementRounds) : ""
-            return DocumentNumber(text: "\(state.number)-\(kind.numberTag)\(round)", isDerived: true)
+            return PrintedNumber(text: "\(state.number)-\(kind.numberTag)\(round)", isDerived: true)
         case .unaccepted:
             // No case number exists: the node code and the print instant, to the second, stand in for it.
-            return DocumentNumber(text: "\(request.node.code)-GZ-" + PrintTime(epochMillis: request.printedAt).compactStamp, isDerived: true)
+            return PrintedNumber(text: "\(request.node.code)-GZ-" + PrintTime(epochMillis: request.printedAt).compactStamp, isDerived: true)
         }
     }
 }
