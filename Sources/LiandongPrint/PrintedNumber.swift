@@ -1,8 +1,8 @@
 import LiandongDomain
 
-/// PrintedNumber is the number a printed document carries (文书编号). The case's log is meant to
-/// record a readable unique number per document; until a case has one, the number is derived from
-/// the case number and the kind (`330127-20260928-0001-SL`), and the page says it was derived.
+/// PrintedNumber is the number a printed document carries (文书编号): the caller's, else the one the
+/// case's changes recorded (the `documents` of the case state: 受理, 不予受理, 补正, 决定), else one
+/// derived from the case number and the kind (`330127-20260928-0001-SL`), and then the page says so.
 public struct PrintedNumber: Hashable, Sendable {
     public var text: String
     /// True when derived here rather than read from the case's log.
@@ -21,12 +21,32 @@ public struct PrintedNumber: Hashable, Sendable {
         switch request.subject {
         case .existing(let view):
             let state = view.state
+            if let recorded = recorded(kind, in: state) { return PrintedNumber(text: recorded, isDerived: false) }
             let round = kind == .supplementNotice && state.supplementRounds > 1 ? String(state.supplementRounds) : ""
             return PrintedNumber(text: "\(state.number)-\(kind.numberTag)\(round)", isDerived: true)
         case .unaccepted:
             // No case number exists: the node code and the print instant, to the second, stand in for it.
             return PrintedNumber(text: "\(request.node.code)-GZ-" + PrintTime(epochMillis: request.printedAt).compactStamp, isDerived: true)
         }
+    }
+}
+
+extension PrintedNumber {
+    /// The number the case's changes recorded for this document, read from the state's canonical
+    /// JSON (`documents: [{kind, number}]`, latest last) so that printing follows whatever the log
+    /// records without depending on how the state stores it. The 一次性告知书 of a 容缺 case and the
+    /// 送达回证 have no series of their own.
+    static func recorded(_ kind: PrintedDocumentKind, in state: CaseState) -> String? {
+        let series: String
+        switch kind {
+        case .acceptanceNotice: series = "acceptance"
+        case .refusalNotice: series = "refusal"
+        case .supplementNotice: series = "supplement"
+        case .decision: series = "decision"
+        case .oneTimeNotice, .deliveryReceipt: return nil
+        }
+        guard let documents = state.json["documents"]?.arrayValue else { return nil }
+        return documents.last { $0["kind"]?.stringValue == series }?["number"]?.stringValue
     }
 }
 

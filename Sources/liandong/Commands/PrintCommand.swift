@@ -19,7 +19,6 @@ enum PrintCommand {
         let baseOption = try context.args.optional("public-base")
         let remedies = Remedies(reviewBody: try context.args.optional("review-body"), court: try context.args.optional("court"))
         let subject: PrintRequest.Subject
-        var documentNumber: String?
         if context.args.positionals.isEmpty {
             guard kind == .oneTimeNotice else { throw CLIError.usage("缺少办件编号（只有未受理申请的一次性告知书可以不带办件编号）") }
             subject = .unaccepted(try unaccepted(&context, store: store))
@@ -27,7 +26,6 @@ enum PrintCommand {
             let number = try context.args.positional(0, "办件编号")
             let view = try store.caseView(number)
             subject = .existing(view)
-            documentNumber = recordedNumber(kind, view.state)
         }
         try context.args.finish(maxPositionals: 1)
         let allowed = PrintedDocument.kinds(allowedFor: subject)
@@ -41,7 +39,7 @@ enum PrintCommand {
         let nodeNames = Dictionary((try store.registry()).map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         let request = PrintRequest(
             subject: subject, node: PrintingNode(code: store.identity.code, fullName: store.identity.name), nodeNames: nodeNames,
-            publicBase: publicBase, printedAt: store.now(), documentNumber: documentNumber, remedies: remedies)
+            publicBase: publicBase, printedAt: store.now(), remedies: remedies)
         let html: String
         do {
             html = try PrintedDocument.render(kind, request)
@@ -54,12 +52,6 @@ enum PrintCommand {
             ["document": .string(kind.slug), "title": .string(kind.title(for: request.state)), "file": .string(target),
              "documentNumber": .string(number.text), "documentNumberDerived": .bool(number.isDerived), "bytes": .int(Int64(html.utf8.count))],
             text: "已生成\(kind.title(for: request.state))（文书编号 \(number.text)）：\(target)")
-    }
-
-    /// The document number the case's log records for this document; none is recorded yet, so the
-    /// number is derived from the case number (PrintedNumber.resolve) and marked as derived.
-    static func recordedNumber(_ kind: PrintedDocumentKind, _ state: CaseState) -> String? {
-        nil
     }
 
     /// `--public-base URL`, else the node's own listen address (what the PC itself can open).
