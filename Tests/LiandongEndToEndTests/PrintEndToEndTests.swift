@@ -26,9 +26,21 @@ final class PrintEndToEndTests: XCTestCase {
         XCTAssertTrue(pdf.contains(PrintEndToEndTests.nodeName), "\(document): node name", file: file, line: line)
         XCTAssertTrue(pdf.contains("（印章）"), "\(document): seal box", file: file, line: line)
         if let number {
-            let code = try XCTUnwrap(node.show(number)["queryCode"] as? String)
-            XCTAssertEqual(json["documentNumberDerived"] as? Bool, true, "no recorded document numbers yet", file: file, line: line)
-            XCTAssertEqual(documentNumber.hasPrefix(number + "-"), true, file: file, line: line)
+            let shown = try node.show(number)
+            let code = try XCTUnwrap(shown["queryCode"] as? String)
+            // The number the case's changes recorded for this document when the log has one (state
+            // `documents`), else the derivation from the case number, labelled on the page.
+            let series = ["acceptance-notice": "acceptance", "refusal-notice": "refusal", "supplement-notice": "supplement", "decision": "decision"][document]
+            let recorded = (shown["documents"] as? [[String: Any]])?.last { $0["kind"] as? String == series }?["number"] as? String
+            if let recorded {
+                XCTAssertEqual(documentNumber, recorded, "\(document): the recorded number", file: file, line: line)
+                XCTAssertEqual(json["documentNumberDerived"] as? Bool, false, file: file, line: line)
+                XCTAssertFalse(pdf.contains("由办件编号生成"), file: file, line: line)
+            } else {
+                XCTAssertEqual(json["documentNumberDerived"] as? Bool, true, file: file, line: line)
+                XCTAssertTrue(documentNumber.hasPrefix(number + "-"), documentNumber, file: file, line: line)
+                XCTAssertTrue(pdf.contains("（由办件编号生成）"), "\(document): a derived number says so", file: file, line: line)
+            }
             XCTAssertTrue(pdf.contains("办件编号" + number), "\(document): case number\n\(pdf.text)", file: file, line: line)
             XCTAssertTrue(pdf.contains("查询码" + code), "\(document): query code", file: file, line: line)
             XCTAssertEqual(try pdf.qrText(), "\(PrintEndToEndTests.base)/public?number=\(number)&code=\(code)", "\(document): QR code", file: file, line: line)
