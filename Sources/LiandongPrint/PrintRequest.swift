@@ -83,6 +83,8 @@ public struct UnacceptedApplication: Hashable, Sendable {
     /// The day of the visit (the notice must be given on the spot or within 5 days, art. 32).
     public var on: LocalDate
     public var note: String?
+    /// The node that gave the notice, when it is not the node printing it (nil: the printing node).
+    public var issuedBy: String?
 
     /// From the checklist: owed is every required material not in `provided` (material ids).
     public init(item: ServiceItem, applicant: Applicant, provided: Set<String>, on: LocalDate, note: String? = nil) {
@@ -91,13 +93,17 @@ public struct UnacceptedApplication: Hashable, Sendable {
     }
 
     /// From a recorded notice: `owed` as recorded (a material the catalog no longer has keeps its recorded name).
-    public init(item: ServiceItem, applicant: Applicant, owed: [Material], handedIn: [Material] = [], on: LocalDate, note: String? = nil) {
+    public init(
+        item: ServiceItem, applicant: Applicant, owed: [Material], handedIn: [Material] = [], on: LocalDate, note: String? = nil,
+        issuedBy: String? = nil
+    ) {
         self.item = item
         self.applicant = applicant
         self.owed = owed
         self.handedIn = handedIn
         self.on = on
         self.note = note
+        self.issuedBy = issuedBy
     }
 }
 

@@ -54,7 +54,7 @@ extension Sheet {
     /// 一次性告知书 for an application turned away: every missing material at once; no case exists.
     mutating func oneTimeNotice(_ application: UnacceptedApplication) {
         let item = application.item
-        issuer = request.node.fullName
+        issuer = name(of: application.issuedBy ?? request.node.code)
         signedOn = application.on
         salutation(application.applicant)
         let missing = application.owed
@@ -119,7 +119,9 @@ extension Sheet {
     // MARK: Shared rows
 
     func applicantRows(_ applicant: Applicant) -> [(String, String)] {
-        [("申请人", applicant.name), (Sheet.idLabel(applicant), idNumber(applicant)), ("联系电话", Masking.phone(applicant.phone))]
+        var rows = [("申请人", applicant.name), (Sheet.idLabel(applicant), idNumber(applicant))]
+        if !applicant.phone.isEmpty { rows.append(("联系电话", Masking.phone(applicant.phone))) }
+        return rows
     }
 
     func collection(_ state: CaseState) -> String {

@@ -79,6 +79,25 @@ final class PrintedDocumentTests: XCTestCase {
         XCTAssertFalse(html.contains("<svg"), "no case, no status page, no QR code")
     }
 
+    func testRecordedOneTimeNoticePrintsItsOwnNumberAndIssuerElsewhere() throws {
+        let item = try ServiceItem.parse(PrintFixtures.item())
+        let owed = [Material(id: "site_plan", name: "宅基地坐落平面位置图"), Material(id: "retired", name: "已停用的材料")]
+        let application = UnacceptedApplication(
+            item: item, applicant: Applicant(name: "李四", idNumber: "440524188001010014", phone: ""), owed: owed,
+            on: LocalDate(epochMillis: PrintFixtures.monday), note: "请带原件", issuedBy: PrintFixtures.village)
+        let request = PrintRequest(
+            subject: .unaccepted(application), node: PrintingNode(code: PrintFixtures.county, fullName: "淳安县政务服务中心"),
+            nodeNames: [PrintFixtures.village: "千岛湖镇青溪村便民服务代办点"], publicBase: "https://zwfw.chunan.gov.cn",
+            printedAt: PrintFixtures.monday + 86_400_000, documentNumber: "330127101201告〔2026〕3号")
+        let html = try PrintedDocument.render(.oneTimeNotice, request)
+        XCTAssertTrue(html.contains("<div class=\"issuer\">千岛湖镇青溪村便民服务代办点</div>"), "the village gave the notice")
+        XCTAssertTrue(html.contains("打印单位：淳安县政务服务中心"), "the county printed it")
+        XCTAssertTrue(html.contains("330127101201告〔2026〕3号"))
+        XCTAssertFalse(html.contains("由节点编码和打印时间生成"))
+        XCTAssertTrue(html.contains("已停用的材料") && html.contains("请带原件"))
+        XCTAssertFalse(html.contains("联系电话"), "no phone recorded, no empty phone row")
+    }
+
     func testRefusalStatesEveryReasonAndTheRemedies() throws {
         var fixtures = PrintFixtures()
         fixtures.accept(refuse: ["申请事项不属于本机关职权范围", "申请人不具备本村集体经济组织成员资格"])
