@@ -1,8 +1,8 @@
 /// HTML escapes text for the printed pages: every value from a case (names, reasons, addresses)
 /// goes through here, so a hostile applicant name prints as text and never becomes markup.
-public enum HTML {
+enum HTML {
     /// Escapes `& < > " '`: safe both in element text and in double- or single-quoted attributes.
-    public static func escape(_ text: String) -> String {
+    static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {
@@ -19,7 +19,7 @@ public enum HTML {
     }
 
     /// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
-    public static func queryValue(_ text: String) -> String {
+    static func queryValue(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {

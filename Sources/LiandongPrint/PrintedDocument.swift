@@ -22,7 +22,7 @@
 //                                               // log has none yet
 //     QRCode(encoding:level:) / .svg(sizeMillimetres:label:)   // libqrencode, via CQREncode
 //
-// Everything taken from a case goes through HTML.escape. Nothing here does I/O: the caller loads
+// Everything taken from a case goes through HTML.escape (internal: the workbench has its own). Nothing here does I/O: the caller loads
 // the case and the node's names and writes or serves the string.
 import LiandongDomain
 

@@ -1,4 +1,4 @@
-import LiandongPrint
+@testable import LiandongPrint
 import XCTest
 
 final class HTMLTests: XCTestCase {
