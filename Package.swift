@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "LiandongPrint", dependencies: ["LiandongDomain", "CQREncode"]),
         .target(name: "LiandongServer", dependencies: ["LiandongSync", "LiandongStore", "LiandongDomain"]),
         .executableTarget(name: "liandong", dependencies: ["LiandongServer", "LiandongSync", "LiandongStore", "LiandongDomain", "LiandongPrint"]),
-        .executableTarget(name: "liandong-bench", dependencies: ["LiandongServer", "LiandongSync", "LiandongStore", "LiandongDomain"], path: "Sources/LiandongBench"),
+        .executableTarget(name: "liandong-bench", dependencies: ["LiandongServer", "LiandongSync", "LiandongStore", "LiandongDomain", "LiandongPrint"], path: "Sources/LiandongBench"),
 
         .testTarget(name: "LiandongDomainTests", dependencies: ["LiandongDomain"]),
         .testTarget(name: "LiandongStoreTests", dependencies: ["LiandongStore", "LiandongDomain"]),
