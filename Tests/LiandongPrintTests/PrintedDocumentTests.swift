@@ -200,6 +200,15 @@ final class PrintedDocumentTests: XCTestCase {
         }
     }
 
+    func testManyLongReasonsAllPrint() throws {
+        var fixtures = PrintFixtures()
+        let reasons = (1...30).map { "第\($0)条理由：" + String(repeating: "申请材料与事实不符，", count: 8) }
+        fixtures.accept(refuse: reasons)
+        let html = try PrintedDocument.render(.refusalNotice, fixtures.request())
+        XCTAssertEqual(html.components(separatedBy: "<li>").count - 1, 30, "every reason, none dropped to fit a page")
+        XCTAssertTrue(html.contains("第30条理由"))
+    }
+
     func testPublicStatusURLEscapesItsValues() {
         XCTAssertEqual(PrintedDocument.publicStatusURL(base: "https://a.gov.cn//", number: "330127-20260928-0001", code: "AB&C D"),
                        "https://a.gov.cn/public?number=330127-20260928-0001&code=AB%26C%20D")
