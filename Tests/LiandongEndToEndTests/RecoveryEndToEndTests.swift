@@ -123,7 +123,7 @@ final class RecoveryEndToEndTests: XCTestCase {
         try cluster.waitUntil("the county never recorded the fork") {
             try county.count("SELECT count(*) FROM quarantine WHERE reason = 'fork' AND origin = '\(county.code)'") >= 1
         }
-        try cluster.waitUntil("双浦 never recorded the fork") {
+        try cluster.waitUntil("双浦 never recorded the fork", within: 120) {
             try shuangpu.count("SELECT count(*) FROM quarantine WHERE reason = 'fork' AND origin = '\(county.code)'") >= 1
         }
     }
