@@ -39,6 +39,8 @@ func runBench(_ options: BenchOptions) throws {
     let pageSamples = options.changes >= 50_000 ? 20 : 10
     let pageSection = PageTimings.report(try PageTimings.run(directory: root + "/batched", samples: pageSamples,
                                                                   openCases: options.changes >= 50_000 ? 5000 : 300), samples: pageSamples)
+    Progress.phase("printed documents")
+    let printed = PrintBench.report(try PrintBench.run(store: batched.store, sampleCases: 300))
 
     var syncSections: [String] = []
     if !options.noSync {
@@ -82,6 +84,7 @@ func runBench(_ options: BenchOptions) throws {
         \(Report.fixed(MachineInfo.peakRSSMiB(), 1)) MiB for the whole run
         """)
     print("\n" + pageSection)
+    print("\n" + printed)
     for section in syncSections { print("\n" + section) }
     print("\nwhole run \(Report.fixed((ContinuousClock.now - began).seconds, 1)) s")
     if options.keep { print("databases kept in \(root)") }

@@ -9,6 +9,7 @@ import hmac
 import json
 import os
 import struct
+import subprocess
 import sys
 import time
 import unittest
@@ -137,6 +138,24 @@ class WorkbenchBrowserTests(unittest.TestCase):
                 return True
         WebDriverWait(self.driver, 20).until(replaced)
 
+    def printed(self, verb, shot):
+        """Clicks a print button (it opens the A4 document in a new window), renders that window to
+        PDF with Chromium and returns the PDF's text (pdftotext); the window is closed again."""
+        before = set(self.driver.window_handles)
+        home = self.driver.current_window_handle
+        self.retry(lambda: self.button(verb).click())
+        WebDriverWait(self.driver, 20).until(lambda d: len(set(d.window_handles) - before) == 1)
+        self.driver.switch_to.window((set(self.driver.window_handles) - before).pop())
+        WebDriverWait(self.driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        self.shot(shot)
+        pdf = os.path.join(SHOTS, shot + ".pdf")
+        with open(pdf, "wb") as f:
+            f.write(base64.b64decode(self.driver.print_page()))
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+        self.driver.close()
+        self.driver.switch_to.window(home)
+        return text
+
     @staticmethod
     def xpath_text(text):
         if "'" not in text:
@@ -258,6 +277,9 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.assertIn("一次性告知书", notice)
         self.assertIn(missing["name"], notice)
         self.shot("05-one-time-notice")
+        text = self.printed("打印一次性告知书", "05b-print-one-time-notice")
+        self.assertIn("一次性告知书", text)
+        self.assertIn(missing["name"], text)
 
     def test_03_id_number_is_checked_as_typed(self):
         self.driver.get(self.village.url + "/accept?item=" + ITEM)
@@ -285,6 +307,10 @@ class WorkbenchBrowserTests(unittest.TestCase):
         cases = self.village.cli("case", "list")
         self.assertEqual(len([c for c in cases if c["item"] == ITEM]), 1, "one form, one case")
         self.shot("06-case-accepted")
+        text = self.printed("打印受理通知书", "06b-print-acceptance-notice")
+        self.assertIn("受理通知书", text)
+        self.assertIn(number, text)
+        self.assertIn("绕城村代办点", text)
         # The village agent forwards (上报) to the township.
         self.fill("上报意见", "材料齐全，请乡镇初审")
         self.click("上报")
@@ -381,6 +407,9 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.assertIn("已送达", self.driver.find_element(By.ID, "case-status").text)
         self.assertIn("满意", self.driver.find_element(By.ID, "timeline").text)
         self.shot("11-case-done")
+        text = self.printed("打印送达回证", "11b-print-delivery-receipt")
+        self.assertIn("送达回证", text)
+        self.assertIn(number, text)
         self.driver.get(self.village.url + "/board")
         self.shot("12-board")
         self.driver.get(self.village.url + "/stats")

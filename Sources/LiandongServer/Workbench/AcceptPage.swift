@@ -72,7 +72,7 @@ extension Workbench {
         let permission: StaffPermission
         switch verb {
         case "accept", "tolerate": permission = .accept
-        case "notice": permission = .oneTimeNotice
+        case "notice", "print-notice": permission = .oneTimeNotice
         case "refuse": permission = .refuse
         default: throw WebError.invalid("未知操作 \(verb)")
         }
@@ -86,9 +86,11 @@ extension Workbench {
             }
             let provided = Set(form.all("material"))
             let missing = item.missingMaterials(provided: provided)
+            if verb == "print-notice" { return try printNotice(context, item: item, store: store) }
             if verb == "notice" {
                 try audit(context, "case.one_time_notice", target: item.code, detail: missing.map(\.id).joined(separator: ","), store: store)
-                return try staffPage(context, store: store, title: "一次性告知", active: "/accept", body: noticeBody(item: item, missing: missing, form: form, store: store))
+                return try staffPage(context, store: store, title: "一次性告知", active: "/accept",
+                                     body: noticeBody(item: item, missing: missing, form: form, store: store, context: context))
             }
             let applicant = Applicant(name: form["applicantName"] ?? "", idType: Applicant.IDType(rawValue: form["idType"] ?? "") ?? .residentID,
                                       idNumber: (form["applicantId"] ?? "").uppercased(), phone: form["phone"] ?? "", address: form["address"])
@@ -127,14 +129,19 @@ extension Workbench {
     }
 
     /// The one-time notice (一次性告知, 行政许可法 art. 32) on screen: every missing material at once.
-    func noticeBody(item: ServiceItem, missing: [Material], form: WebForm, store: NodeStore) throws -> String {
+    func noticeBody(item: ServiceItem, missing: [Material], form: WebForm, store: NodeStore, context: WebContext) throws -> String {
         let name = form["applicantName"] ?? ""
         var body = "<div class=\"panel\" id=\"one-time-notice\"><h2>一次性告知书</h2>"
             + "<p>\(HTML.esc(name.isEmpty ? "申请人" : name))：</p><p>您申请办理的「\(HTML.esc(item.name))」尚缺以下材料，现一次性告知如下：</p><ol>"
         for material in missing { body += "<li>\(HTML.esc(material.name))（\(material.form.chineseName) \(material.copies) 份）</li>" }
         if missing.isEmpty { body += "<li>所需必交材料均已齐全</li>" }
         body += "</ol><p>请补齐上述材料后再来办理。</p><p>\(HTML.esc(store.identity.name))　\(store.today.iso)</p></div>"
-            + "<p class=\"noprint\"><button type=\"button\" data-print=\"1\">打印</button><a href=\"/accept?item=\(HTML.q(item.code))\">返回受理</a></p>"
+        // The printed notice (LiandongPrint) from the same checklist and applicant, in a new window; audited.
+        body += "<form method=\"post\" action=\"/accept\" target=\"_blank\" class=\"noprint\">\(csrfField(context))\(HTML.hidden("item", item.code))"
+        for name in ["applicantName", "idType", "applicantId", "phone", "address"] { body += HTML.hidden(name, form[name] ?? "") }
+        for material in form.all("material") { body += HTML.hidden("material", material) }
+        body += "<button type=\"submit\" name=\"do\" value=\"print-notice\">打印一次性告知书</button>"
+            + " <a href=\"/accept?item=\(HTML.q(item.code))\">返回受理</a></form>"
         return body
     }
 }

@@ -42,6 +42,7 @@ enum Assets {
     .hint.bad{color:#c0392b}.hint.good{color:#2e8b57}
     .required{color:#c0392b;font-size:12px}
     .materials label{min-width:0}
+    form.inline{display:inline}
     .tabs a{display:inline-block;padding:4px 10px;margin-right:4px;background:#e8eef6;color:#1f4e86;text-decoration:none;border-radius:3px}
     .tabs a.on{background:#2f6fb3;color:#fff}
     .pager{margin:8px 0}

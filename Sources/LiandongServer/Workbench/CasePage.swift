@@ -83,7 +83,7 @@ extension Workbench {
                 + "<button type=\"submit\" name=\"action\" value=\"\(action.verb)\"\(danger ? " class=\"danger\" data-confirm=\"确定\(action.chineseName)？\"" : "")>\(action.chineseName)</button></form>"
         }
         if actions.isEmpty { body += "<p class=\"muted\">本节点、您的岗位在当前状态下没有可办理的操作。</p>" }
-        return body + "</div>"
+        return body + "</div>" + printButtons(context, state: state)
     }
 
     /// `POST /cases/{number}/act`: the role is checked against the permission table first (a

@@ -140,6 +140,7 @@ public final class Workbench: @unchecked Sendable {
         case ("accept", 1, true): return try acceptPost(context)
         case ("cases", 2, false): return try casePage(context, number: segments[1])
         case ("cases", 3, true) where segments[2] == "act": return try caseAction(context, number: segments[1])
+        case ("cases", 4, false) where segments[2] == "print": return try printCase(context, number: segments[1], slug: segments[3])
         case ("board", 1, false): return try boardPage(context)
         case ("stats", 1, false): return try statsPage(context)
         case ("stats.csv", 1, false): return try statsCSV(context)

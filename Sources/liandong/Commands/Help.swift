@@ -42,12 +42,17 @@ enum Help {
       liandong case withdraw NUMBER --reason R | extend NUMBER --reason R [--days 10]
       liandong case special-start NUMBER --procedure P --reason R | special-end NUMBER [--result TEXT]
       liandong case transfer NUMBER --to CODE --reason R | update-contact NUMBER [--phone P] [--address A]
+      liandong case print NUMBER --document KIND --to FILE --data DIR [--public-base URL] [--review-body NAME] [--court NAME]
+                           打印文书（A4 HTML）：acceptance-notice|one-time-notice|refusal-notice|supplement-notice|decision|delivery-receipt
+      liandong case print --document one-time-notice --to FILE --data DIR --item CODE --applicant-name NAME --applicant-id ID --phone PHONE [--material ID]...
+                           未受理申请的一次性告知书
       liandong conflicts list --data DIR [--all]
       liandong conflicts resolve --data DIR ID --note TEXT [--keep winner|loser|VALUE|CASE]
       liandong quarantine list --data DIR [--all]      本节点隔离区：被拒收的变更、原因、来自哪个节点
       liandong quarantine retry --data DIR ORIGIN#SEQ...|--all   原因排除后重新核验隔离的变更
       liandong status|stats|verify --data DIR
       liandong backup --data DIR --to FILE ; liandong restore --data DIR --from FILE
+      liandong heal status --data DIR ; liandong heal end --data DIR --reason 原因   恢复后等待下级回传本节点变更
       liandong demo [--keep] [--stay] [--deadline SECONDS]   县、两个乡镇、三个村六个进程的三级联动演示（--stay 演示后保持运行，Ctrl-C 停止）
       liandong demo --single [--keep]                单节点演示（模拟时钟，展示时限规则）
 
