@@ -45,11 +45,18 @@ enum ServeCommand {
         let watch = try DataDirectoryWatch(directory: directory)
         var configuration = NodeServer.Configuration(directory: directory, host: host, port: port, tls: tls, caFile: caFile, parentURL: identity.parentURL)
         configuration.log = log
+        // Each connection is a descriptor: the connection limits need more than the usual 1,024.
+        let descriptors = HTTPServer.raiseOpenFileLimit()
+        if let perAddress = ProcessInfo.processInfo.environment["LIANDONG_PER_ADDRESS_LIMIT"].flatMap(Int.init), perAddress > 0 {
+            configuration.connectionLimits.perAddress = perAddress
+        }
         let server: NodeServer
         do { server = try NodeServer(configuration: configuration) } catch let error as HTTPServerError {
             throw CLIError(code: "listen_failed", message: "无法在 \(listen) 上监听：\(error.message)")
         }
         log("serving \(identity.role.rawValue) \(identity.code) on \(server.url)" + (identity.parentURL.map { ", syncing with parent \($0)" } ?? ""))
+        let limits = server.http.limits
+        log("connection limits: \(limits.perAddress) per address, \(limits.ordinary) in all, \(limits.longPolls) long-polls; headers within \(Int(limits.headerSeconds)) s, bodies within \(Int(limits.bodySeconds)) s; \(descriptors) open files allowed")
         watch.start { problem in
             // No graceful stop: closing SQLite would checkpoint into the old file and delete a
             // `-wal` by name that may now belong to the file put in its place. Exiting at once
