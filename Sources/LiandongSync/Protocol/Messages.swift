@@ -97,6 +97,7 @@ public struct PushRequest: Sendable {
 
     public init(_ reader: MessageReader) throws(SyncError) {
         changes = try reader.array("changes")
+        guard !changes.isEmpty else { throw SyncError.invalid("changes", "一批至少 1 条，收到 0 条") }
         guard changes.count <= SyncProtocol.maxBatch else {
             throw SyncError.invalid("changes", "一批最多 \(SyncProtocol.maxBatch) 条，收到 \(changes.count) 条")
         }

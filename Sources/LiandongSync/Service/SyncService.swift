@@ -73,7 +73,8 @@ public final class SyncService: @unchecked Sendable {
     }
 
     func respond(_ error: SyncError) -> HTTPServerResponse {
-        respond(error.status, error.json)
+        statusCounts.add(error.status)
+        return error.response
     }
 
     // MARK: Endpoints
