@@ -44,7 +44,7 @@ public struct HelloRequest: Sendable {
 
     public init(_ reader: MessageReader) throws(SyncError) {
         node = try reader.nodeCode("node")
-        time = try reader.int("time")
+        time = try reader.int("time", in: 0...JSONParser.maxSafeInteger)
         heads = try reader.heads("heads")
     }
 }
