@@ -1,6 +1,9 @@
 # liandong: make demo runs a whole county on loopback; make test builds and runs every test.
 SWIFT ?= swift
-DEBIAN_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev zlib1g-dev openssl
+DEBIAN_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev zlib1g-dev openssl python3 python3-venv
+# schemathesis (the HTTP surface checked against Protocol/openapi.yaml) and cryptography (its signing proxy), from PyPI.
+PYTHON_VENV = .build/python
+PYTHON_PACKAGES = schemathesis==4.32.5 cryptography
 BIN = .build/debug/liandong
 RELEASE_BIN = .build/release/liandong
 
@@ -15,6 +18,9 @@ deps:
 		if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@test -x $(PYTHON_VENV)/bin/schemathesis && $(PYTHON_VENV)/bin/python -c "import cryptography" 2>/dev/null || { \
+		echo "installing into $(PYTHON_VENV): $(PYTHON_PACKAGES)"; \
+		python3 -m venv $(PYTHON_VENV) && $(PYTHON_VENV)/bin/pip install -q $(PYTHON_PACKAGES); }
 
 build: deps
 	$(SWIFT) build
