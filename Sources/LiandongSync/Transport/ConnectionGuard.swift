@@ -59,6 +59,9 @@ final class ConnectionGuard: @unchecked Sendable {
         }
     }
 
+    /// Open connections from `address` not parked.
+    func ordinary(from address: String) -> Int { condition.withLock { table.ordinaryByAddress[address] ?? 0 } }
+
     /// Open connections not parked, and parked long-polls (for tests and metrics).
     var counts: (ordinary: Int, parked: Int) { condition.withLock { (table.ordinaryCount, table.parkedCount) } }
 

@@ -63,6 +63,9 @@ public final class HTTPServer: @unchecked Sendable {
     /// The limits in force (the configured ones, scaled to the open-file limit).
     public var limits: ConnectionTable.Limits { core.connections.limits }
 
+    /// Open connections from `address` not parked.
+    public func connectionCount(from address: String) -> Int { core.connections.ordinary(from: address) }
+
     /// Open connections not parked, and parked long-polls.
     public var connectionCounts: (ordinary: Int, parked: Int) { core.connections.counts }
 
