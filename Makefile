@@ -1,6 +1,7 @@
 # liandong: make demo runs a whole county on loopback; make test builds and runs every test.
 SWIFT ?= swift
-DEBIAN_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev zlib1g-dev openssl python3 python3-venv
+DEBIAN_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev zlib1g-dev openssl \
+	libqrencode-dev qrencode zbar-tools chromium poppler-utils fonts-noto-cjk python3 python3-venv
 # schemathesis (the HTTP surface checked against Protocol/openapi.yaml) and cryptography (its signing proxy), from PyPI.
 PYTHON_VENV = .build/python
 PYTHON_PACKAGES = schemathesis==4.32.5 cryptography

@@ -40,6 +40,10 @@ enum Help {
       liandong case withdraw NUMBER --reason R | extend NUMBER --reason R [--days 10]
       liandong case special-start NUMBER --procedure P --reason R | special-end NUMBER [--result TEXT]
       liandong case transfer NUMBER --to CODE --reason R | update-contact NUMBER [--phone P] [--address A]
+      liandong case print NUMBER --document KIND --to FILE --data DIR [--public-base URL] [--review-body NAME] [--court NAME]
+                           打印文书（A4 HTML）：acceptance-notice|one-time-notice|refusal-notice|supplement-notice|decision|delivery-receipt
+      liandong case print --document one-time-notice --to FILE --data DIR --item CODE --applicant-name NAME --applicant-id ID --phone PHONE [--material ID]...
+                           未受理申请的一次性告知书
       liandong conflicts list --data DIR [--all]
       liandong conflicts resolve --data DIR ID --note TEXT [--keep winner|loser|VALUE|CASE]
       liandong quarantine list --data DIR [--all]      本节点隔离区：被拒收的变更、原因、来自哪个节点
