@@ -50,6 +50,7 @@ enum Help {
       liandong quarantine retry --data DIR ORIGIN#SEQ...|--all   原因排除后重新核验隔离的变更
       liandong status|stats|verify --data DIR
       liandong backup --data DIR --to FILE ; liandong restore --data DIR --from FILE
+      liandong heal status --data DIR ; liandong heal end --data DIR --reason 原因   恢复后等待下级回传本节点变更
       liandong demo [--keep] [--deadline SECONDS]     县、两个乡镇、三个村六个进程的三级联动演示
       liandong demo --single [--keep]                单节点演示（模拟时钟，展示时限规则）
 
