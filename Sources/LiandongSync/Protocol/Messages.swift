@@ -68,11 +68,11 @@ public struct HelloRequest: Sendable {
         time = try reader.int("time", in: 0...JSONParser.maxSafeInteger)
         heads = try reader.heads("heads")
         clocks = []
-        guard let list = reader.fields["clocks"], !list.isNull else { return }
+        guard reader.fields["clocks"] != nil else { return }
         for (index, item) in try reader.array("clocks").enumerated() {
             guard let fields = item.objectValue else { throw SyncError.invalid("clocks[\(index)]", "应为对象") }
             let entry = MessageReader(fields: fields, prefix: "clocks[\(index)]")
-            clocks.append(ClockReport(node: try entry.nodeCode("node"), offsetMillis: try entry.int("offset"), at: try entry.int("at")))
+            clocks.append(ClockReport(node: try entry.nodeCode("node"), offsetMillis: try entry.int("offset"), at: try entry.int("at", in: 0...JSONParser.maxSafeInteger)))
         }
     }
 }

@@ -31,7 +31,7 @@ final class ConnectionGuard: @unchecked Sendable {
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-    func admits(_ address: String) -> Bool { condition.withLock { table.admits(address) } }
+    func admits(_ address: String) -> Bool { condition.withLock { table.admit(address, at: Self.now()) } }
 
     func opened(_ connection: OpaquePointer, address: String, socket: Int32) {
         condition.withLock { table.opened(Self.id(connection), address: address, socket: socket, at: Self.now()) }

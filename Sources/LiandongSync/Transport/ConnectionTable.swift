@@ -75,9 +75,23 @@ public struct ConnectionTable: Sendable, Equatable {
 
     public init(limits: Limits) { self.limits = limits }
 
-    /// Whether a new connection from `address` may be accepted.
-    public func admits(_ address: String) -> Bool {
-        ordinaryCount < limits.ordinary && (ordinaryByAddress[address] ?? 0) < limits.perAddress
+    /// Connections admitted but not yet opened, by address: libmicrohttpd's pool threads accept at
+    /// the same time, so an admission counts at once, not only when the connection is opened.
+    /// A reservation nothing opened within a second (MHD refused it later) lapses.
+    public private(set) var reserved: [String: [Double]] = [:]
+
+    /// Whether a new connection from `address` may be accepted; if so, its slot is reserved.
+    public mutating func admit(_ address: String, at now: Double) -> Bool {
+        for (key, times) in reserved {
+            let live = times.filter { now - $0 < 1 }
+            reserved[key] = live.isEmpty ? nil : live
+        }
+        let pending = reserved.values.reduce(0) { $0 + $1.count }
+        guard ordinaryCount + pending < limits.ordinary,
+            (ordinaryByAddress[address] ?? 0) + (reserved[address]?.count ?? 0) < limits.perAddress
+        else { return false }
+        reserved[address, default: []].append(now)
+        return true
     }
 
     /// Whether one more long-poll may be parked (otherwise it is answered at once, empty).
@@ -85,6 +99,10 @@ public struct ConnectionTable: Sendable, Equatable {
 
     public mutating func opened(_ id: UInt, address: String, socket: Int32, at now: Double) {
         if entries[id] != nil { closed(id) }
+        if var times = reserved[address], !times.isEmpty {
+            times.removeFirst()
+            reserved[address] = times.isEmpty ? nil : times
+        }
         entries[id] = Entry(address: address, socket: socket, phase: .awaitingHeaders(since: now))
         count(address, +1)
     }
