@@ -27,6 +27,8 @@ public final class NodeServer: @unchecked Sendable {
         public var threadPoolSize = 8
         /// The staff web UI's settings; nil serves no workbench (sync-only tests).
         public var workbench: Workbench.Configuration?
+        /// Connections per address and in total, long-polls apart, and request deadlines.
+        public var connectionLimits = ConnectionTable.Limits()
         public var now: @Sendable () -> Int64 = NodeStore.systemNow
         public var log: @Sendable (String) -> Void = { _ in }
 
@@ -67,9 +69,11 @@ public final class NodeServer: @unchecked Sendable {
         let workbench = configuration.workbench.map { Workbench(service: service, configuration: $0) }
         router.workbench = workbench
         self.workbench = workbench
-        let http = HTTPServer.Configuration(
+        var http = HTTPServer.Configuration(
             host: configuration.host, port: configuration.port, threadPoolSize: configuration.threadPoolSize,
+            limits: configuration.connectionLimits,
             maxBodyBytes: SyncProtocol.maxBodyBytes, maxDecompressedBodyBytes: SyncProtocol.maxBodyBytes, tls: configuration.tls)
+        http.log = configuration.log
         let frozen = router
         self.http = try HTTPServer(configuration: http) { request in frozen.handle(request) }
         let wake: @Sendable () -> Void = {
