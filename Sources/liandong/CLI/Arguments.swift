@@ -9,6 +9,8 @@ struct Arguments {
     private(set) var options: [String: [String]] = [:]
     private(set) var positionals: [String] = []
     private var consumed: Set<String> = []
+    /// Values from the config file for options not given on the command line (flags override it).
+    var defaults: [String: String] = [:]
 
     init(_ tokens: [String]) throws {
         var index = 0
@@ -45,12 +47,12 @@ struct Arguments {
 
     mutating func flag(_ name: String) -> Bool {
         consumed.insert(name)
-        return options[name] != nil
+        return options[name] != nil || defaults[name] == "true"
     }
 
     mutating func optional(_ name: String) throws -> String? {
         consumed.insert(name)
-        guard let values = options[name] else { return nil }
+        guard let values = options[name] else { return defaults[name] }
         guard values.count == 1 else { throw CLIError.usage("选项 --\(name) 只能给一次") }
         return values[0]
     }

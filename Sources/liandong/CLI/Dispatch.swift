@@ -25,7 +25,13 @@ extension CommandLine {
             case "sync": handler = SyncCommand.run
             case "stats": handler = StatsCommand.run
             case "verify": handler = VerifyCommand.run
-            case "backup": handler = BackupCommand.backup
+            case "backup":
+                if rest.first == "check" {
+                    rest.removeFirst()
+                    handler = BackupCommand.check
+                } else {
+                    handler = BackupCommand.backup
+                }
             case "restore": handler = BackupCommand.restore
             case "demo": handler = DemoCommand.run
             case "version", "--version":

@@ -42,6 +42,7 @@ enum InitCommand {
             }
             throw error
         }
+        try handOver(directory)
         let identity = made.identity
         var document: [String: JSONValue] = [
             "code": .string(identity.code), "role": .string(identity.role.rawValue), "name": .string(identity.name),

@@ -17,9 +17,11 @@ enum ServeCommand {
         try context.args.finish(maxPositionals: 0)
 
         let store = try NodeStore.open(directory: directory)
+        // Held until the process exits: restore refuses while it is held (NodeLock).
+        let lock = try NodeLock.acquire(directory: directory, purpose: "再启动一个 serve")
         let identity = store.identity
         guard let listen = listenFlag ?? identity.listen, !listen.isEmpty else {
-            throw CLIError.usage("缺少 --listen HOST:PORT（init 时也未设置监听地址）")
+            throw CLIError.usage("缺少 --listen HOST:PORT（init 时也未设置监听地址，也可在配置文件中写 listen = HOST:PORT）")
         }
         guard let (host, port) = parseListen(listen) else {
             throw CLIError(code: "invalid_listen", message: "监听地址 \(listen) 应为 HOST:PORT，例如 127.0.0.1:8080 或 [::1]:8080", exitCode: 2)
@@ -40,7 +42,12 @@ enum ServeCommand {
         }
         if let listenFlag { try store.setEndpoints(parentURL: nil, listen: listenFlag) }
 
-        let log: @Sendable (String) -> Void = { line in Console.stderr("[liandong \(identity.code)] \(line)\n") }
+        let threshold = context.config["log-level"].flatMap(LogLine.Level.init(rawValue:)) ?? .info
+        let log: @Sendable (String) -> Void = { line in
+            let level = LogLine.level(of: line)
+            guard level >= threshold else { return }
+            Console.stderr(LogLine.format(level, node: identity.code, line) + "\n")
+        }
         var configuration = NodeServer.Configuration(directory: directory, host: host, port: port, tls: tls, caFile: caFile, parentURL: identity.parentURL)
         configuration.log = log
         let server: NodeServer
@@ -64,19 +71,12 @@ enum ServeCommand {
         server.stop()
         sources.forEach { $0.cancel() }
         log("stopped")
+        withExtendedLifetime(lock) {}
     }
 
     /// `HOST:PORT` or `[IPv6]:PORT`.
     static func parseListen(_ text: String) -> (String, Int)? {
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            let host = String(text[text.index(after: text.startIndex)..<close])
-            let rest = text[text.index(after: close)...]
-            guard rest.hasPrefix(":"), let port = Int(rest.dropFirst()), (0...65535).contains(port) else { return nil }
-            return (host, port)
-        }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
-        let host = String(text[..<colon])
-        return host.isEmpty ? nil : (host, port)
+        ListenAddress.parse(text).map { ($0.host, $0.port) }
     }
 
     static func isLoopback(_ host: String) -> Bool {
