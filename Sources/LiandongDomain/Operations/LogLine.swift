@@ -20,7 +20,7 @@ public enum LogLine {
 
     /// `LEVEL [liandong CODE] event`, on one line, personal numbers masked.
     public static func format(_ level: Level, node: String, _ event: String) -> String {
-        let oneLine = event.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        let oneLine = event.split(whereSeparator: \.isNewline).joined(separator: " ")
         return "\(level.rawValue.uppercased()) [liandong \(node)] \(maskPersonalNumbers(oneLine))"
     }
 

@@ -12,12 +12,13 @@ public struct BackupSummary: Sendable {
     public var encrypted: Bool
     public var files: [String]
     public var changes: Int64
+    public var cases: Int64
 
     public var json: JSONValue {
         [
             "code": .string(code), "role": .string(role), "name": .string(name), "publicKey": .string(publicKey),
             "createdAt": .int(createdAt), "software": .string(software), "encrypted": .bool(encrypted),
-            "files": .strings(files), "changes": .int(changes),
+            "files": .strings(files), "changes": .int(changes), "cases": .int(cases),
         ]
     }
 }
@@ -107,11 +108,12 @@ extension NodeStore {
         let key = try KeyFile.read(from: scratch)
         guard key.publicKey == stored else { throw StoreError("backup_damaged", "备份中的私钥与数据库中节点 \(code) 的公钥不符") }
         let changes = try database.scalarInt("SELECT count(*) FROM changes") ?? 0
+        let cases = try database.scalarInt("SELECT count(*) FROM cases") ?? 0
         func text(_ key: String) -> String { if case .string(let value)? = manifest[key] { return value } else { return "" } }
         func number(_ key: String) -> Int64 { if case .int(let value)? = manifest[key] { return value } else { return 0 } }
         return BackupSummary(
             code: code, role: text("role"), name: text("name"), publicKey: publicKey, createdAt: number("createdAt"),
-            software: text("software"), encrypted: reader.encrypted, files: files, changes: changes)
+            software: text("software"), encrypted: reader.encrypted, files: files, changes: changes, cases: cases)
     }
 
     /// Restores a node from a backup file into directory: an empty or missing directory (a new PC)

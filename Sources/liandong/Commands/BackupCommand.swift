@@ -40,6 +40,7 @@ enum BackupCommand {
     static func check(_ context: inout CommandContext) throws {
         let path = try context.args.positional(0, "备份文件路径")
         let passphrase = try readPassphrase(&context)
+        _ = try context.args.optional("data")  // accepted for symmetry; the file alone is checked
         try context.args.finish(maxPositionals: 1)
         let summary = try NodeStore.checkBackupFile(path, passphrase: passphrase)
         let created = Date(timeIntervalSince1970: Double(summary.createdAt) / 1000)
