@@ -15,3 +15,5 @@ static inline int liandong_gcm_get_tag(EVP_CIPHER_CTX *ctx, unsigned char *tag, 
 static inline int liandong_gcm_set_tag(EVP_CIPHER_CTX *ctx, unsigned char *tag, int length) {
     return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, length, tag);
 }
+#include <openssl/pem.h>
+#include <openssl/x509.h>

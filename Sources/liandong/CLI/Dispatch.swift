@@ -25,6 +25,7 @@ extension CommandLine {
             case "sync": handler = SyncCommand.run
             case "stats": handler = StatsCommand.run
             case "verify": handler = VerifyCommand.run
+            case "doctor": handler = DoctorCommand.run
             case "backup":
                 if rest.first == "check" {
                     rest.removeFirst()
@@ -42,6 +43,8 @@ extension CommandLine {
             var context = try CommandContext(rest)
             try handler(&context)
             return 0
+        } catch is DoctorFound {
+            return 1
         } catch {
             let failure = CLIError.from(error)
             Console.stderr("错误：\(failure.message)\n")

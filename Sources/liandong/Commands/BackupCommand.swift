@@ -38,10 +38,23 @@ enum BackupCommand {
 
     /// `backup check FILE`: unpacks into a scratch directory and proves every part usable.
     static func check(_ context: inout CommandContext) throws {
-        let path = try context.args.positional(0, "备份文件路径")
+        let latest = context.args.flag("latest")
+        let directory = try context.args.optional("backup-dir")
         let passphrase = try readPassphrase(&context)
-        _ = try context.args.optional("data")  // accepted for symmetry; the file alone is checked
+        let dataDirectory = try context.args.optional("data")
         try context.args.finish(maxPositionals: 1)
+        let path: String
+        if latest {
+            // The verify timer proves the newest backup of this node restorable every week.
+            guard let directory, let dataDirectory else { throw CLIError.usage("--latest 需要配置 backup-dir 与 data") }
+            let code = try NodeStore.open(directory: dataDirectory).identity.code
+            guard let newest = BackupFiles.list(directory: directory, code: code).first else {
+                throw CLIError(code: "backup_not_found", message: "备份目录 \(directory) 中没有节点 \(code) 的备份")
+            }
+            path = newest.path
+        } else {
+            path = try context.args.positional(0, "备份文件路径（或 --latest）")
+        }
         let summary = try NodeStore.checkBackupFile(path, passphrase: passphrase)
         let created = Date(timeIntervalSince1970: Double(summary.createdAt) / 1000)
         context.console.emit(
