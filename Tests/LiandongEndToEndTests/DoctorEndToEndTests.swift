@@ -38,3 +38,22 @@ final class DoctorEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("需处理 未配置备份目录"), result.transcript)
     }
 }
+
+/// A binary older than the database refuses it and says which version it needs.
+final class SoftwareVersionEndToEndTests: XCTestCase {
+    func testOlderBinaryRefusesADatabaseANewerOneMigrated() throws {
+        let node = try TestNode.county()
+        XCTAssertTrue(try node.run("status").succeeded)
+        let database = node.directory + "/liandong.sqlite"
+        XCTAssertFalse(try SQLite.run("SELECT value FROM settings WHERE key = 'software_version'", on: database).isEmpty)
+        // What a newer liandong leaves behind: a migration this binary does not know, and its version.
+        _ = try SQLite.run("INSERT INTO migrations(name, applied_at) VALUES ('999_future', 0); INSERT OR REPLACE INTO settings(key, value) VALUES ('software_version', '9.9.0')", on: database)
+        for command in [["status"], ["serve", "--listen", "127.0.0.1:0"]] {
+            let refused = try node.failing(command)
+            let object = try refused.object()
+            XCTAssertEqual(object["error"] as? String, "database_too_new", refused.transcript)
+            XCTAssertEqual(object["needs"] as? String, "9.9.0", refused.transcript)
+            XCTAssertTrue(refused.stderr.contains("请安装 liandong 9.9.0 或更新的版本"), refused.transcript)
+        }
+    }
+}
