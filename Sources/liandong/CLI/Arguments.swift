@@ -45,6 +45,9 @@ struct Arguments {
         }
     }
 
+    /// Whether the command line itself gave the option (not the config file).
+    func isExplicit(_ name: String) -> Bool { options[name] != nil }
+
     mutating func flag(_ name: String) -> Bool {
         consumed.insert(name)
         return options[name] != nil || defaults[name] == "true"

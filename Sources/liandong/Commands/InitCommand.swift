@@ -20,7 +20,9 @@ enum InitCommand {
         let caFile = try context.args.optional("ca")
         try context.args.finish(maxPositionals: 0)
         if token != nil, parent == nil { throw CLIError.usage("--enroll 需要同时给出 --parent（上级地址）") }
-        if caFile != nil, token == nil { throw CLIError.usage("--ca 只用于加入上级（与 --parent、--enroll 一起使用）") }
+        if caFile != nil, token == nil, context.args.isExplicit("ca") {
+            throw CLIError.usage("--ca 只用于加入上级（与 --parent、--enroll 一起使用）")
+        }
         if token != nil, role == .county {
             throw CLIError(code: "invalid_role", message: "县政务服务中心是根节点，没有上级可加入", exitCode: 2)
         }
@@ -64,12 +66,25 @@ enum InitCommand {
         directory: String, role: Role, code: String, name: String, listen: String?, parent: String?, token: String?, caFile: String?,
         initialized: inout Bool
     ) throws -> (identity: NodeIdentity, grant: EnrollmentGrant?) {
+        let parsedToken = try token.map { text -> EnrollmentToken in
+            guard let parsed = EnrollmentToken.parse(text) else {
+                throw CLIError(code: "invalid_token", message: "加入口令格式不对：应为上级 node add 打印的整段文字", exitCode: 2)
+            }
+            return parsed
+        }
         let store = try NodeStore.initialize(directory: directory, role: role, code: code, name: name, parentURL: parent, listen: listen)
         initialized = true
+        // Listening beyond loopback needs https: the node makes its own certificate (no CA needed),
+        // and the tokens it issues carry that certificate's pin (NodeCommand.add).
+        if let listen, let address = ListenAddress.parse(listen), !address.isLoopback {
+            try SelfSignedCertificate.ensure(in: directory, commonName: "liandong \(code)")
+        }
         if role == .county { try store.registerSelf() }
-        guard let parent, let token else { return (store.identity, nil) }
-        let grant = try Enrollment.enroll(parentURL: parent, token: token, identity: store.identity, caFile: caFile)
+        guard let parent, let parsedToken else { return (store.identity, nil) }
+        let grant = try Enrollment.enroll(
+            parentURL: parent, token: parsedToken.secret, identity: store.identity, caFile: caFile, pin: parsedToken.pin)
         try store.trustRegistry(grant.registry + [grant.parent])
+        try store.setParentPin(parsedToken.pin)
         return (store.identity, grant)
     }
 }

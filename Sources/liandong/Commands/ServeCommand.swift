@@ -10,8 +10,8 @@ enum ServeCommand {
     static func run(_ context: inout CommandContext) throws {
         let directory = try context.dataDirectory()
         let listenFlag = try context.args.optional("listen")
-        let certFile = try context.args.optional("tls-cert")
-        let keyFile = try context.args.optional("tls-key")
+        var certFile = try context.args.optional("tls-cert")
+        var keyFile = try context.args.optional("tls-key")
         let caFile = try context.args.optional("ca")
         let insecure = context.args.flag("insecure-http")
         try context.args.finish(maxPositionals: 0)
@@ -26,6 +26,7 @@ enum ServeCommand {
         guard let (host, port) = parseListen(listen) else {
             throw CLIError(code: "invalid_listen", message: "监听地址 \(listen) 应为 HOST:PORT，例如 127.0.0.1:8080 或 [::1]:8080", exitCode: 2)
         }
+        if certFile == nil, keyFile == nil, let own = ownCertificate(directory) { (certFile, keyFile) = own }
         var tls: HTTPServer.TLSIdentity?
         switch (certFile, keyFile) {
         case (let cert?, let key?):
@@ -79,6 +80,13 @@ enum ServeCommand {
         ListenAddress.parse(text).map { ($0.host, $0.port) }
     }
 
+    /// The certificate `init` made (SelfSignedCertificate) when no `tls-cert`/`tls-key` is configured.
+    static func ownCertificate(_ directory: String) -> (String, String)? {
+        let folder = directory + "/" + SelfSignedCertificate.directoryName
+        let files = (folder + "/" + SelfSignedCertificate.certificateName, folder + "/" + SelfSignedCertificate.keyName)
+        return FileManager.default.fileExists(atPath: files.0) && FileManager.default.fileExists(atPath: files.1) ? files : nil
+    }
+
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host.hasPrefix("127.") || host == "::1"
     }
@@ -97,7 +105,8 @@ enum SyncCommand {
         }
         let outcome: SyncOutcome
         do {
-            let client = try SyncClient(store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile))
+            let client = try SyncClient(
+                store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile, pinnedPublicKey: try store.parentPin()))
             outcome = try client.syncOnce()
         } catch let error as SyncError {
             try? store.recordParentError(SyncLoop.describe(error))
