@@ -46,7 +46,7 @@ Description: county / township / village government service case sync (联动)
  One binary for every tier of a county's government service system: each node keeps its
  cases in SQLite and exchanges a signed, hash-chained change log with its parent.
  Installs the liandong service (hardened systemd unit), a daily backup timer and a weekly
- verify timer; the node is set up with `liandong init`.
+ verify timer; the node is set up with "liandong init".
 CONTROL
 
 mkdir -p "$outdir"

@@ -95,7 +95,7 @@ cp "$examples/catalog.json" "$examples/calendar-2026.json" "$a/tmp/"
 chroot "$a" dpkg -i "/tmp/$(basename "$previous")"
 chroot "$a" getent passwd liandong >/dev/null || fail "no liandong user"
 for dir in /var/lib/liandong /var/backups/liandong; do
-    [ "$(stat -c '%a %U' "$a$dir")" = "700 liandong" ] || fail "$dir is $(stat -c '%a %U' "$a$dir"), expected 700 liandong"
+    [ "$(chroot "$a" stat -c '%a %U' "$dir")" = "700 liandong" ] || fail "$dir is $(chroot "$a" stat -c '%a %U' "$dir"), expected 700 liandong"
 done
 grep -qx /etc/liandong/liandong.conf "$a/var/lib/dpkg/info/liandong.conffiles" || fail "liandong.conf is not a conffile"
 chroot "$a" ldd /usr/bin/liandong | grep -q "not found" && fail "the binary misses a library in Debian 12"
@@ -111,7 +111,7 @@ step "init a county with the installed config (as root, as the guide says), publ
 port=$(free_port)
 sed -i "s/^listen = .*/listen = 127.0.0.1:$port/" "$a/etc/liandong/liandong.conf"
 chroot "$a" liandong init --role county --code 330106 --name 西湖区政务服务中心
-[ "$(stat -c '%U %a' "$a/var/lib/liandong/node.key")" = "liandong 600" ] || fail "node.key is not the service user's, 0600"
+[ "$(chroot "$a" stat -c '%U %a' /var/lib/liandong/node.key)" = "liandong 600" ] || fail "node.key is not the service user's, 0600"
 as_service "$a" liandong catalog import /tmp/catalog.json
 as_service "$a" liandong calendar set /tmp/calendar-2026.json
 items=$(as_service "$a" liandong catalog list --json | grep -c '"code"' || true)
@@ -121,8 +121,9 @@ start_serve "$a" "$port" 330106
 as_service "$a" liandong backup
 ls -l "$a/var/backups/liandong/" | grep -q -- '-rw-------' || fail "the backup is not 0600"
 as_service "$a" liandong doctor || fail "doctor found something to do on a fresh, serving county"
-as_service "$a" liandong restore --from "$(ls "$a"/var/backups/liandong/*.ldbk | head -1 | sed "s|^$a||")" 2>&1 | grep -q "正被运行中的 liandong serve 使用" \
-    || fail "restore was not refused while serve runs"
+refusal=$(as_service "$a" liandong restore --from "$(ls "$a"/var/backups/liandong/*.ldbk | head -1 | sed "s|^$a||")" 2>&1 || true)
+echo "$refusal"
+grep -q "正被运行中的 liandong serve 使用" <<<"$refusal" || fail "restore was not refused while serve runs"
 stop_serve
 
 step "upgrade to the current build: conffile kept, node intact"
