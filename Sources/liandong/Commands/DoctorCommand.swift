@@ -9,7 +9,7 @@ import LiandongSync
 enum DoctorCommand {
     static func run(_ context: inout CommandContext) throws {
         let directory = try context.dataDirectory()
-        let certificate = try context.args.optional("tls-cert")
+        let certificate = try context.args.optional("tls-cert") ?? ServeCommand.ownCertificate(try context.dataDirectory())?.0
         let backupDirectory = try context.args.optional("backup-dir")
         let caFile = try context.args.optional("ca")
         _ = try context.args.optional("listen")

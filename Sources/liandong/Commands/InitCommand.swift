@@ -27,6 +27,29 @@ enum InitCommand {
             throw CLIError(code: "invalid_role", message: "县政务服务中心是根节点，没有上级可加入", exitCode: 2)
         }
 
+        let made = try initialize(
+            directory: directory, role: role, code: code, name: name, listen: listen, parent: parent, token: token, caFile: caFile)
+        let identity = made.identity
+        var document: [String: JSONValue] = [
+            "code": .string(identity.code), "role": .string(identity.role.rawValue), "name": .string(identity.name),
+            "publicKey": .string(Hex.encode(identity.publicKey)), "data": .string(directory),
+        ]
+        var text = "已初始化\(identity.role.chineseName)「\(identity.name)」（\(identity.code)），数据目录 \(directory)\n节点公钥 \(Hex.encode(identity.publicKey))"
+        if let grant = made.grant {
+            document["parent"] = ["code": .string(grant.parent.code), "role": .string(grant.parent.role.rawValue),
+                                  "name": .string(grant.parent.name), "publicKey": .string(Hex.encode(grant.parent.publicKey)),
+                                  "url": .optional(parent)]
+            document["registry"] = .int(Int64(grant.registry.count))
+            text += "\n已加入上级「\(grant.parent.name)」（\(grant.parent.code)），收到登记表 \(grant.registry.count) 个节点"
+        }
+        context.console.emit(.object(document), text: text)
+    }
+
+    /// Creates (and, for a child, enrolls) the node; on failure removes everything it made. Used by
+    /// the CLI and by the first-run setup page.
+    static func initialize(
+        directory: String, role: Role, code: String, name: String, listen: String?, parent: String?, token: String?, caFile: String?
+    ) throws -> (identity: NodeIdentity, grant: EnrollmentGrant?) {
         let created = NodeDirectory(path: directory)
         var initialized = false
         let made: (identity: NodeIdentity, grant: EnrollmentGrant?)
@@ -45,20 +68,7 @@ enum InitCommand {
             throw error
         }
         try handOver(directory)
-        let identity = made.identity
-        var document: [String: JSONValue] = [
-            "code": .string(identity.code), "role": .string(identity.role.rawValue), "name": .string(identity.name),
-            "publicKey": .string(Hex.encode(identity.publicKey)), "data": .string(directory),
-        ]
-        var text = "已初始化\(identity.role.chineseName)「\(identity.name)」（\(identity.code)），数据目录 \(directory)\n节点公钥 \(Hex.encode(identity.publicKey))"
-        if let grant = made.grant {
-            document["parent"] = ["code": .string(grant.parent.code), "role": .string(grant.parent.role.rawValue),
-                                  "name": .string(grant.parent.name), "publicKey": .string(Hex.encode(grant.parent.publicKey)),
-                                  "url": .optional(parent)]
-            document["registry"] = .int(Int64(grant.registry.count))
-            text += "\n已加入上级「\(grant.parent.name)」（\(grant.parent.code)），收到登记表 \(grant.registry.count) 个节点"
-        }
-        context.console.emit(.object(document), text: text)
+        return made
     }
 
     /// Makes the node and, for a child, enrolls it; the store is released when this returns or throws.

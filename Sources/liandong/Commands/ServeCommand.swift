@@ -16,6 +16,27 @@ enum ServeCommand {
         let insecure = context.args.flag("insecure-http")
         try context.args.finish(maxPositionals: 0)
 
+        // Signals first: the setup page below and the server both stop on them.
+        let stop = DispatchSemaphore(value: 0)
+        let signalled = SignalFlag()
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let queue = DispatchQueue(label: "liandong.signals")
+        let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                signalled.set()
+                stop.signal()
+            }
+            source.resume()
+            return source
+        }
+        if !FileManager.default.fileExists(atPath: directory + "/" + NodeStore.databaseName) {
+            // First run without a terminal: the setup page until the node exists (SetupServer).
+            let early: @Sendable (String) -> Void = { Console.stderr(LogLine.format(.info, node: "-", $0) + "\n") }
+            try SetupServer.run(directory: directory, listen: listenFlag, caFile: caFile, wake: stop, log: early)
+            if signalled.isSet { return }
+        }
         let store = try NodeStore.open(directory: directory)
         // Held until the process exits: restore refuses while it is held (NodeLock).
         let lock = try NodeLock.acquire(directory: directory, purpose: "再启动一个 serve")
@@ -57,16 +78,6 @@ enum ServeCommand {
         }
         log("serving \(identity.role.rawValue) \(identity.code) on \(server.url)" + (identity.parentURL.map { ", syncing with parent \($0)" } ?? ""))
 
-        let stop = DispatchSemaphore(value: 0)
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let queue = DispatchQueue(label: "liandong.signals")
-        let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            return source
-        }
         stop.wait()
         log("stopping")
         server.stop()
@@ -126,4 +137,13 @@ enum SyncCommand {
         }
         context.console.emit(outcome.json, text: text)
     }
+}
+
+/// SignalFlag records that SIGINT or SIGTERM arrived, for code that wakes on the same semaphore.
+final class SignalFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -7,7 +7,7 @@ import LiandongStore
 enum StatusCommand {
     static func run(_ context: inout CommandContext) throws {
         let store = try context.openStore()
-        let certificate = try context.args.optional("tls-cert")
+        let certificate = try context.args.optional("tls-cert") ?? ServeCommand.ownCertificate(store.directory)?.0
         try context.args.finish(maxPositionals: 0)
         var status = try NodeStatus.json(store)
         // The certificate's expiry, shown 30 days ahead (HealthCheck.certificateWarning) so it is renewed in time.
