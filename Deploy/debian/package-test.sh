@@ -107,9 +107,16 @@ chroot "$a" systemd-analyze verify /lib/systemd/system/liandong.service /lib/sys
 [ -L "$a/etc/systemd/system/multi-user.target.wants/liandong.service" ] || fail "liandong.service is not enabled"
 [ -L "$a/etc/systemd/system/timers.target.wants/liandong-backup.timer" ] || fail "the backup timer is not enabled"
 
-step "init a county with the installed config (as root, as the guide says), publish catalog and calendar"
+step "before init, serve (what the unit runs) shows the setup page on loopback"
 port=$(free_port)
 sed -i "s/^listen = .*/listen = 127.0.0.1:$port/" "$a/etc/liandong/liandong.conf"
+chroot --userspec=liandong:liandong "$a" /usr/bin/liandong serve >"$a/tmp/setup.log" 2>&1 &
+servers+=($!)
+for _ in $(seq 1 100); do http_get "$port" / 2>/dev/null | grep -q "初始化本节点" && break; sleep 0.1; done
+http_get "$port" / | grep -q "初始化本节点" || { cat "$a/tmp/setup.log" >&2; fail "no setup page before init"; }
+stop_serve
+
+step "init a county with the installed config (as root, as the guide says), publish catalog and calendar"
 chroot "$a" liandong init --role county --code 330106 --name 西湖区政务服务中心
 [ "$(chroot "$a" stat -c '%U %a' /var/lib/liandong/node.key)" = "liandong 600" ] || fail "node.key is not the service user's, 0600"
 as_service "$a" liandong catalog import /tmp/catalog.json
