@@ -36,12 +36,28 @@ if [ ! -x "$cache/usr/bin/systemd-analyze" ]; then
     step "making the Debian 12 root $cache from $mirror (once; later runs reuse it)"
     rm -rf "$cache.partial"
     if ! debootstrap --variant=minbase \
-        --include=libsqlite3-0,libcurl4,libmicrohttpd12,libssl3,zlib1g,systemd,passwd \
+        --include=libsqlite3-0,libcurl4,libmicrohttpd12,libssl3,zlib1g,libqrencode4,systemd,passwd \
         bookworm "$cache.partial" "$mirror" >/tmp/liandong-debootstrap.log 2>&1; then
         tail -5 /tmp/liandong-debootstrap.log >&2
         fail "debootstrap could not make a bookworm root from $mirror (log: /tmp/liandong-debootstrap.log); set LIANDONG_DEBIAN_MIRROR to a reachable mirror"
     fi
     mv "$cache.partial" "$cache"
+fi
+
+# The cached root must hold every library the package depends on; one it lacks (a dependency
+# added since the cache was made) is installed into the cache once, from the mirror.
+needed=$(dpkg-deb -f "$current" Depends | tr ',' '\n' | sed 's/(.*//; s/|.*//; s/ //g' | grep -v '^$')
+missing=""
+for package in $needed; do
+    chroot "$cache" dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing="$missing $package"
+done
+if [ -n "$missing" ]; then
+    step "adding$missing to the cached root"
+    cp /etc/resolv.conf "$cache/etc/resolv.conf"
+    chroot "$cache" apt-get update -qq || fail "the cached root cannot reach its mirror to add$missing"
+    DEBIAN_FRONTEND=noninteractive chroot "$cache" apt-get install -y -qq --no-install-recommends $missing \
+        || fail "could not add$missing to the cached root"
+    chroot "$cache" apt-get clean
 fi
 
 # A fresh copy of the cached root, with /proc mounted when the kernel lets us.

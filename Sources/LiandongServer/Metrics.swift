@@ -8,6 +8,7 @@ enum Metrics {
         let (counters, children, upward, quarantine) = try service.box.with { store in
             (try store.syncCounters(), try store.childLinks(), try store.unackedUpward(), try store.quarantineCounts())
         }
+        let (clocks, healing) = try service.box.with { store in (try store.nodeClocks(), try store.healStatus().state.isWaiting) }
         var lines: [String] = []
         func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
             lines.append("# HELP \(name) \(help)")
@@ -30,6 +31,11 @@ enum Metrics {
         metric("liandong_peer_unacked_changes", "gauge", "Changes not yet acknowledged on the hop to the peer.",
                children.map { ("{\(node),peer=\"\($0.code)\",direction=\"down\"}", "\($0.unacked)") }
                 + [("{\(node),peer=\"parent\",direction=\"up\"}", "\(upward.count)")])
+        metric("liandong_node_clock_offset_seconds", "gauge",
+               "Clock offset of each node below from its parent's, as the parent measured it at the last hello (positive: ahead).",
+               clocks.map { ("{\(node),peer=\"\($0.code)\"}", seconds($0.offsetMillis)) })
+        metric("liandong_restore_healing", "gauge", "1 while this node, restored from a backup, waits for its children to return its changes.",
+               [("{\(node)}", healing ? "1" : "0")])
         metric("liandong_http_requests_total", "counter", "HTTP answers by status.",
                service.statusCounts.snapshot.sorted { $0.key < $1.key }.map { ("{\(node),status=\"\($0.key)\"}", "\($0.value)") })
         return lines.joined(separator: "\n") + "\n"

@@ -59,6 +59,9 @@ extension NodeStore {
                 try materializeRegistration(change, db: db, strict: strict)
             case NodeKind.revoked:
                 try materializeRevocation(change, db: db, strict: strict)
+            case RestoreHeal.healedKind:
+                // The record of a heal (what was lost, who was waived): read from the log, nothing to derive.
+                break
             default:
                 if strict { throw CaseError.unknownKind(change.kind) }
                 try recordConflict(for: change, rule: ConflictRule.unknownKind.rawValue, message: "未知的变更类型 \(change.kind)，已保留待新版本处理", db: db)

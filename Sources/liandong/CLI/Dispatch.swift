@@ -34,6 +34,7 @@ extension CommandLine {
                     handler = BackupCommand.backup
                 }
             case "restore": handler = BackupCommand.restore
+            case "heal": handler = try subcommand(&rest, HealCommand.table)
             case "demo": handler = DemoCommand.run
             case "version", "--version":
                 Console(json: wantsJSON).emit(["version": .string(Help.version)], text: "liandong \(Help.version)")

@@ -40,6 +40,10 @@ enum Help {
       liandong case withdraw NUMBER --reason R | extend NUMBER --reason R [--days 10]
       liandong case special-start NUMBER --procedure P --reason R | special-end NUMBER [--result TEXT]
       liandong case transfer NUMBER --to CODE --reason R | update-contact NUMBER [--phone P] [--address A]
+      liandong case print NUMBER --document KIND --to FILE --data DIR [--public-base URL] [--review-body NAME] [--court NAME]
+                           打印文书（A4 HTML）：acceptance-notice|one-time-notice|refusal-notice|supplement-notice|decision|delivery-receipt
+      liandong case print --document one-time-notice --to FILE --data DIR --item CODE --applicant-name NAME --applicant-id ID --phone PHONE [--material ID]...
+                           未受理申请的一次性告知书
       liandong conflicts list --data DIR [--all]
       liandong conflicts resolve --data DIR ID --note TEXT [--keep winner|loser|VALUE|CASE]
       liandong quarantine list --data DIR [--all]      本节点隔离区：被拒收的变更、原因、来自哪个节点
@@ -49,6 +53,7 @@ enum Help {
       liandong backup check FILE|--latest [--passphrase-file F]   不恢复而证明备份可以恢复
       liandong restore --data DIR --from FILE [--passphrase-file F]   恢复到空目录（新电脑）；serve 运行时拒绝
       liandong doctor --data DIR                     体检：时钟、磁盘、完整性、权限、证书、备份、上级连接
+      liandong heal status --data DIR ; liandong heal end --data DIR --reason 原因   恢复后等待下级回传本节点变更
       liandong demo [--keep] [--deadline SECONDS]     县、两个乡镇、三个村六个进程的三级联动演示
       liandong demo --single [--keep]                单节点演示（模拟时钟，展示时限规则）
 
