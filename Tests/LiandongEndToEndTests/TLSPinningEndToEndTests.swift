@@ -58,7 +58,13 @@ final class TLSPinningEndToEndTests: XCTestCase {
         let impostor = root.file("impostor")
         XCTAssertTrue(try Liandong.run(
             ["init", "--data", impostor, "--role", "county", "--code", "330106", "--name", "冒充", "--listen", "0.0.0.0:\(port)"], now: nil).succeeded)
-        server = try serve(impostor, log: root.file("impostor.log"))
+        // The port may take a moment to be free again after the county's process ends.
+        var started: Spawned?
+        for _ in 0..<10 where started == nil {
+            started = try? serve(impostor, log: root.file("impostor.log"))
+            if started == nil { Thread.sleep(forTimeInterval: 1) }
+        }
+        server = try XCTUnwrap(started, "the impostor never started on port \(port)")
         let cut = try Liandong.run(["sync", "--data", town, "--once", "--json"], now: nil)
         XCTAssertFalse(cut.succeeded, cut.transcript)
         XCTAssertTrue(cut.stderr.contains("该地址上的证书不是加入口令中登记的上级证书（公钥指纹不符），连接已拒绝"), cut.transcript)
