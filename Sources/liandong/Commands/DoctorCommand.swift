@@ -69,10 +69,8 @@ enum DoctorCommand {
             // The Date header has one-second resolution: the offset is good to about a second.
             let offset = response.headers["date"].flatMap(formatter.date(from:)).map { Int64(($0.timeIntervalSince(middle)) * 1000) }
             return (nil, offset)
-        } catch let error as HTTPClientError {
-            return (error.message, nil)
         } catch {
-            return ("\(error)", nil)
+            return (error.message, nil)
         }
     }
 
