@@ -60,14 +60,13 @@ if [ -n "$missing" ]; then
     chroot "$cache" apt-get clean
 fi
 
-# A fresh copy of the cached root, with /proc mounted when the kernel lets us.
+# A fresh copy of the cached root in $root, with /proc mounted when the kernel lets us. Not called
+# in $(…): the cleanup list must grow in this shell.
 fresh_root() {
-    local root
     root=$(mktemp -d /var/tmp/liandong-pkgtest.XXXXXX)
     roots+=("$root")
     cp -a "$cache/." "$root/"
     mount -t proc proc "$root/proc" 2>/dev/null || true
-    echo "$root"
 }
 
 # Runs a command inside root as the liandong user (the service's user), or as root with -r.
@@ -105,7 +104,8 @@ stop_serve() {
 }
 
 step "install the previous build into a fresh Debian 12 root"
-a=$(fresh_root)
+fresh_root
+a=$root
 cp "$previous" "$current" "$a/tmp/"
 cp "$examples/catalog.json" "$examples/calendar-2026.json" "$a/tmp/"
 chroot "$a" dpkg -i "/tmp/$(basename "$previous")"
@@ -163,7 +163,8 @@ as_service "$a" liandong backup check /var/backups/liandong/county-encrypted.ldb
 stop_serve
 
 step "restore the encrypted backup on a new PC (a fresh root)"
-b=$(fresh_root)
+fresh_root
+b=$root
 cp "$current" "$b/tmp/"
 chroot "$b" dpkg -i "/tmp/$(basename "$current")"
 sed -i "s/^listen = .*/listen = 127.0.0.1:$port/" "$b/etc/liandong/liandong.conf"
