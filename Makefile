@@ -1,7 +1,10 @@
 # liandong: make demo runs a whole county on loopback; make test builds and runs every test.
 SWIFT ?= swift
 DEBIAN_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev zlib1g-dev openssl \
-	libqrencode-dev qrencode zbar-tools chromium poppler-utils fonts-noto-cjk dpkg-dev binutils debootstrap python3
+	libqrencode-dev qrencode zbar-tools chromium poppler-utils fonts-noto-cjk python3 python3-venv dpkg-dev binutils debootstrap
+# schemathesis (the HTTP surface checked against Protocol/openapi.yaml) and cryptography (its signing proxy), from PyPI.
+PYTHON_VENV = .build/python
+PYTHON_PACKAGES = schemathesis==4.32.5 cryptography
 BIN = .build/debug/liandong
 RELEASE_BIN = .build/release/liandong
 # The package's binary: release, Swift runtime linked in, built apart from `make release`.
@@ -23,6 +26,9 @@ deps:
 		if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@test -x $(PYTHON_VENV)/bin/schemathesis && $(PYTHON_VENV)/bin/python -c "import cryptography" 2>/dev/null || { \
+		echo "installing into $(PYTHON_VENV): $(PYTHON_PACKAGES)"; \
+		python3 -m venv $(PYTHON_VENV) && $(PYTHON_VENV)/bin/pip install -q $(PYTHON_PACKAGES); }
 
 build: deps
 	$(SWIFT) build
@@ -52,8 +58,10 @@ bench: deps
 	$(SWIFT) build -c release --product liandong-bench
 	.build/release/liandong-bench
 
+# 100,000 convergence schedules; a flaky link with a 2-minute outage over 1,500 waiting cases (time to
+# converge after the heal); 1,000 kill -9 trials; 2,000 slow connections (the figures are printed).
 soak: build
-	LIANDONG_SOAK=1 LIANDONG_BIN=$(CURDIR)/$(BIN) $(SWIFT) test --filter Convergence
+	LIANDONG_SOAK=1 LIANDONG_BIN=$(CURDIR)/$(BIN) $(SWIFT) test --filter 'Convergence|FaultEndToEndTests|SlowConnectionsEndToEndTests'
 
 clean:
 	rm -rf .build

@@ -70,21 +70,42 @@ enum ServeCommand {
             guard level >= threshold else { return }
             Console.stderr(LogLine.format(level, node: identity.code, line) + "\n")
         }
+        // Taken before serving, so that a file swapped at any later moment is noticed.
+        let watch = try DataDirectoryWatch(directory: directory)
         var configuration = NodeServer.Configuration(directory: directory, host: host, port: port, tls: tls, caFile: caFile, parentURL: identity.parentURL)
         configuration.log = log
+        // Each connection is a descriptor: the connection limits need more than the usual 1,024.
+        let descriptors = HTTPServer.raiseOpenFileLimit()
+        if let perAddress = ProcessInfo.processInfo.environment["LIANDONG_PER_ADDRESS_LIMIT"].flatMap(Int.init), perAddress > 0 {
+            configuration.connectionLimits.perAddress = perAddress
+        }
         let server: NodeServer
         do { server = try NodeServer(configuration: configuration) } catch let error as HTTPServerError {
             throw CLIError(code: "listen_failed", message: "无法在 \(listen) 上监听：\(error.message)")
         }
         log("serving \(identity.role.rawValue) \(identity.code) on \(server.url)" + (identity.parentURL.map { ", syncing with parent \($0)" } ?? ""))
+        let limits = server.http.limits
+        log("connection limits: \(limits.perAddress) per address, \(limits.ordinary) in all, \(limits.longPolls) long-polls; headers within \(Int(limits.headerSeconds)) s, bodies within \(Int(limits.bodySeconds)) s; \(descriptors) open files allowed")
+        watch.start { problem in
+            // No graceful stop: closing SQLite would checkpoint into the old file and delete a
+            // `-wal` by name that may now belong to the file put in its place. Exiting at once
+            // stops every writer (lanes, server, watcher) before its next transaction.
+            log("data directory lost: \(problem); stopping at once without writing anything more")
+            Console.stderr("数据目录已失效：\(problem)。本节点已停止写入并退出；请恢复数据目录（liandong restore）后重新启动 serve\n")
+            _exit(ServeCommand.dataDirectoryLostStatus)
+        }
 
         stop.wait()
         log("stopping")
+        watch.stop()
         server.stop()
         sources.forEach { $0.cancel() }
         log("stopped")
         withExtendedLifetime(lock) {}
     }
+
+    /// The exit status of a `serve` whose database file was deleted or replaced under it.
+    static let dataDirectoryLostStatus: Int32 = 4
 
     /// `HOST:PORT` or `[IPv6]:PORT`.
     static func parseListen(_ text: String) -> (String, Int)? {
