@@ -1,14 +1,21 @@
 # liandong: make demo runs a whole county on loopback; make test builds and runs every test.
 SWIFT ?= swift
 DEBIAN_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev zlib1g-dev openssl \
-	libqrencode-dev qrencode zbar-tools chromium chromium-driver python3-selenium poppler-utils fonts-noto-cjk python3 python3-venv
+	libqrencode-dev qrencode zbar-tools chromium chromium-driver python3-selenium poppler-utils fonts-noto-cjk python3 python3-venv dpkg-dev binutils debootstrap
 # schemathesis (the HTTP surface checked against Protocol/openapi.yaml) and cryptography (its signing proxy), from PyPI.
 PYTHON_VENV = .build/python
 PYTHON_PACKAGES = schemathesis==4.32.5 cryptography
 BIN = .build/debug/liandong
 RELEASE_BIN = .build/release/liandong
+# The package's binary: release, Swift runtime linked in, built apart from `make release`.
+STATIC_SCRATCH = .build/static
+STATIC_BIN = $(STATIC_SCRATCH)/release/liandong
+VERSION ?= $(shell sed -n 's/.*static let version = "\(.*\)".*/\1/p' Sources/liandong/Commands/Help.swift)
+ARCH = $(shell dpkg --print-architecture)
+DEB_DIR = .build/deb
+DEB = $(DEB_DIR)/liandong_$(VERSION)_$(ARCH).deb
 
-.PHONY: deps build release test browser-test demo bench soak clean
+.PHONY: deps build release test browser-test demo bench soak clean deb package-test
 
 # Installs the Debian packages that are missing; idempotent, as root without sudo.
 deps:
@@ -38,6 +45,18 @@ test: build
 SCREENSHOTS ?= $(CURDIR)/.build/screenshots
 browser-test: build
 	LIANDONG_BIN=$(CURDIR)/$(BIN) LIANDONG_SCREENSHOTS=$(SCREENSHOTS) /usr/bin/python3 Tests/Browser/workbench_test.py
+
+# liandong_VERSION_ARCH.deb from a release binary that needs no Swift runtime on the target.
+deb: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product liandong --scratch-path $(STATIC_SCRATCH)
+	Deploy/debian/build-deb.sh $(STATIC_BIN) $(VERSION) $(DEB_DIR)
+
+# Installs the .deb into a Debian 12 root (debootstrap, cached in /var/cache/liandong-test-root),
+# upgrading over a previous build (the same binary packaged as VERSION~prev), and runs the node there.
+package-test: deb
+	Deploy/debian/build-deb.sh $(STATIC_BIN) $(VERSION)~prev $(DEB_DIR)/previous
+	if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	$$SUDO Deploy/debian/package-test.sh $(DEB) $(DEB_DIR)/previous/liandong_$(VERSION)~prev_$(ARCH).deb
 
 demo: build
 	$(BIN) demo
