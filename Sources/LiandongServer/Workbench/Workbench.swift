@@ -84,6 +84,14 @@ public final class Workbench: @unchecked Sendable {
         case "/favicon.ico", "/assets/icon.svg": return .respond(asset(Assets.icon, type: "image/svg+xml"))
         default: break
         }
+        // The workbench speaks GET, HEAD and POST only (the home page GET and HEAD); anything else is 405 naming them (RFC 9110 §15.5.6).
+        // /setup is the first-run form (POST only, Protocol/openapi.yaml); once the node exists it answers 404.
+        let allowed = path == "/" ? ["GET", "HEAD"] : path == "/setup" ? ["POST"] : ["GET", "HEAD", "POST"]
+        guard allowed.contains(request.method) else {
+            var refused = page(405, title: "不支持的请求方法", body: "<main><div class=\"error\">不支持的请求方法：\(HTML.esc(request.method))</div></main>")
+            refused.headers["Allow"] = allowed.joined(separator: ", ")
+            return .respond(refused)
+        }
         let first = path.split(separator: "/").first.map(String.init) ?? ""
         guard Workbench.paths.contains(first) else {
             return .respond(page(404, title: "未找到", body: "<main><div class=\"error\">未找到页面：\(HTML.esc(path))</div><p><a href=\"/\">返回工作台</a></p></main>"))
