@@ -16,11 +16,32 @@ enum LocalAPI {
             }
             filter.itemCode = request.query["item"]
             return try service.box.with { store in .object(["cases": .array(try store.listCases(filter).map(\.json))]) }
+        case 1 where segments[0] == "notices":
+            var filter = NoticeFilter(node: request.query["node"], itemCode: request.query["item"])
+            (filter.from, filter.to) = try period(request)
+            return try service.box.with { store in .object(["notices": .array(try store.oneTimeNotices(filter))]) }
         case 2 where segments[0] == "cases":
             return try service.box.with { store in try store.caseView(segments[1]).json(masked: false) }
         default:
             throw SyncError.notFound("/api/v1/" + segments.joined(separator: "/"))
         }
+    }
+
+    /// The `from`/`to` query parameters (YYYY-MM-DD) of a period; `from` after `to` is an error.
+    static func period(_ request: HTTPServerRequest) throws -> (LocalDate?, LocalDate?) {
+        var dates: [LocalDate?] = []
+        for name in ["from", "to"] {
+            guard let text = request.query[name] else {
+                dates.append(nil)
+                continue
+            }
+            guard let date = LocalDate(iso: text) else { throw SyncError("invalid_message", "\(name) 应为 YYYY-MM-DD 格式的日期", ["field": .string(name)]) }
+            dates.append(date)
+        }
+        if let from = dates[0], let to = dates[1], from > to {
+            throw SyncError("invalid_period", "开始日期 \(from.iso) 晚于结束日期 \(to.iso)", ["field": .string("from")])
+        }
+        return (dates[0], dates[1])
     }
 
     /// The public status of a case: only with its query code, masked; 404 otherwise, so that a

@@ -259,5 +259,28 @@ enum Schema {
                 UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'log_generation';
             END;
             """),
+        // Document numbers (文号) and one-time notices (一次性告知, 行政许可法 art. 32): issue 10.
+        Migration("015_documents", sql: """
+            -- The next number of each of this node's document series per year. A counter only
+            -- grows: every number a change of this node carries is spent (noteDocumentNumberIssued).
+            CREATE TABLE document_counters (
+                series TEXT NOT NULL,
+                year INTEGER NOT NULL,
+                next INTEGER NOT NULL,
+                PRIMARY KEY (series, year)
+            );
+            -- One-time notices held here (this node's and its subtree's), derived from the log.
+            CREATE TABLE notices (
+                number TEXT PRIMARY KEY,
+                lsn INTEGER,
+                origin TEXT NOT NULL,
+                item_code TEXT NOT NULL,
+                applicant_id TEXT NOT NULL,
+                issued_on TEXT NOT NULL,
+                wall INTEGER NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE INDEX notices_by_origin ON notices (origin, issued_on);
+            """),
     ])
 }

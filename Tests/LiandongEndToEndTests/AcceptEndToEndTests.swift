@@ -69,9 +69,38 @@ final class AcceptEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("张*"), "the notice masks the applicant's name\n\(result.transcript)")
         XCTAssertTrue(result.stderr.contains("容缺受理"), "the item allows tolerated-missing acceptance and the notice says so")
 
+        // No case exists, but the notice itself is on the record (行政许可法 art. 32): one change, with its number.
         XCTAssertEqual(try node.array("case", "list").count, 0)
         XCTAssertEqual(try node.caseCount(), 0)
-        XCTAssertEqual(try node.status()["changes"] as? Int, changesBefore)
+        XCTAssertEqual(try node.status()["changes"] as? Int, (changesBefore ?? 0) + 1)
+        XCTAssertEqual(error["noticeNumber"] as? String, "330127告〔2026〕1号", result.transcript)
+        XCTAssertTrue(result.stderr.contains("文号：330127告〔2026〕1号"), result.transcript)
+        let notices = try XCTUnwrap(try node.object("notice", "list")["notices"] as? [[String: Any]])
+        XCTAssertEqual(notices.count, 1)
+        XCTAssertEqual(notices.first?["number"] as? String, "330127告〔2026〕1号")
+        XCTAssertEqual((notices.first?["owed"] as? [[String: Any]])?.count, 5)
+        XCTAssertEqual((notices.first?["applicant"] as? [String: Any])?["name"] as? String, "张**", "lists are masked")
+        let again = try node.failing(TestNode.acceptArguments(item: Item.minimumLiving.code, materials: ["id_card"]))
+        XCTAssertEqual(try again.object()["noticeNumber"] as? String, "330127告〔2026〕2号", "numbers follow on without asking anyone")
+    }
+
+    func testAcceptanceAndRefusalCarryDocumentNumbersAndRefusalTheApplicantsRights() throws {
+        let node = try TestNode.county()
+        let accepted = try node.accept(.oldAgeAllowance)
+        let documents = try XCTUnwrap(accepted["documents"] as? [[String: Any]])
+        XCTAssertEqual(documents.first?["number"] as? String, "330127受〔2026〕1号")
+        XCTAssertEqual(documents.first?["kind"] as? String, "acceptance")
+        var arguments = TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials,
+                                                 extra: ["--reason", "申请人不在本县居住"])
+        arguments[1] = "refuse"
+        let refused = try XCTUnwrap(try node.json(arguments) as? [String: Any])
+        let refusal = try XCTUnwrap((refused["documents"] as? [[String: Any]])?.first)
+        XCTAssertEqual(refusal["number"] as? String, "330127不受〔2026〕1号")
+        let rights = try XCTUnwrap(refusal["rights"] as? [String: Any])
+        XCTAssertEqual(rights["reconsiderationDays"] as? Int, 60)
+        XCTAssertEqual(rights["litigationMonths"] as? Int, 6)
+        XCTAssertTrue((rights["text"] as? String)?.contains("行政复议") ?? false)
+        XCTAssertNil(refused["dueDate"], "a refused case has no deadline")
     }
 
     func testTolerateMissingAcceptsWhereTheItemAllowsIt() throws {

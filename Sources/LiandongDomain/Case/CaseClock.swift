@@ -9,6 +9,8 @@ public struct CaseClock: Hashable, Sendable {
     public var extensionDays: Int
     public var pauses: [ClockPause]
     public var completedOn: LocalDate?
+    /// A refused application (不予受理) was never accepted: no time limit runs for it.
+    public var refused = false
 
     public init(state: CaseState) {
         self.acceptedOn = state.acceptedOn
@@ -18,7 +20,11 @@ public struct CaseClock: Hashable, Sendable {
         self.extensionDays = state.timeExtension?.workingDays ?? 0
         self.pauses = state.pauses.map { ClockPause(from: $0.from, to: $0.to) }
         self.completedOn = state.decision?.on ?? state.withdrawal?.on ?? (state.status == .refused ? state.acceptedOn : nil)
+        self.refused = state.status == .refused
     }
+
+    /// True when the case has a promised date to show: not an immediate item, not a refusal.
+    public var hasDueDate: Bool { !immediate && !refused }
 
     /// The promised completion date (承诺办结日期); for an immediate item, the day of acceptance.
     public func dueDate(calendar: WorkingCalendar, today: LocalDate) -> LocalDate {
@@ -43,7 +49,7 @@ public struct CaseClock: Hashable, Sendable {
         ["acceptedOn": .string(acceptedOn.iso), "promisedLimit": promisedLimit.json, "legalLimit": legalLimit.json,
          "immediate": .bool(immediate), "extensionDays": .int(Int64(extensionDays)),
          "pauses": .array(pauses.map { ["from": .string($0.from.iso), "to": .optional($0.to?.iso)] }),
-         "completedOn": .optional(completedOn?.iso)]
+         "completedOn": .optional(completedOn?.iso), "refused": .bool(refused)]
     }
 
     /// Reads the stored form back; nil when it is not one (a row written by a broken tool).
@@ -67,5 +73,6 @@ public struct CaseClock: Hashable, Sendable {
             return ClockPause(from: from, to: pause["to"]?.stringValue.flatMap(LocalDate.init(iso:)))
         }
         self.completedOn = json["completedOn"]?.stringValue.flatMap(LocalDate.init(iso:))
+        self.refused = json["refused"]?.boolValue ?? false
     }
 }

@@ -58,6 +58,13 @@ extension CaseReducer {
         } else {
             summary = "容缺受理，待补：" + missing.map(\.name).joined(separator: "、")
         }
+        var documents: [CaseDocument] = []
+        if let text = try payload.optionalString("documentNumber") {
+            let kind: DocumentKind = action == .refuse ? .refusal : .acceptance
+            _ = try DocumentNumber.check(text, change: change, kind: kind)
+            documents.append(CaseDocument(kind: kind, number: text, issuedBy: change.origin, issuedOn: acceptedOn, changeKind: change.kind,
+                                          rights: action == .refuse ? .statutory : nil))
+        }
         return CaseState(
             number: number,
             queryCode: try payload.string("queryCode"),
@@ -86,6 +93,7 @@ extension CaseReducer {
             evaluation: nil,
             withdrawal: nil,
             contactStamp: Stamp(hlc: change.hlc, origin: change.origin),
-            timeline: [Step(kind: change.kind, origin: change.origin, seq: change.seq, actor: change.actor, wall: change.wall, summary: summary)])
+            timeline: [Step(kind: change.kind, origin: change.origin, seq: change.seq, actor: change.actor, wall: change.wall, summary: summary)],
+            documents: documents)
     }
 }

@@ -24,6 +24,7 @@ extension CaseReducer {
             if pauses { state.pauses.append(ClockPauseRecord(reason: .supplement, procedure: nil, note: nil, from: day, to: nil)) }
             state.supplementRounds += 1
             state.status = .awaitingSupplement
+            try noteDocument(&state, .supplement, change: change, payload: payload, rights: nil)
             return "补正告知：" + materialNames(wanted, in: state.item).joined(separator: "、")
 
         case .recordSupplement:
@@ -75,6 +76,7 @@ extension CaseReducer {
             let opinion = try payload.optionalString("opinion")
             state.decision = Decision(approved: action == .approve, by: change.origin, actor: change.actor, on: day, opinion: opinion, reasons: reasons)
             state.status = action == .approve ? .approved : .denied
+            try noteDocument(&state, .decision, change: change, payload: payload, rights: action == .deny ? .statutory : nil)
             return action == .approve ? "准予" + (opinion.map { "：\($0)" } ?? "") : "不予许可：" + reasons.joined(separator: "；")
 
         case .issue:
@@ -176,6 +178,14 @@ extension CaseReducer {
             state.contactStamp = Stamp(hlc: change.hlc, origin: change.origin)
             return "修改联系方式"
         }
+    }
+
+    /// Adds the document a change issued, when it carries a number (changes recorded before
+    /// numbers existed carry none); a number that is not the origin's own is refused.
+    static func noteDocument(_ state: inout CaseState, _ kind: DocumentKind, change: Change, payload: PayloadReader, rights: AppealRights?) throws {
+        guard let text = try payload.optionalString("documentNumber") else { return }
+        _ = try DocumentNumber.check(text, change: change, kind: kind)
+        state.documents.append(CaseDocument(kind: kind, number: text, issuedBy: change.origin, issuedOn: change.wallDate, changeKind: change.kind, rights: rights))
     }
 
     static func closePause(_ pauses: inout [ClockPauseRecord], reason: ClockPauseRecord.Reason?, on day: LocalDate) {

@@ -30,6 +30,7 @@ extension CaseState {
             "evaluation": evaluation.map(\.json) ?? .null,
             "withdrawal": withdrawal.map(\.json) ?? .null,
             "timeline": .array(timeline.map(\.json)),
+            "documents": .array(documents.map(\.json)),
         ])
     }
 }

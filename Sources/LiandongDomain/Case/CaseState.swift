@@ -39,6 +39,8 @@ public struct CaseState: Hashable, Sendable {
     /// Last-writer-wins contact fields: the writer's `(hlc, origin)` decides (DESIGN §6).
     public var contactStamp: Stamp?
     public var timeline: [Step]
+    /// The numbered documents its changes issued (受理通知书, 不予受理通知书, 补正告知书, 决定书), in order.
+    public var documents: [CaseDocument] = []
 }
 
 /// How the applicant receives the result: collected at a node, or mailed.

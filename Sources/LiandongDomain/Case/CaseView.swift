@@ -10,7 +10,7 @@ public struct CaseView: Sendable {
     public init(state: CaseState, calendar: WorkingCalendar, today: LocalDate) {
         self.state = state
         self.clock = CaseClock(state: state)
-        self.dueDate = clock.immediate ? nil : clock.dueDate(calendar: calendar, today: today)
+        self.dueDate = !clock.hasDueDate ? nil : clock.dueDate(calendar: calendar, today: today)
         self.legalDueDate = clock.legalDueDate(calendar: calendar, today: today)
         self.deadlineStatus = clock.status(calendar: calendar, today: today)
     }

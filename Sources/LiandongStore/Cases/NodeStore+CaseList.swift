@@ -54,7 +54,7 @@ extension NodeStore {
             // A deadline filter is about cases still running: finished ones are not "due soon".
             if filter.deadline != nil, clock.completedOn != nil { return }
             let state = try JSONParser.parse(stateText)
-            let due = clock.immediate ? nil : clock.dueDate(calendar: calendar, today: today)
+            let due = !clock.hasDueDate || status == .refused ? nil : clock.dueDate(calendar: calendar, today: today)
             var fields: [String: JSONValue] = [
                 "number": .string(number), "state": .string(status.rawValue), "stateName": .string(status.chineseName),
                 "item": state["item"]?["code"] ?? .null, "itemName": state["item"]?["name"] ?? .null,

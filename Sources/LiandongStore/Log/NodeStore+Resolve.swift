@@ -127,6 +127,9 @@ extension NodeStore {
             return nil
         case let kind where kind.hasPrefix("node."):
             return nil
+        case NoticeKind.oneTimeIssued:
+            do { _ = try OneTimeNotice(change) } catch { return (.invalidPayload, "一次性告知书无效：\(error)") }
+            return nil
         default:
             return (.unknownKind, "未知的变更类型 \(change.kind)，已保留待新版本处理")
         }
