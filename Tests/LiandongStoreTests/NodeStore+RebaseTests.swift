@@ -167,6 +167,9 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(try villageNode.caseState(renamed)?.item.code, Items.relief)
         XCTAssertEqual(try villageNode.caseState(renamed)?.applicant.address, "某村 5 组")
         XCTAssertEqual(try villageNode.caseState(renamed)?.status, .forwarded)
+        XCTAssertEqual(try villageNode.caseState(lostCase)?.document(.acceptance)?.number, "\(Self.villageCode)受〔2026〕2号")
+        XCTAssertEqual(try villageNode.caseState(renamed)?.document(.acceptance)?.number, "\(Self.villageCode)受〔2026〕3号",
+                       "a document number the adopted copies already carry is given anew")
         XCTAssertEqual(try villageNode.divergence(parentHead: lostHead), .ahead(by: 3))
 
         // The parent takes the rebased changes: no fork, nothing quarantined.
@@ -187,7 +190,9 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
 
         // The counter never gives out a number this node issued before.
         clock.advance(millis: 60_000)
-        XCTAssertEqual(try villageNode.accept(Items.elderCard).number, number("2026-03-02", 4))
+        let later = try villageNode.accept(Items.elderCard)
+        XCTAssertEqual(later.number, number("2026-03-02", 4))
+        XCTAssertEqual(later.document(.acceptance)?.number, "\(Self.villageCode)受〔2026〕4号", "no document number is issued twice")
         nodes["village"] = try reopen("village")
         XCTAssertEqual(try villageNode.renumberedCases().count, 1)
         try assertVerifiesClean(villageNode)

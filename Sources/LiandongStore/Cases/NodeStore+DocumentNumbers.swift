@@ -36,4 +36,25 @@ extension NodeStore {
         try statement.bind(number.sequence + 1, at: 3)
         try statement.run()
     }
+
+    /// New numbers for the set-aside changes of a restore rebase whose number an adopted copy
+    /// already carries (both were issued from a counter as old as the backup), by the old seq.
+    func restampingDocumentNumbers(_ drafts: [Change], taken copies: [Change], db: Database) throws -> [Int64: String] {
+        let used = Set(copies.compactMap { $0.payload["documentNumber"]?.stringValue })
+        var result: [Int64: String] = [:]
+        for draft in drafts {
+            guard let text = draft.payload["documentNumber"]?.stringValue, used.contains(text), let old = DocumentNumber(text) else { continue }
+            result[draft.seq] = try issueDocumentNumber(old.kind, year: old.year, db: db).description
+        }
+        return result
+    }
+}
+
+extension JSONValue {
+    /// The payload with its `documentNumber` replaced, when a new one is given.
+    func replacingDocumentNumber(_ number: String?) -> JSONValue {
+        guard let number, case .object(var fields) = self else { return self }
+        fields["documentNumber"] = .string(number)
+        return .object(fields)
+    }
 }
