@@ -20,6 +20,10 @@ enum LocalAPI {
             var filter = NoticeFilter(node: request.query["node"], itemCode: request.query["item"])
             (filter.from, filter.to) = try period(request)
             return try service.box.with { store in .object(["notices": .array(try store.oneTimeNotices(filter))]) }
+        case 1 where segments[0] == "filings":
+            var filter = NoticeFilter(node: request.query["node"], itemCode: request.query["item"])
+            (filter.from, filter.to) = try period(request)
+            return try service.box.with { store in .object(["filings": .array(try store.negativeFilings(filter))]) }
         case 2 where segments[0] == "cases":
             return try service.box.with { store in try store.caseView(segments[1]).json(masked: false) }
         default:

@@ -282,5 +282,22 @@ enum Schema {
             );
             CREATE INDEX notices_by_origin ON notices (origin, issued_on);
             """),
+        Migration("016_negative_filings", sql: """
+            -- 否定备案: every refusal and denial of a case held here, derived from its state
+            -- (CaseState.negatives) whenever the case row is written; kept when the case is handled again.
+            CREATE TABLE negative_filings (
+                number TEXT NOT NULL,
+                idx INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                node TEXT NOT NULL,
+                item_code TEXT NOT NULL,
+                on_day TEXT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (number, idx)
+            );
+            CREATE INDEX negative_filings_by_node ON negative_filings (node, on_day);
+            -- Cases already held are written again when the node is next opened (NodeStore.open).
+            INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_conflicts', '1');
+            """),
     ])
 }

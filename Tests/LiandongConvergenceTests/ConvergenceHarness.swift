@@ -329,6 +329,7 @@ final class ConvergenceHarness {
         case .updateContact:
             if Int.random(in: 0..<3, using: &random) == 0 { return ["address": .string("某村 \(Int.random(in: 1...9, using: &random)) 组")] }
             return ["phone": .string("1390000\(Int.random(in: 1000...9999, using: &random))")]
+        case .rehandle: return ["reason": "复核后责令重新办理"]
         case .accept, .refuse: return [:]
         }
     }

@@ -52,4 +52,61 @@ final class SyncNoticeTests: SyncTestCase {
             XCTAssertTrue(try store(code).verify().isClean, "verify at \(code)")
         }
     }
+
+    func testTheCountyFilesAVillagesRefusalAndOrdersItHandledAgainAtTheVillage() throws {
+        try makeNodes([Tree.county, Tree.township, Tree.village, Tree.township2, Tree.village3])
+        try serve(Tree.county)
+        try serve(Tree.township)
+        try serve(Tree.township2)
+        for code in [Tree.township, Tree.township2, Tree.village, Tree.village3] { try sync(code) }
+
+        let village = store(Tree.village)
+        let item = try XCTUnwrap(try village.item(code: Items.countyDecided))
+        var request = AcceptRequest(
+            itemCode: item.code, applicant: Applicant(name: "张桂英", idNumber: "11010519491231002X", phone: "13812345678"),
+            materials: item.materials.filter(\.required).map(\.id), actor: "代办员-王")
+        request.refusalReasons = ["申请人户籍不在本村"]
+        let refused = try village.acceptCase(request)
+        let other = try accept(at: Tree.village3, item: Items.countyDecided)
+        try store(Tree.village3).act(on: other, .forward, payload: [:], actor: "村-李")
+        try sync(Tree.village)
+        try sync(Tree.village3)
+        try sync(Tree.township)
+        try sync(Tree.township2)
+        try store(Tree.township2).act(on: other, .forward, payload: [:], actor: "镇-孙")
+        try sync(Tree.township2)
+        try store(Tree.county).act(on: other, .deny, payload: ["reasons": ["家庭财产超过标准"]], actor: "县-钱")
+        try store(Tree.county).act(on: other, .issue, payload: [:], actor: "县-钱")
+
+        let county = store(Tree.county)
+        let all = try county.negativeFilings()
+        XCTAssertEqual(Set(all.compactMap { $0["number"]?.stringValue }), [refused.number, other], "every refusal and denial in the subtree")
+        let denial = try XCTUnwrap(all.first { $0["number"]?.stringValue == other })
+        XCTAssertEqual(denial["kind"]?.stringValue, "denial")
+        XCTAssertEqual(denial["state"]?.stringValue, "result_ready", "a denied case stays findable as denied after its result is issued")
+        XCTAssertEqual(try county.negativeFilings(NoticeFilter(node: Tree.township)).map { $0["number"]?.stringValue }, [refused.number])
+        XCTAssertEqual(try county.negativeFilings(NoticeFilter(itemCode: "no-such-item")).count, 0)
+        let refusal = try county.negativeFilings(NoticeFilter(node: Tree.village))[0]
+        XCTAssertEqual(refusal["reasons"]?.arrayValue, [.string("申请人户籍不在本村")])
+        XCTAssertEqual(refusal["documentNumber"]?.stringValue, "\(Tree.village)不受〔2026〕1号")
+        XCTAssertThrowsError(try county.negativeFilings(NoticeFilter(from: LocalDate(iso: "2026-03-05"), to: LocalDate(iso: "2026-03-01"))))
+
+        XCTAssertThrowsError(try store(Tree.township).act(on: refused.number, .rehandle, payload: ["reason": "x"], actor: "镇-赵"),
+                             "only the county orders a case handled again")
+        try county.act(on: refused.number, .rehandle, payload: ["reason": "户籍证明已补充，理由不成立"], actor: "县-督查")
+        try sync(Tree.township)
+        try sync(Tree.village)
+        let reopened = try XCTUnwrap(try village.caseState(refused.number))
+        XCTAssertEqual(reopened.status, .accepted, "the case reopens at the village that refused it")
+        XCTAssertEqual(reopened.holder, Tree.village)
+        try village.act(on: refused.number, .forward, payload: [:], actor: "代办员-王")
+        let filed = try village.negativeFilings()
+        XCTAssertEqual(filed.count, 1, "the refusal stays on the record")
+        XCTAssertEqual(filed.first?["rehandling"]?["reason"]?.stringValue, "户籍证明已补充，理由不成立")
+        try sync(Tree.village)
+        XCTAssertEqual(try stateHash(Tree.village, refused.number), try stateHash(Tree.township, refused.number))
+        for code in [Tree.county, Tree.township, Tree.village] {
+            XCTAssertTrue(try store(code).verify().isClean, "verify at \(code)")
+        }
+    }
 }

@@ -13,7 +13,8 @@ public struct CaseClock: Hashable, Sendable {
     public var refused = false
 
     public init(state: CaseState) {
-        self.acceptedOn = state.acceptedOn
+        // A case handled again (责令重新办理) runs its limit afresh from the order.
+        self.acceptedOn = state.rehandlings.last?.on ?? state.acceptedOn
         self.promisedLimit = state.item.promisedLimit
         self.legalLimit = state.item.legalLimit
         self.immediate = state.item.kind == .immediate

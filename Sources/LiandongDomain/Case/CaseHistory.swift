@@ -127,6 +127,11 @@ public struct CaseHistory: Sendable {
             if action == .accept { opened = ref }
         case .approve, .deny: decisionRef = ref
         case .withdraw: withdrawalRef = ref
+        case .rehandle:
+            // Open again: the earlier decision no longer stands, and the case is open from here.
+            decisionRef = nil
+            closed = nil
+            if opened == nil { opened = ref }
         case .updateContact:
             for field in Self.writtenFields(change.payload) { fieldWriters[field] = ref }
         default: break

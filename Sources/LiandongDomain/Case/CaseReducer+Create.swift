@@ -94,6 +94,10 @@ extension CaseReducer {
             withdrawal: nil,
             contactStamp: Stamp(hlc: change.hlc, origin: change.origin),
             timeline: [Step(kind: change.kind, origin: change.origin, seq: change.seq, actor: change.actor, wall: change.wall, summary: summary)],
-            documents: documents)
+            documents: documents,
+            negatives: action == .refuse
+                ? [NegativeRecord(kind: .refusal, by: change.origin, actor: change.actor, on: acceptedOn, reasons: refusalReasons,
+                                  documentNumber: documents.first?.number)]
+                : [])
     }
 }

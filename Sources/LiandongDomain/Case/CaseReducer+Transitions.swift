@@ -77,6 +77,10 @@ extension CaseReducer {
             state.decision = Decision(approved: action == .approve, by: change.origin, actor: change.actor, on: day, opinion: opinion, reasons: reasons)
             state.status = action == .approve ? .approved : .denied
             try noteDocument(&state, .decision, change: change, payload: payload, rights: action == .deny ? .statutory : nil)
+            if action == .deny {
+                state.negatives.append(NegativeRecord(kind: .denial, by: change.origin, actor: change.actor, on: day, reasons: reasons,
+                                                      documentNumber: state.document(.decision)?.number))
+            }
             return action == .approve ? "准予" + (opinion.map { "：\($0)" } ?? "") : "不予许可：" + reasons.joined(separator: "；")
 
         case .issue:
@@ -166,6 +170,22 @@ extension CaseReducer {
             if role == state.item.decideAt { state.decider = target }
             state.parties = addingParties(state.parties, [target, state.decider])
             return "转办至 \(target)：\(reason)"
+
+        case .rehandle:
+            let from = state.status
+            if from == .resultReady, state.decision?.approved != false {
+                throw CaseError.transitionNotAllowed(action: action, status: from, allowed: CaseAction.allowed(in: from))
+            }
+            let reason = try payload.string("reason")
+            // It reopens where it was refused or denied: the accepting node, or the node that decided.
+            let at = from == .refused ? state.acceptor : (state.decision?.by ?? state.decider)
+            state.rehandlings.append(Rehandling(reason: reason, by: change.origin, actor: change.actor, on: day, at: at, from: from))
+            state.holder = at
+            state.parties = addingParties(state.parties, [at])
+            state.status = from == .refused ? .accepted : (at == state.decider ? .underReview : .accepted)
+            state.decision = nil
+            state.result = nil
+            return "责令重新办理，由 \(at) 重新办理：\(reason)"
 
         case .updateContact:
             let phone = try payload.optionalString("phone")

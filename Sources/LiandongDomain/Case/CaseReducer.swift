@@ -48,6 +48,10 @@ public enum CaseReducer {
         case .anyParty:
             allowed = state.parties.contains(origin) || state.parties.contains(where: { NodeCode.isAncestorOrSelf(origin, of: $0) })
             reason = "该节点不是办件的当事节点"
+        case .county:
+            let county = NodeCode.path(to: state.acceptor).first ?? state.acceptor
+            allowed = origin == county
+            reason = "只有办件所属的县级中心 \(county) 可以责令重新办理"
         }
         if !allowed { throw CaseError.notAuthorized(action: action, origin: origin, reason: reason) }
     }

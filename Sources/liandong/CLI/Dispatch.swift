@@ -21,6 +21,7 @@ extension CommandLine {
             case "conflicts": handler = try subcommand(&rest, ["list": ConflictsCommand.list, "resolve": ConflictsCommand.resolve])
             case "quarantine": handler = try subcommand(&rest, QuarantineCommand.table)
             case "notice": handler = try subcommand(&rest, NoticeCommand.table)
+            case "filings": handler = try subcommand(&rest, FilingsCommand.table)
             case "status": handler = StatusCommand.run
             case "serve": handler = ServeCommand.run
             case "sync": handler = SyncCommand.run
