@@ -43,7 +43,7 @@ enum LocalAPI {
             dates.append(date)
         }
         if let from = dates[0], let to = dates[1], from > to {
-            throw SyncError("invalid_period", "开始日期 \(from.iso) 晚于结束日期 \(to.iso)", ["field": .string("from")])
+            throw SyncError("invalid_message", "开始日期 \(from.iso) 晚于结束日期 \(to.iso)", ["field": .string("from")])
         }
         return (dates[0], dates[1])
     }
