@@ -314,6 +314,18 @@ final class SyncEndToEndTests: XCTestCase {
             return !result.succeeded && (result.stdout + result.stderr).contains("revoked_node")
         }
         XCTAssertEqual((try refusal?.object())?["error"] as? String, "revoked_node", refusal?.transcript ?? "")
+        XCTAssertTrue(refusal?.stderr.contains("本节点 \(village.code) 已被") ?? false, refusal?.transcript ?? "")
+
+        // Now that it knows, the village refuses every new case with a message saying what happened, and status says so.
+        let refused = try village.run(TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials) + ["--json"])
+        XCTAssertFalse(refused.succeeded, refused.transcript)
+        XCTAssertEqual(try refused.object()["error"] as? String, "node_revoked", refused.transcript)
+        XCTAssertTrue(refused.stderr.contains("已被上级节点 \(sandun.code)") && refused.stderr.contains("不能再受理"), refused.transcript)
+        let forward = try village.run("case", "forward", before, "--json")
+        XCTAssertEqual(try forward.object()["error"] as? String, "node_revoked", "nothing new of any kind\n\(forward.transcript)")
+        let status = try village.object("status")
+        XCTAssertNotNil((status["revoked"] as? [String: Any])?["message"], "\(status)")
+        XCTAssertTrue(try village.mustRun("status").stdout.contains("【已撤销】"))
 
         // The town goes on working for its other village, and the revoked one's change never lands.
         let neighbours = try accept(Item.oldAgeAllowance, at: neighbour)

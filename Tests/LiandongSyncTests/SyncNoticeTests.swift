@@ -109,4 +109,29 @@ final class SyncNoticeTests: SyncTestCase {
             XCTAssertTrue(try store(code).verify().isClean, "verify at \(code)")
         }
     }
+
+    func testAVillageThatHoldsItsOwnRevocationRecordsNothingNewAndSaysWhy() throws {
+        try makeNodes()
+        try serve(Tree.county)
+        try serve(Tree.township)
+        try sync(Tree.township)
+        try sync(Tree.village)
+        let before = try accept(at: Tree.village, item: Items.countyDecided)
+        try store(Tree.township).revoke(code: Tree.village, reason: "代办点撤并", actor: "管理员")
+        // The revocation reaches the village directly (in tests both trust each other), as the change.
+        let revocations = try store(Tree.township).changes(afterLSN: 0, limit: 10_000).map(\.change).filter { $0.kind == NodeKind.revoked }
+        _ = try store(Tree.village).ingest(revocations, from: Tree.township)
+        let revocation = try XCTUnwrap(try store(Tree.village).ownRevocation())
+        XCTAssertEqual(revocation.by, Tree.township)
+        XCTAssertEqual(revocation.reason, "代办点撤并")
+        XCTAssertTrue(revocation.message.contains("代办点撤并") && revocation.message.contains("不能再受理"), revocation.message)
+        let changes = try count(Tree.village, "SELECT count(*) FROM changes")
+        XCTAssertThrowsError(try accept(at: Tree.village, item: Items.countyDecided)) { error in
+            XCTAssertEqual((error as? StoreError)?.code, "node_revoked")
+        }
+        XCTAssertThrowsError(try store(Tree.village).act(on: before, .forward, payload: [:], actor: "代办员"))
+        XCTAssertEqual(try count(Tree.village, "SELECT count(*) FROM changes"), changes, "nothing was written")
+        XCTAssertNotNil(try store(Tree.village).status()["revoked"]?["message"]?.stringValue)
+        XCTAssertNil(try store(Tree.county).ownRevocation())
+    }
 }

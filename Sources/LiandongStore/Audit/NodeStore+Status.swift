@@ -24,6 +24,7 @@ extension NodeStore {
             "cases": try count("SELECT count(*) FROM cases"), "openCases": .int(Int64(open)), "overdue": .int(Int64(overdue)),
             "items": try count("SELECT count(*) FROM items"), "conflicts": try count("SELECT count(DISTINCT id) FROM conflicts WHERE resolution IS NULL"),
             "calendarYears": .array(try calendarYears().map { .int(Int64($0.year)) }),
+            "revoked": try ownRevocation()?.json ?? .null,
         ]
     }
 }

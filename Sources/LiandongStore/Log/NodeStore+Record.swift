@@ -29,6 +29,7 @@ extension NodeStore {
     /// already derived something from (the day in a case number), so that both say the same.
     func recordInTransaction(_ drafts: [ChangeDraft], db: Database, at instant: Int64? = nil) throws -> [Change] {
         try refreshIfChangedElsewhere()
+        try refuseIfRevoked()
         var head = try chainHead(of: identity.code)
         var made: [Change] = []
         made.reserveCapacity(drafts.count)

@@ -102,6 +102,7 @@ public final class SyncLoop: @unchecked Sendable {
                         let message = SyncLoop.describe(error)
                         log("sync \(name) lane: \(message)")
                         try? store.recordParentError(message)
+                        if (error as? SyncError)?.code == "revoked_node" { try? store.noteRevokedByParent() }
                         if !pause(backoff.failed(jitter: Double.random(in: 0...1))) { return }
                     }
                 }

@@ -101,6 +101,12 @@ enum SyncCommand {
             outcome = try client.syncOnce()
         } catch let error as SyncError {
             try? store.recordParentError(SyncLoop.describe(error))
+            if error.code == "revoked_node" {
+                try? store.noteRevokedByParent()
+                if let revocation = try? store.ownRevocation() {
+                    throw CLIError(code: error.code, message: "同步失败：\(revocation.message)", fields: error.details)
+                }
+            }
             throw CLIError(code: error.code, message: "同步失败：\(error.message)", fields: error.details)
         } catch let error as HTTPClientError {
             try? store.recordParentError(SyncLoop.describe(error))
