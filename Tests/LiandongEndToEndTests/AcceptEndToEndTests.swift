@@ -103,6 +103,27 @@ final class AcceptEndToEndTests: XCTestCase {
         XCTAssertNil(refused["dueDate"], "a refused case has no deadline")
     }
 
+    func testIdentifiersAreNormalisedAndTextBoundedAtTheWindow() throws {
+        let node = try TestNode.county()
+        let lower = try node.accept(.oldAgeAllowance, id: "11010519491231002x")
+        XCTAssertEqual((lower["applicant"] as? [String: Any])?["idNumber"] as? String, "11010519491231002X", "one person, one spelling")
+        let fullWidth = try node.failing(TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials,
+                                                                  id: "１１010519491231002X"))
+        XCTAssertEqual(try fullWidth.object()["error"] as? String, "invalid_id_number", fullWidth.transcript)
+        XCTAssertTrue(fullWidth.stderr.contains("全角"), fullWidth.transcript)
+        let spaced = try node.failing(TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials,
+                                                               id: "110105 19491231002X"))
+        XCTAssertTrue(spaced.stderr.contains("空格"), spaced.transcript)
+        let long = try node.failing(TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials,
+                                                             name: String(repeating: "张", count: 60)))
+        XCTAssertEqual(try long.object()["error"] as? String, "invalid_text", long.transcript)
+        XCTAssertTrue(long.stderr.contains("申请人姓名长度 60 个字超过上限 50 个字"), long.transcript)
+        let number = try XCTUnwrap(lower["number"] as? String)
+        let escape = try node.failing("case", "forward", number, "--opinion", "同意\u{1B}[2J")
+        XCTAssertEqual(try escape.object()["error"] as? String, "invalid_payload", escape.transcript)
+        XCTAssertTrue(escape.stderr.contains("控制字符"), escape.transcript)
+    }
+
     func testTolerateMissingAcceptsWhereTheItemAllowsIt() throws {
         let node = try TestNode.county()
         let accepted = try node.accept(.minimumLiving, materials: ["application", "id_card"], extra: ["--tolerate-missing"])

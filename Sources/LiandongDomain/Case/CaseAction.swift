@@ -126,5 +126,10 @@ public enum CaseAction: String, Sendable, CaseIterable {
         allCases.filter { $0.allowedFrom.contains(status) }
     }
 
+    /// The actions this case allows: as `allowed(in:)`, without re-handling an approval.
+    public static func allowed(for state: CaseState) -> [CaseAction] {
+        allowed(in: state.status).filter { $0 != .rehandle || state.status != .resultReady || state.decision?.approved == false }
+    }
+
     public init?(kind: String) { self.init(rawValue: kind) }
 }

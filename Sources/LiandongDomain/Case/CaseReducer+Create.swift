@@ -20,6 +20,10 @@ extension CaseReducer {
             throw CaseError.notAuthorized(action: action, origin: change.origin, reason: "事项「\(item.name)」只能在\(allowed)受理")
         }
         let applicant = try Applicant(json: try payload.value("applicant"))
+        // One person, one spelling: the ID as every entry point normalises it (upper case, ASCII, no spaces).
+        guard IdentifierText.isNormalized(applicant.idNumber) else {
+            throw CaseError.invalidPayload(field: "payload.applicant.idNumber", reason: "证件号码应为大写半角字符、不含空格")
+        }
         let provided = Set(try payload.strings("materials"))
         let unknown = provided.subtracting(item.materials.map(\.id))
         if let first = unknown.sorted().first {

@@ -174,7 +174,7 @@ extension CaseReducer {
         case .rehandle:
             let from = state.status
             if from == .resultReady, state.decision?.approved != false {
-                throw CaseError.transitionNotAllowed(action: action, status: from, allowed: CaseAction.allowed(in: from))
+                throw CaseError.transitionNotAllowed(action: action, status: from, allowed: CaseAction.allowed(for: state))
             }
             let reason = try payload.string("reason")
             // It reopens where it was refused or denied: the accepting node, or the node that decided.

@@ -11,6 +11,8 @@ public enum CaseReducer {
             throw CaseError.invalidPayload(field: "payload", reason: "expected object, got \(change.payload.typeName)")
         }
         let payload = PayloadReader(change.payload)
+        try TextRules.checkPayload(change.payload)
+        if let problem = TextRules.problem(change.actor, TextRules.actor) { throw CaseError.invalidPayload(field: "actor", reason: problem) }
         guard var state else {
             switch action {
             case .accept, .refuse: return try create(change, action: action, payload: payload)
@@ -19,7 +21,7 @@ public enum CaseReducer {
         }
         if action == .accept || action == .refuse { throw CaseError.caseExists(state.number) }
         guard action.allowedFrom.contains(state.status) else {
-            throw CaseError.transitionNotAllowed(action: action, status: state.status, allowed: CaseAction.allowed(in: state.status))
+            throw CaseError.transitionNotAllowed(action: action, status: state.status, allowed: CaseAction.allowed(for: state))
         }
         try authorize(action, origin: change.origin, state: state)
         let summary = try transition(&state, action: action, change: change, payload: payload)

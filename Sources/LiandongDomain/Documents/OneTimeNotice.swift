@@ -45,6 +45,7 @@ public struct OneTimeNotice: Hashable, Sendable {
             throw CaseError.invalidPayload(field: "payload", reason: "expected object, got \(change.payload.typeName)")
         }
         let payload = PayloadReader(change.payload)
+        try TextRules.checkPayload(change.payload)
         let text = try payload.string("documentNumber")
         _ = try DocumentNumber.check(text, change: change, kind: .oneTimeNotice)
         guard change.entity == NoticeKind.entity(text) else {

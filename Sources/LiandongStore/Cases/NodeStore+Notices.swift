@@ -24,7 +24,11 @@ extension NodeStore {
         guard let item = try item(code: request.itemCode) else {
             throw StoreError("unknown_item", "事项目录中没有事项 \(request.itemCode)", details: ["item": request.itemCode])
         }
+        var request = request
+        request.applicant = try normalized(request.applicant)
         try validate(request.applicant)
+        try checkText(request)
+        if let note, let problem = TextRules.problem(note, TextRules.paragraph) { throw StoreError("invalid_text", "说明\(problem)") }
         let missing = item.missingMaterials(provided: Set(request.materials))
         guard !missing.isEmpty else {
             throw StoreError("nothing_missing", "材料齐全，无需一次性告知，请直接受理", details: ["item": request.itemCode])
