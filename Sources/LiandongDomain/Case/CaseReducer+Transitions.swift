@@ -141,8 +141,12 @@ extension CaseReducer {
 
         case .extend:
             guard state.timeExtension == nil else { throw CaseError.alreadyExtended }
-            let days = Int(try payload.optionalInt("days") ?? 10)
-            guard (1...30).contains(days) else { throw payload.fail("days", "延期天数应为 1 至 30 个工作日") }
+            // 行政许可法 art. 42: once, at most 10 working days (15 for joint handling), with the reason.
+            let limit = state.item.maxExtensionDays
+            let days = Int(try payload.optionalInt("days") ?? Int64(limit))
+            guard (1...limit).contains(days) else {
+                throw payload.fail("days", "延期最多 \(limit) 个工作日（行政许可法第四十二条\(state.item.jointHandling ? "，联合办理" : "")），收到 \(days)")
+            }
             let reason = try payload.string("reason")
             state.timeExtension = Extension(workingDays: days, reason: reason, by: change.origin, on: day)
             return "延期 \(days) 个工作日：\(reason)"

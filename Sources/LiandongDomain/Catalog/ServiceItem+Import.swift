@@ -6,7 +6,7 @@ extension ServiceItem {
     static let keys: Set<String> = [
         "code", "implementationCode", "name", "type", "version", "kind", "acceptAt", "decideAt", "legalLimit",
         "promisedLimit", "preliminaryReviewLimit", "materials", "toleratedMissing", "supplementPausesClock",
-        "legalBasis", "level", "fee", "serviceObject", "acceptanceConditions", "resultName",
+        "legalBasis", "level", "fee", "serviceObject", "acceptanceConditions", "resultName", "jointHandling",
     ]
 
     /// Longest code accepted (DOMAIN.md: codes differ in length between sources; validate only this).
@@ -34,6 +34,7 @@ extension ServiceItem {
         o["serviceObject"] = serviceObject.map { .string($0.rawValue) }
         o["acceptanceConditions"] = acceptanceConditions.map { .string($0) }
         o["resultName"] = resultName.map { .string($0) }
+        if jointHandling { o["jointHandling"] = .bool(true) }
         return .object(o)
     }
 
@@ -119,12 +120,15 @@ extension ServiceItem {
         let serviceObject = try r.optionalEnumValue("serviceObject", ServiceObject.self)
         let acceptanceConditions = try r.optionalText("acceptanceConditions")
         let resultName = try r.optionalText("resultName")
-        return ServiceItem(
+        let jointHandling = r.optional("jointHandling") == nil ? false : try r.bool("jointHandling")
+        var item = ServiceItem(
             code: code, implementationCode: implementationCode, name: name, type: type, version: version,
             kind: kind, acceptAt: acceptAt, decideAt: decideAt, legalLimit: legalLimit, promisedLimit: promisedLimit,
             preliminaryReviewLimit: preliminaryReviewLimit, materials: materials, toleratedMissing: toleratedMissing,
             supplementPausesClock: supplementPausesClock, legalBasis: legalBasis, level: level, fee: fee,
             serviceObject: serviceObject, acceptanceConditions: acceptanceConditions, resultName: resultName)
+        item.jointHandling = jointHandling
+        return item
     }
 
     /// An item code: non-empty, no white space, at most 50 characters (DOMAIN.md).

@@ -36,7 +36,12 @@ extension NodeStore {
     /// Takes a workflow action on a case held here; a transition the rules do not allow throws and writes nothing.
     @discardableResult
     public func act(on number: String, _ action: CaseAction, payload: JSONValue, actor: String) throws -> CaseState {
-        guard try caseState(number) != nil else { throw CaseError.caseNotFound(number) }
+        guard let before = try caseState(number) else { throw CaseError.caseNotFound(number) }
+        if action == .extend, before.timeExtension == nil, action.allowedFrom.contains(before.status),
+            let refusal = CaseClock(state: before).extensionRefusal(calendar: try calendar(), today: today)
+        {
+            throw StoreError("extension_too_late", refusal, details: ["case": number])
+        }
         try record(ChangeDraft(actor: actor, entity: number, kind: action.kind, payload: payload))
         guard let state = try caseState(number) else { throw CaseError.caseNotFound(number) }
         return state
