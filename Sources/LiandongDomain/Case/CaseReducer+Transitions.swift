@@ -169,6 +169,7 @@ extension CaseReducer {
         case .transfer:
             let target = try payload.string("to")
             guard let role = NodeCode.role(of: target), target != state.holder else { throw payload.fail("to", "\(target) 不是可转办的节点") }
+            if let problem = transferProblem(to: target, role: role, state: state) { throw payload.fail("to", problem) }
             let reason = try payload.string("reason")
             state.holder = target
             if role == state.item.decideAt { state.decider = target }
@@ -202,6 +203,22 @@ extension CaseReducer {
             state.contactStamp = Stamp(hlc: change.hlc, origin: change.origin)
             return "修改联系方式"
         }
+    }
+
+    /// Why a case may not be transferred to `target` at its current step, judged on the case alone
+    /// (the registry is checked where the transfer is made): the target must be in the case's county
+    /// and at a tier that handles the item at this step — a tier that accepts it while it waits to be
+    /// forwarded or reviewed, or the deciding tier.
+    public static func transferProblem(to target: String, role: Role, state: CaseState) -> String? {
+        let county = NodeCode.path(to: state.acceptor).first ?? state.acceptor
+        guard NodeCode.isAncestorOrSelf(county, of: target) else { return "\(target) 不在本县（\(county)）辖区内，不能转办" }
+        let decides = role == state.item.decideAt
+        let holdsBeforeForwarding = state.item.acceptAt.contains(role) && [.accepted, .preliminaryReview].contains(state.status)
+        if !decides && !holdsBeforeForwarding {
+            return "\(role.chineseName)节点 \(target) 不能在「\(state.status.chineseName)」环节办理事项「\(state.item.name)」"
+                + "（由\(state.item.decideAt.chineseName)决定）"
+        }
+        return nil
     }
 
     /// Adds the document a change issued, when it carries a number (changes recorded before

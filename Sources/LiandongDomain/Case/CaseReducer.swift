@@ -44,8 +44,8 @@ public enum CaseReducer {
             allowed = origin == state.decider
             reason = "该事项由 \(state.decider)（\(state.item.decideAt.chineseName)）决定"
         case .resultPath:
-            allowed = origin == state.decider
-                || (NodeCode.isAncestorOrSelf(origin, of: state.collectAt) && NodeCode.isAncestorOrSelf(state.decider, of: origin))
+            // The collection point chosen at acceptance delivers whichever node decided, after any transfer.
+            allowed = NodeCode.isOnPath(origin, between: state.decider, and: state.collectAt)
             reason = "结果在 \(state.decider) 与领取地 \(state.collectAt) 之间流转"
         case .anyParty:
             allowed = state.parties.contains(origin) || state.parties.contains(where: { NodeCode.isAncestorOrSelf(origin, of: $0) })

@@ -42,6 +42,13 @@ extension NodeStore {
         {
             throw StoreError("extension_too_late", refusal, details: ["case": number])
         }
+        if action == .transfer, let target = payload["to"]?.stringValue {
+            // Only to a node the county registered and has not revoked (the reducer judges the tier).
+            guard let entry = try registryEntry(of: target), !entry.publicKey.isEmpty else {
+                throw StoreError("transfer_target_unknown", "节点 \(target) 未在本县登记，不能转办", details: ["to": target])
+            }
+            if entry.isRevoked { throw StoreError("transfer_target_revoked", "节点 \(target) 已被撤销，不能转办", details: ["to": target]) }
+        }
         try record(ChangeDraft(actor: actor, entity: number, kind: action.kind, payload: payload))
         guard let state = try caseState(number) else { throw CaseError.caseNotFound(number) }
         return state
