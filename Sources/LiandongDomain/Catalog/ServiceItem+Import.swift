@@ -48,8 +48,9 @@ extension ServiceItem {
         try parse(json, path: "")
     }
 
-    /// Reads a catalog document: the format version must be 1, item codes unique; the first error
-    /// found is thrown, naming the item and the JSON path (`items[3].legalLimit.days`).
+    /// Reads a catalog document: the format version must be 1, item codes unique. Every item is
+    /// read: the error thrown names the first problem of each bad item (the item and the JSON path,
+    /// `items[3].legalLimit.days`) and carries the others in `more`, so that one import shows them all.
     public static func parseCatalog(_ json: JSONValue) throws(ImportError) -> [ServiceItem] {
         let reader = try ImportReader(json, path: "")
         try reader.rejectUnknownKeys(["version", "items"])
@@ -61,15 +62,24 @@ extension ServiceItem {
         }
         var items: [ServiceItem] = []
         var seen: Set<String> = []
+        var errors: [ImportError] = []
         for (index, value) in try reader.array("items").enumerated() {
-            let item = try parse(value, path: "items[\(index)]")
+            let item: ServiceItem
+            do {
+                item = try parse(value, path: "items[\(index)]")
+            } catch {
+                errors.append(error)
+                continue
+            }
             guard seen.insert(item.code).inserted else {
-                throw ImportError(
+                errors.append(ImportError(
                     code: ImportError.Code.duplicate, item: item.code, field: "items[\(index)].code",
-                    message: "事项编码“\(item.code)”重复")
+                    message: "事项编码“\(item.code)”重复"))
+                continue
             }
             items.append(item)
         }
+        if let error = ImportError.combined(errors) { throw error }
         return items
     }
 
