@@ -134,4 +134,32 @@ final class SyncNoticeTests: SyncTestCase {
         XCTAssertNotNil(try store(Tree.village).status()["revoked"]?["message"]?.stringValue)
         XCTAssertNil(try store(Tree.county).ownRevocation())
     }
+
+    func testTheCountysStatisticsCountEachNodeWithItsSubtree() throws {
+        try makeNodes([Tree.county, Tree.township, Tree.village, Tree.village2, Tree.township2, Tree.village3])
+        try serve(Tree.county)
+        try serve(Tree.township)
+        try serve(Tree.township2)
+        for code in [Tree.township, Tree.township2, Tree.village, Tree.village2, Tree.village3] { try sync(code) }
+        _ = try accept(at: Tree.village, item: Items.countyDecided)
+        _ = try accept(at: Tree.village, item: Items.countyDecided)
+        _ = try accept(at: Tree.village2, item: Items.countyDecided)
+        _ = try accept(at: Tree.village3, item: Items.countyDecided)
+        let item = try XCTUnwrap(try store(Tree.village3).item(code: Items.countyDecided))
+        _ = try store(Tree.village3).issueOneTimeNotice(AcceptRequest(
+            itemCode: item.code, applicant: Applicant(name: "李四", idNumber: "440524188001010014", phone: "13812345678"), materials: [], actor: "代办员"))
+        for code in [Tree.village, Tree.village2, Tree.village3, Tree.township, Tree.township2] { try sync(code) }
+
+        let report = try store(Tree.county).statistics()
+        let lines = Dictionary(uniqueKeysWithValues: report.perNode.map { ($0.code, $0.stats) })
+        XCTAssertEqual(lines[Tree.county]?.cases, 4)
+        XCTAssertEqual(lines[Tree.township]?.cases, 3, "a township's line counts its villages")
+        XCTAssertEqual(lines[Tree.village]?.cases, 2)
+        XCTAssertEqual(lines[Tree.village2]?.cases, 1)
+        XCTAssertEqual(lines[Tree.township2]?.cases, 1)
+        XCTAssertEqual(lines[Tree.township2]?.oneTimeNotices, 1, "one-time notices are counted where they were given")
+        let township = try store(Tree.county).statistics(node: Tree.township)
+        XCTAssertEqual(township.overall.cases, 3)
+        XCTAssertEqual(township.perNode.map(\.code), [Tree.township, Tree.village, Tree.village2], "the subtree only")
+    }
 }

@@ -25,6 +25,7 @@ extension NodeStore {
             "items": try count("SELECT count(*) FROM items"), "conflicts": try count("SELECT count(DISTINCT id) FROM conflicts WHERE resolution IS NULL"),
             "calendarYears": .array(try calendarYears().map { .int(Int64($0.year)) }),
             "revoked": try ownRevocation()?.json ?? .null,
+            "calendarWarning": .optional(CalendarWarning.upcomingYear(calendar: calendar, today: today).map(CalendarWarning.upcomingMessage)),
         ]
     }
 }

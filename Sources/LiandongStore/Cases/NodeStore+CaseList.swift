@@ -65,6 +65,12 @@ extension NodeStore {
                 "deadlineStatus": .string(deadline.rawValue),
             ]
             if let due { fields["dueDate"] = .string(due.iso) }
+            if clock.completedOn == nil, !clock.refused,
+                let warning = CalendarWarning.message(CalendarWarning.years(
+                    from: clock.acceptedOn, to: max(due ?? clock.acceptedOn, clock.legalDueDate(calendar: calendar, today: today)), calendar: calendar))
+            {
+                fields["calendarWarning"] = .string(warning)
+            }
             result.append(CaseSummary(number: number, status: status, dueDate: due, deadlineStatus: deadline, json: .object(fields)))
         }
         return result

@@ -47,7 +47,8 @@ enum Help {
       liandong conflicts resolve --data DIR ID --note TEXT [--keep winner|loser|VALUE|CASE]
       liandong quarantine list --data DIR [--all]      本节点隔离区：被拒收的变更、原因、来自哪个节点
       liandong quarantine retry --data DIR ORIGIN#SEQ...|--all   原因排除后重新核验隔离的变更
-      liandong status|stats|verify --data DIR
+      liandong status|verify --data DIR
+      liandong stats --data DIR [--from D] [--to D] [--node CODE]   统计：合计、按事项、按节点（含下级）
       liandong backup --data DIR --to FILE ; liandong restore --data DIR --from FILE
       liandong demo [--keep] [--deadline SECONDS]     县、两个乡镇、三个村六个进程的三级联动演示
       liandong demo --single [--keep]                单节点演示（模拟时钟，展示时限规则）
