@@ -108,7 +108,7 @@ public struct CaseHistory: Sendable {
     /// Why a resolution made here may not be recorded (the CLI checks the conflict itself).
     private func resolutionProblem(_ change: Change, state: CaseState) -> CaseError? {
         guard case .object = change.payload, change.payload["conflict"]?.stringValue != nil else {
-            return .invalidPayload(field: "payload.conflict", reason: "missing")
+            return .invalidPayload(field: "payload.conflict", reason: "缺少冲突编号")
         }
         return nil
     }

@@ -8,7 +8,7 @@ public enum CaseReducer {
         guard let action = CaseAction(kind: change.kind) else { throw CaseError.unknownKind(change.kind) }
         // Every case payload is an object; PayloadReader would read a non-object as "all fields absent".
         guard case .object = change.payload else {
-            throw CaseError.invalidPayload(field: "payload", reason: "expected object, got \(change.payload.typeName)")
+            throw CaseError.invalidPayload(field: "payload", reason: "应为对象，实际为\(change.payload.chineseTypeName)")
         }
         let payload = PayloadReader(change.payload)
         try TextRules.checkPayload(change.payload)

@@ -42,7 +42,7 @@ public struct OneTimeNotice: Hashable, Sendable {
     public init(_ change: Change) throws {
         guard change.kind == NoticeKind.oneTimeIssued else { throw CaseError.unknownKind(change.kind) }
         guard case .object = change.payload else {
-            throw CaseError.invalidPayload(field: "payload", reason: "expected object, got \(change.payload.typeName)")
+            throw CaseError.invalidPayload(field: "payload", reason: "应为对象，实际为\(change.payload.chineseTypeName)")
         }
         let payload = PayloadReader(change.payload)
         try TextRules.checkPayload(change.payload)

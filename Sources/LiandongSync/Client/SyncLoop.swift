@@ -101,7 +101,7 @@ public final class SyncLoop: @unchecked Sendable {
                     } catch {
                         let message = SyncLoop.describe(error)
                         log("sync \(name) lane: \(message)")
-                        try? store.recordParentError(message)
+                        try? store.recordParentError(SyncLoop.staffMessage(error))
                         if (error as? SyncError)?.code == "revoked_node" { try? store.noteRevokedByParent() }
                         if !pause(backoff.failed(jitter: Double.random(in: 0...1))) { return }
                     }
@@ -142,7 +142,16 @@ public final class SyncLoop: @unchecked Sendable {
         }
     }
 
-    /// One English line for the log and for `status`.
+    /// What staff read in `status` (last error): Chinese, with the machine code in front.
+    public static func staffMessage(_ error: Error) -> String {
+        switch error {
+        case let error as SyncError: return "\(error.code)：\(error.message)"
+        case let error as HTTPClientError: return "\(error.kind)：\(error.chineseMessage)"
+        default: return "同步出错：\(error)"
+        }
+    }
+
+    /// One English line for the log.
     public static func describe(_ error: Error) -> String {
         switch error {
         case let error as SyncError: return "\(error.code): \(error.message)"

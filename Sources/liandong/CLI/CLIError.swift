@@ -49,7 +49,7 @@ struct CLIError: Error {
             if all.count > 1 { cli.detail = all.enumerated().map { "  \($0.offset + 1). \(line($0.element))" }.joined(separator: "\n") }
             return cli
         case let error as JSONParseError:
-            return CLIError(code: "malformed_json", message: "JSON 格式错误：第 \(error.offset) 字节，\(error.reason)", fields: ["offset": .int(Int64(error.offset))])
+            return CLIError(code: "malformed_json", message: "JSON 格式错误：第 \(error.offset) 字节，\(error.chineseReason)", fields: ["offset": .int(Int64(error.offset))])
         case let error as SQLiteError:
             return CLIError(code: error.isBusy ? "database_busy" : "database_error", message: "数据库错误：\(error)")
         default:
