@@ -299,5 +299,10 @@ enum Schema {
             -- Cases already held are written again when the node is next opened (NodeStore.open).
             INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_conflicts', '1');
             """),
+        Migration("017_county_settings", sql: """
+            -- The county's replicated settings (好差评: default rating, follow-up days), one row per
+            -- setting kind; the newest by (hlc, origin) wins, as for calendar years.
+            CREATE TABLE county_settings (kind TEXT PRIMARY KEY, json TEXT NOT NULL, hlc INTEGER NOT NULL, origin TEXT NOT NULL);
+            """),
     ])
 }

@@ -49,6 +49,7 @@ extension NodeStore {
             }
             if entry.isRevoked { throw StoreError("transfer_target_revoked", "节点 \(target) 已被撤销，不能转办", details: ["to": target]) }
         }
+        let payload = action == .evaluate ? try stampingFollowUpDays(payload) : payload
         try record(ChangeDraft(actor: actor, entity: number, kind: action.kind, payload: payload))
         guard let state = try caseState(number) else { throw CaseError.caseNotFound(number) }
         return state

@@ -61,6 +61,8 @@ extension NodeStore {
                 try materializeRevocation(change, db: db, strict: strict)
             case NoticeKind.oneTimeIssued:
                 try materializeNotice(change, db: db, strict: strict)
+            case EvaluationSettings.kind:
+                try materializeEvaluationSettings(change, db: db, strict: strict)
             default:
                 if strict { throw CaseError.unknownKind(change.kind) }
                 try recordConflict(for: change, rule: ConflictRule.unknownKind.rawValue, message: "未知的变更类型 \(change.kind)，已保留待新版本处理", db: db)

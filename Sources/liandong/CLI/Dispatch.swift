@@ -22,6 +22,7 @@ extension CommandLine {
             case "quarantine": handler = try subcommand(&rest, QuarantineCommand.table)
             case "notice": handler = try subcommand(&rest, NoticeCommand.table)
             case "filings": handler = try subcommand(&rest, FilingsCommand.table)
+            case "settings": handler = try subcommand(&rest, SettingsCommand.table)
             case "status": handler = StatusCommand.run
             case "serve": handler = ServeCommand.run
             case "sync": handler = SyncCommand.run

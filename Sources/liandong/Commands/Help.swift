@@ -43,6 +43,8 @@ enum Help {
       liandong case rehandle NUMBER --reason R        责令重新办理被不予受理或不予许可的办件（县）
       liandong notice list --data DIR [--node CODE] [--item CODE] [--from D] [--to D]    一次性告知记录
       liandong filings list --data DIR [--node CODE] [--item CODE] [--from D] [--to D]   否定备案（不予受理、不予许可）
+      liandong settings evaluation --data DIR [--default-days N] [--default-level 1-3] [--follow-up-days N]   好差评设置（县）
+      liandong settings show|apply-default-ratings --data DIR
       liandong conflicts list --data DIR [--all]
       liandong conflicts resolve --data DIR ID --note TEXT [--keep winner|loser|VALUE|CASE]
       liandong quarantine list --data DIR [--all]      本节点隔离区：被拒收的变更、原因、来自哪个节点
