@@ -128,10 +128,11 @@ public struct CaseHistory: Sendable {
         case .approve, .deny: decisionRef = ref
         case .withdraw: withdrawalRef = ref
         case .rehandle:
-            // Open again: the earlier decision no longer stands, and the case is open from here.
+            // Open again: the earlier decision no longer stands. A refused case handled again keeps
+            // no opening (its refusal, not an acceptance, carries the item: possible_duplicate and
+            // item_version_at_acceptance judge acceptances only).
             decisionRef = nil
-            closed = nil
-            if opened == nil { opened = ref }
+            if opened != nil { closed = nil }
         case .updateContact:
             for field in Self.writtenFields(change.payload) { fieldWriters[field] = ref }
         default: break
