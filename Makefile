@@ -1,6 +1,7 @@
 # liandong: make demo runs a whole county on loopback; make test builds and runs every test.
 SWIFT ?= swift
-DEBIAN_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev zlib1g-dev openssl
+DEBIAN_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev zlib1g-dev openssl \
+	libqrencode-dev qrencode zbar-tools chromium poppler-utils fonts-noto-cjk
 BIN = .build/debug/liandong
 RELEASE_BIN = .build/release/liandong
 

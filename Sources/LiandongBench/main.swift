@@ -35,6 +35,9 @@ func runBench(_ options: BenchOptions) throws {
     let verifySeconds = (ContinuousClock.now - verifyStart).seconds
     guard verify.isClean else { throw BenchError("verify found \(verify.problems.count) problems in the bench's own data") }
 
+    Progress.phase("printed documents")
+    let printed = PrintBench.report(try PrintBench.run(store: batched.store, sampleCases: 300))
+
     var syncSections: [String] = []
     if !options.noSync {
         let tree = try SyncTree(root: root + "/sync", examples: options.examples)
@@ -76,6 +79,7 @@ func runBench(_ options: BenchOptions) throws {
         peak RSS \(Report.fixed(rssAfterReal, 1)) MiB after the batched real path, \
         \(Report.fixed(MachineInfo.peakRSSMiB(), 1)) MiB for the whole run
         """)
+    print("\n" + printed)
     for section in syncSections { print("\n" + section) }
     print("\nwhole run \(Report.fixed((ContinuousClock.now - began).seconds, 1)) s")
     if options.keep { print("databases kept in \(root)") }

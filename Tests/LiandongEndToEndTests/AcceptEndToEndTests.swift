@@ -115,9 +115,9 @@ final class AcceptEndToEndTests: XCTestCase {
                                                                id: "110105 19491231002X"))
         XCTAssertTrue(spaced.stderr.contains("空格"), spaced.transcript)
         let long = try node.failing(TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials,
-                                                             name: String(repeating: "张", count: 60)))
+                                                             name: String(repeating: "张", count: 120)))
         XCTAssertEqual(try long.object()["error"] as? String, "invalid_text", long.transcript)
-        XCTAssertTrue(long.stderr.contains("申请人姓名长度 60 个字超过上限 50 个字"), long.transcript)
+        XCTAssertTrue(long.stderr.contains("申请人姓名长度 120 个字超过上限 100 个字"), long.transcript)
         let number = try XCTUnwrap(lower["number"] as? String)
         let escape = try node.failing("case", "forward", number, "--opinion", "同意\u{1B}[2J")
         XCTAssertEqual(try escape.object()["error"] as? String, "invalid_payload", escape.transcript)

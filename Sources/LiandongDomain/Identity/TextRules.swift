@@ -15,7 +15,8 @@ public enum TextRules {
         }
     }
 
-    public static let personName = Shape.line(max: 50)
+    /// Names: a person, or an organisation applying with its credit code (full legal names run long).
+    public static let personName = Shape.line(max: 100)
     public static let actor = Shape.line(max: 50)
     public static let line = Shape.line(max: 200)
     public static let paragraph = Shape.paragraph(max: 2000)

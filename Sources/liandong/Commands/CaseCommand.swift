@@ -11,9 +11,10 @@ enum CaseCommand {
         case "refuse": return { try accept(&$0, refuse: true) }
         case "show": return show
         case "list": return list
+        case "print": return PrintCommand.run
         default:
             guard let action = CaseAction.allCases.first(where: { $0.verb == verb && $0 != .accept && $0 != .refuse }) else {
-                let verbs = ["accept", "refuse", "show", "list"] + CaseAction.allCases.filter { $0 != .accept && $0 != .refuse }.map(\.verb)
+                let verbs = ["accept", "refuse", "show", "list", "print"] + CaseAction.allCases.filter { $0 != .accept && $0 != .refuse }.map(\.verb)
                 throw CLIError.usage("未知的 case 子命令 \(verb)，可用：\(verbs.joined(separator: "|"))")
             }
             return { try act(&$0, action) }

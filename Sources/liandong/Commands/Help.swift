@@ -45,6 +45,10 @@ enum Help {
       liandong filings list --data DIR [--node CODE] [--item CODE] [--from D] [--to D]   否定备案（不予受理、不予许可）
       liandong settings evaluation --data DIR [--default-days N] [--default-level 1-3] [--follow-up-days N]   好差评设置（县）
       liandong settings show|apply-default-ratings --data DIR
+      liandong case print NUMBER --document KIND --to FILE --data DIR [--public-base URL] [--review-body NAME] [--court NAME]
+                           打印文书（A4 HTML）：acceptance-notice|one-time-notice|refusal-notice|supplement-notice|decision|delivery-receipt
+      liandong case print --document one-time-notice --to FILE --data DIR --item CODE --applicant-name NAME --applicant-id ID --phone PHONE [--material ID]...
+                           未受理申请的一次性告知书
       liandong conflicts list --data DIR [--all]
       liandong conflicts resolve --data DIR ID --note TEXT [--keep winner|loser|VALUE|CASE]
       liandong quarantine list --data DIR [--all]      本节点隔离区：被拒收的变更、原因、来自哪个节点
