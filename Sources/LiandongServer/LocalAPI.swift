@@ -52,17 +52,22 @@ enum LocalAPI {
     /// guess cannot tell a wrong code from a missing case.
     static func publicCase(_ number: String, code: String?, box: StoreBox) throws -> JSONValue {
         try box.with { store in
-            guard let code, !code.isEmpty, let state = try store.caseState(number), state.queryCode == code else {
+            guard let code, let (state, renumberedFrom) = try store.publicLookup(number: number, code: code) else {
                 throw SyncError("not_found", "未找到办件，或查询码不正确")
             }
-            let view = try store.caseView(number)
+            let view = try store.caseView(state.number)
             let masked = view.json(masked: true)
             var fields: [String: JSONValue] = [
-                "number": .string(number), "status": .string(state.status.rawValue), "statusName": .string(state.status.chineseName),
+                "number": .string(state.number), "status": .string(state.status.rawValue), "statusName": .string(state.status.chineseName),
                 "applicant": .string(Masking.name(state.applicant.name)), "item": masked["item"]?["name"] ?? .null,
                 "acceptedOn": .string(state.acceptedOn.iso), "deadlineStatus": .string(view.deadlineStatus.rawValue),
             ]
             if let due = view.dueDate { fields["dueDate"] = .string(due.iso) }
+            if let renumberedFrom {
+                // The receipt shows the old number: say where the case is now.
+                fields["renumberedFrom"] = .string(renumberedFrom)
+                fields["notice"] = .string("您的办件编号已由 \(renumberedFrom) 更改为 \(state.number)，请以新编号查询")
+            }
             return .object(fields)
         }
     }

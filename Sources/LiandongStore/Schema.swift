@@ -304,5 +304,11 @@ enum Schema {
             -- setting kind; the newest by (hlc, origin) wins, as for calendar years.
             CREATE TABLE county_settings (kind TEXT PRIMARY KEY, json TEXT NOT NULL, hlc INTEGER NOT NULL, origin TEXT NOT NULL);
             """),
+        Migration("018_renumbered_cases", sql: """
+            -- A case renumbered by a restore rebase names its old number (state renumberedFrom): the
+            -- public query finds it from the applicant's receipt at any node.
+            CREATE INDEX cases_by_renumbered_from ON cases (json_extract(state, '$.renumberedFrom'))
+                WHERE json_extract(state, '$.renumberedFrom') IS NOT NULL;
+            """),
     ])
 }

@@ -285,6 +285,20 @@ final class SyncEndToEndTests: XCTestCase {
             XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)")
         }
         for number in expected { try assertSameState(number, at: [village, sandun, county]) }
+
+        // The renumbered case is announced at the village, and its old number with its query code
+        // (what the applicant's receipt shows) answers on the county's public query, pointing to the new number.
+        XCTAssertNotEqual(final, third, "this schedule renumbers the new case")
+        let status = try village.object("status")
+        XCTAssertEqual(((status["renumbered"] as? [[String: Any]])?.first)?["new"] as? String, final, "\(status)")
+        XCTAssertTrue(try village.mustRun("status").stdout.contains("【办件改号】"))
+        let code = try XCTUnwrap(try county.caseAt(final)?["queryCode"] as? String)
+        let answer = try XCTUnwrap(HTTPProbe.get(port: county.port, path: "/public/v1/cases/\(third)?code=\(code)"))
+        XCTAssertEqual(answer.status, 200, answer.body)
+        let body = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+        XCTAssertEqual(body["number"] as? String, final, answer.body)
+        XCTAssertEqual(body["renumberedFrom"] as? String, third, answer.body)
+        XCTAssertEqual(HTTPProbe.get(port: county.port, path: "/public/v1/cases/\(third)?code=ZZZZZZZZ")?.status, 404)
     }
 
     // MARK: Revocation

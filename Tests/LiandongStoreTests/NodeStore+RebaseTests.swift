@@ -149,6 +149,15 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(outcome.renumbered.map(\.newNumber), [renamed])
         XCTAssertTrue(outcome.renumbered[0].message.contains(renamed), outcome.renumbered[0].message)
         XCTAssertEqual(try villageNode.renumberedCases().map(\.newNumber), [renamed], "recorded in rebase_log")
+        // Announced in status; the old number and the applicant's query code still find the case, under its new number.
+        XCTAssertEqual(try villageNode.status()["renumbered"]?.arrayValue?.first?["new"]?.stringValue, renamed)
+        let code = try XCTUnwrap(try villageNode.caseState(renamed)?.queryCode)
+        let found = try XCTUnwrap(try villageNode.publicLookup(number: newCase, code: code))
+        XCTAssertEqual(found.state.number, renamed)
+        XCTAssertEqual(found.renumberedFrom, newCase)
+        let lostCode = try XCTUnwrap(try villageNode.caseState(lostCase)?.queryCode)
+        XCTAssertEqual(try villageNode.publicLookup(number: lostCase, code: lostCode)?.renumberedFrom, .some(nil), "the old number's own case answers as itself")
+        XCTAssertNil(try villageNode.publicLookup(number: newCase, code: "WRONGCOD"))
         XCTAssertEqual(try villageNode.lastAcknowledgedOwnSeq(), 4)
 
         // The village's chain is the parent's copies, then the re-signed new changes.
@@ -187,6 +196,7 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         try assertSameCases(townshipNode, countyNode)
         XCTAssertEqual(try villageNode.caseState(first)?.status, .approved, "the townshipNode's decision came back down")
         XCTAssertEqual(try townshipNode.caseState(renamed)?.status, .forwarded)
+        XCTAssertEqual(try countyNode.publicLookup(number: newCase, code: code)?.state.number, renamed, "any replica points the old receipt to the case")
 
         // The counter never gives out a number this node issued before.
         clock.advance(millis: 60_000)

@@ -69,7 +69,11 @@ extension CaseReducer {
             documents.append(CaseDocument(kind: kind, number: text, issuedBy: change.origin, issuedOn: acceptedOn, changeKind: change.kind,
                                           rights: action == .refuse ? .statutory : nil))
         }
-        return CaseState(
+        let renumberedFrom = try payload.optionalString("renumberedFrom")
+        if let renumberedFrom, !CaseNumber.isWellFormed(renumberedFrom) || !renumberedFrom.hasPrefix(change.origin + "-") {
+            throw payload.fail("renumberedFrom", "\(renumberedFrom) 不是本节点的办件编号")
+        }
+        var state = CaseState(
             number: number,
             queryCode: try payload.string("queryCode"),
             item: item,
@@ -103,5 +107,7 @@ extension CaseReducer {
                 ? [NegativeRecord(kind: .refusal, by: change.origin, actor: change.actor, on: acceptedOn, reasons: refusalReasons,
                                   documentNumber: documents.first?.number)]
                 : [])
+        state.renumberedFrom = renumberedFrom
+        return state
     }
 }

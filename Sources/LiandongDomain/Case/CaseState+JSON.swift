@@ -33,6 +33,7 @@ extension CaseState {
             "documents": .array(documents.map(\.json)),
             "negatives": .array(negatives.map(\.json)),
             "rehandlings": .array(rehandlings.map(\.json)),
+            "renumberedFrom": .optional(renumberedFrom),
         ])
     }
 }

@@ -45,6 +45,8 @@ public struct CaseState: Hashable, Sendable {
     public var negatives: [NegativeRecord] = []
     /// Every order to handle it again (责令重新办理), oldest first.
     public var rehandlings: [Rehandling] = []
+    /// The number the case had before a restore rebase gave it a new one (the applicant's receipt shows it).
+    public var renumberedFrom: String?
 }
 
 /// A refusal (不予受理) or denial (不予许可), as filed with the county (否定备案).

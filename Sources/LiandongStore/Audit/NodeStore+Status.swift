@@ -25,6 +25,9 @@ extension NodeStore {
             "items": try count("SELECT count(*) FROM items"), "conflicts": try count("SELECT count(DISTINCT id) FROM conflicts WHERE resolution IS NULL"),
             "calendarYears": .array(try calendarYears().map { .int(Int64($0.year)) }),
             "revoked": try ownRevocation()?.json ?? .null,
+            "renumbered": .array(try renumberedCases().map {
+                ["old": .string($0.oldNumber), "new": .string($0.newNumber), "at": .int($0.at), "message": .string($0.message)]
+            }),
             "calendarWarning": .optional(CalendarWarning.upcomingYear(calendar: calendar, today: today).map(CalendarWarning.upcomingMessage)),
         ]
     }

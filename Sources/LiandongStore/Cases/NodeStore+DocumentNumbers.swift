@@ -51,6 +51,14 @@ extension NodeStore {
 }
 
 extension JSONValue {
+    /// An acceptance signed again under a new number names the old one (`renumberedFrom`), so that
+    /// every replica can point the applicant's receipt (old number, query code) to the case.
+    func notingRenumbering(from old: String?) -> JSONValue {
+        guard let old, case .object(var fields) = self else { return self }
+        fields["renumberedFrom"] = .string(old)
+        return .object(fields)
+    }
+
     /// The payload with its `documentNumber` replaced, when a new one is given.
     func replacingDocumentNumber(_ number: String?) -> JSONValue {
         guard let number, case .object(var fields) = self else { return self }

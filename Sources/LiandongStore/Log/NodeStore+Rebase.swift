@@ -205,7 +205,8 @@ extension NodeStore {
                 origin: own, seq: chain.seq + 1, hlc: clock.tick(now: now()), wall: draft.wall, actor: draft.actor,
                 entity: restamped[draft.seq].flatMap { draft.kind == NoticeKind.oneTimeIssued ? NoticeKind.entity($0) : nil }
                     ?? renames[draft.entity] ?? draft.entity, kind: draft.kind,
-                payload: (renames.isEmpty ? draft.payload : draft.payload.replacingStrings(renames)).replacingDocumentNumber(restamped[draft.seq]),
+                payload: (renames.isEmpty ? draft.payload : draft.payload.replacingStrings(renames)).replacingDocumentNumber(restamped[draft.seq])
+                    .notingRenumbering(from: renames[draft.entity] != nil && (draft.kind == CaseAction.accept.kind || draft.kind == CaseAction.refuse.kind) ? draft.entity : nil),
                 parties: [], prev: chain.hash)
             do {
                 change.parties = try partiesBeforeRecording(change)

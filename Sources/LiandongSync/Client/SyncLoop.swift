@@ -116,7 +116,12 @@ public final class SyncLoop: @unchecked Sendable {
     /// Hello, then push whenever the log has something the parent lacks; returns on error.
     private func pushLane(_ client: SyncClient) throws {
         let hello = try client.hello()
+        let renumberedBefore = try client.store.renumberedCases().count
         _ = try client.fetchLost()
+        // A case renumbered by the restore rebase is announced where staff look: the log and `status`.
+        for renumbering in try client.store.renumberedCases().dropFirst(renumberedBefore) {
+            log("case renumbered after restore: \(renumbering.oldNumber) -> \(renumbering.newNumber)")
+        }
         var lastSeen: Int64 = -1
         while !isStopping {
             // A new epoch (the pull lane records it) is a parent restored from a backup: it lacks what

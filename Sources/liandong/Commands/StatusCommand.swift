@@ -13,6 +13,9 @@ enum StatusCommand {
         var text = "\(identity.role.chineseName)「\(identity.name)」（\(identity.code)）\n"
         if let message = status["revoked"]?["message"]?.stringValue { text += "【已撤销】\(message)\n" }
         if let warning = status["calendarWarning"]?.stringValue { text += "【提醒】\(warning)\n" }
+        for renumbering in status["renumbered"]?.arrayValue ?? [] {
+            text += "【办件改号】\(renumbering["message"]?.stringValue ?? "")\n"
+        }
         text += "上级：\(identity.parentURL ?? "无")\n"
         text += "变更 \(status["changes"]?.intValue ?? 0) 条（本节点 \(status["ownChanges"]?.intValue ?? 0) 条），办件 \(status["cases"]?.intValue ?? 0) 件（在办 \(status["openCases"]?.intValue ?? 0) 件，超期 \(status["overdue"]?.intValue ?? 0) 件），事项 \(status["items"]?.intValue ?? 0) 个，冲突 \(status["conflicts"]?.intValue ?? 0) 条"
         if let sync = status["sync"] {
