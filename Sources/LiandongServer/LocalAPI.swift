@@ -80,11 +80,15 @@ public enum NodeStatus {
         guard case .object(var fields) = try store.status() else { return try store.status() }
         let link = try store.parentLink()
         let upward = try store.unackedUpward()
+        let now = store.now()
+        fields["subtree"] = .array(try store.subtreeView().map { $0.json(now: now) })
+        // The root has no parent: no lag toward one.
+        let hasParent = NodeCode.parent(of: store.identity.code) != nil
         fields["sync"] = [
             "parentCode": .optional(link.code.flatMap { $0.isEmpty ? nil : $0 }),
             "lastContact": .optional(link.lastContact), "lastError": .optional(link.lastError), "lastErrorAt": .optional(link.lastErrorAt),
-            "pullCursor": .int(link.cursor), "unackedUp": .int(upward.count),
-            "oldestUnackedUpSeconds": upward.oldestAge.map { .int($0 / 1000) } ?? .null,
+            "pullCursor": .int(link.cursor), "unackedUp": hasParent ? .int(upward.count) : .null,
+            "oldestUnackedUpSeconds": hasParent ? upward.oldestAge.map { .int($0 / 1000) } ?? .null : .null,
             "reports": .array(try store.receivedReports().map(\.json)),
             "children": .array(try store.childLinks().map { child in
                 ["code": .string(child.code), "lastContact": .optional(child.lastContact), "ackedPosition": .int(child.ackedPosition),

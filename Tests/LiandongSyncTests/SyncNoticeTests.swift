@@ -162,4 +162,36 @@ final class SyncNoticeTests: SyncTestCase {
         XCTAssertEqual(township.overall.cases, 3)
         XCTAssertEqual(township.perNode.map(\.code), [Tree.township, Tree.village, Tree.village2], "the subtree only")
     }
+
+    func testTheCountySeesAVillageTwoHopsDownAndNoLagTowardAParentAtTheRoot() throws {
+        try makeNodes([Tree.county, Tree.township, Tree.village, Tree.village2])
+        try serve(Tree.county)
+        try serve(Tree.township)
+        for code in [Tree.township, Tree.village, Tree.village2] { try sync(code) }
+        _ = try accept(at: Tree.village, item: Items.countyDecided)
+        try sync(Tree.village)
+        try sync(Tree.township)
+
+        let county = store(Tree.county)
+        let view = Dictionary(uniqueKeysWithValues: try county.subtreeView().map { ($0.code, $0) })
+        XCTAssertEqual(Set(view.keys), [Tree.township, Tree.village, Tree.village2], "every node below, not only direct children")
+        XCTAssertNotNil(view[Tree.village]?.lastHeard, "the county heard of the village two hops down")
+        XCTAssertNil(view[Tree.village2]?.lastHeard, "nothing yet from the idle village")
+        XCTAssertNotNil(view[Tree.township]?.lastContact, "a direct child has its hop's contact")
+        XCTAssertNil(view[Tree.village]?.lastContact)
+
+        try store(Tree.township).revoke(code: Tree.village2, reason: "撤并", actor: "管理员")
+        try sync(Tree.township)
+        let revoked = try XCTUnwrap(try county.subtreeView().first { $0.code == Tree.village2 })
+        XCTAssertTrue(revoked.revoked)
+        XCTAssertFalse(revoked.isBehind, "a revoked node is not behind")
+
+        let status = try NodeStatus.json(county)
+        XCTAssertEqual(status["subtree"]?.arrayValue?.count, 3)
+        XCTAssertEqual(status["sync"]?["unackedUp"], .null, "no lag toward a parent at the root")
+        let metrics = try Metrics.render(service: try XCTUnwrap(servers[Tree.county]).service)
+        XCTAssertFalse(metrics.contains("peer=\"parent\""), "the root reports no hop to a parent")
+        XCTAssertTrue(metrics.contains("liandong_subtree_last_heard_seconds{node=\"\(Tree.county)\",subtree_node=\"\(Tree.village)\"}"), metrics)
+        XCTAssertTrue(metrics.contains("liandong_subtree_revoked{node=\"\(Tree.county)\",subtree_node=\"\(Tree.village2)\"} 1"), metrics)
+    }
 }

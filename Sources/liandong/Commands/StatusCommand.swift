@@ -29,7 +29,20 @@ enum StatusCommand {
             for child in sync["children"]?.arrayValue ?? [] {
                 text += "\n下级 \(child["code"]?.stringValue ?? "")：最近联系 \(child["lastContact"]?.intValue.map(timeText) ?? "无")"
                 let unacked = child["unacked"]?.intValue ?? 0
-                text += unacked == 0 ? "，已收齐" : "，\(unacked) 条未确认（最早的已 \(child["oldestUnackedSeconds"]?.intValue ?? 0) 秒）"
+                let revoked = (status["subtree"]?.arrayValue ?? []).contains { $0["code"] == child["code"] && $0["revoked"]?.boolValue == true }
+                if revoked {
+                    text += "，已撤销（不再同步，不算滞后）"
+                } else {
+                    text += unacked == 0 ? "，已收齐" : "，\(unacked) 条未确认（最早的已 \(child["oldestUnackedSeconds"]?.intValue ?? 0) 秒）"
+                }
+            }
+            for node in status["subtree"]?.arrayValue ?? [] where NodeCode.parent(of: node["code"]?.stringValue ?? "") != identity.code {
+                // Below the direct children: when this node last heard of it, and what is quarantined of it here.
+                text += "\n辖区 \(node["code"]?.stringValue ?? "") \(node["name"]?.stringValue ?? "")："
+                if node["revoked"]?.boolValue == true { text += "已撤销" } else {
+                    text += node["lastHeard"]?.intValue.map { "最近收到其变更 \(timeText($0))" } ?? "尚未收到其变更"
+                }
+                if let held = node["quarantined"]?.intValue, held > 0 { text += "，本节点隔离 \(held) 条" }
             }
             for report in sync["reports"]?.arrayValue ?? [] {
                 text += "\n被上级隔离：\(report["origin"]?.stringValue ?? "")#\(report["seq"]?.intValue ?? 0)（\(report["reason"]?.stringValue ?? "")）\(report["message"]?.stringValue ?? "")"
