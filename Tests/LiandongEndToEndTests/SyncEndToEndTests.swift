@@ -301,6 +301,32 @@ final class SyncEndToEndTests: XCTestCase {
         XCTAssertEqual(HTTPProbe.get(port: county.port, path: "/public/v1/cases/\(third)?code=ZZZZZZZZ")?.status, 404)
     }
 
+    // MARK: The county's view of its subtree
+
+    func testTheCountySeesAVillageTwoHopsDownThatStopsSyncing() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        try village.syncOnce()
+        let number = try accept(Item.oldAgeAllowance, at: village)
+        try village.syncOnce()
+        try cluster.waitUntil("the county never received \(number)") { try county.caseAt(number) != nil }
+
+        // The village stops syncing: what it does next never arrives, and the county still names it with when it last heard of it.
+        _ = try accept(Item.oldAgeAllowance, at: village)
+        let status = try county.object("status")
+        let subtree = try XCTUnwrap(status["subtree"] as? [[String: Any]], "\(status)")
+        let row = try XCTUnwrap(subtree.first { $0["code"] as? String == village.code }, "the village two hops down is listed: \(subtree)")
+        XCTAssertNotNil(row["lastHeard"] as? Int, "\(row)")
+        XCTAssertEqual(row["revoked"] as? Bool, false)
+        XCTAssertNotNil(subtree.first { $0["code"] as? String == sandun.code }?["lastContact"] as? Int, "the direct child has its hop's contact")
+        XCTAssertTrue(try county.mustRun("status").stdout.contains("辖区 \(village.code)"), "status names the village")
+        XCTAssertNil((status["sync"] as? [String: Any])?["unackedUp"] as? Int, "no lag toward a parent at the root")
+        let metrics = try XCTUnwrap(HTTPProbe.get(port: county.port, path: "/metrics"))
+        XCTAssertTrue(metrics.body.contains("liandong_subtree_last_heard_seconds{node=\"\(county.code)\",subtree_node=\"\(village.code)\"}"), metrics.body)
+        XCTAssertFalse(metrics.body.contains("peer=\"parent\""), "the root has no parent hop")
+    }
+
     // MARK: Revocation
 
     func testRevokedVillageIsRefusedAndItsLaterChangesNeverLand() throws {
