@@ -95,6 +95,15 @@ public enum NodeStatus {
                  "unacked": .int(child.unacked), "oldestUnackedSeconds": child.oldestUnackedAge.map { .int($0 / 1000) } ?? .null]
             }),
         ]
+        fields["heal"] = try store.healStatus().json
+        let (verdict, local, parent) = try store.clockVerdict()
+        fields["clock"] = [
+            "localTime": .int(local), "parentTime": parent.map { .int($0) } ?? .null, "offsetMillis": .int(verdict.offsetMillis),
+            "warning": verdict == .inStep ? .null : .string(ClockSafety.warning(offsetMillis: verdict.offsetMillis, local: local, reference: store.identity.role == .county ? "各乡镇" : "上级")),
+            "nodes": .array(try store.nodeClocks().map(\.json)),
+            "restamped": .array(try store.restamps().map { ["oldSeq": .int($0.oldSeq), "newSeq": .int($0.newSeq), "entity": .string($0.entity), "kind": .string($0.kind)] }),
+            "resolved": .array(try store.clockResolutions().map { ["change": .string($0.change.description), "at": .int($0.at)] }),
+        ]
         return .object(fields)
     }
 }

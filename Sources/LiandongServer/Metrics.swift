@@ -10,6 +10,7 @@ enum Metrics {
         }
         // The root has no parent: no lag toward one.
         let up: [(String, String)] = NodeCode.parent(of: service.box.code) == nil ? [] : [("{node=\"\(service.box.code)\",peer=\"parent\",direction=\"up\"}", "")]
+        let (clocks, healing) = try service.box.with { store in (try store.nodeClocks(), try store.healStatus().state.isWaiting) }
         var lines: [String] = []
         func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
             lines.append("# HELP \(name) \(help)")
@@ -41,6 +42,11 @@ enum Metrics {
                subtree.map { ("{\(node),subtree_node=\"\($0.code)\"}", $0.revoked ? "1" : "0") })
         metric("liandong_subtree_behind", "gauge", "1 when a direct child has had changes unacknowledged for over an hour (never for a revoked node).",
                subtree.map { ("{\(node),subtree_node=\"\($0.code)\"}", $0.isBehind ? "1" : "0") })
+        metric("liandong_node_clock_offset_seconds", "gauge",
+               "Clock offset of each node below from its parent's, as the parent measured it at the last hello (positive: ahead).",
+               clocks.map { ("{\(node),peer=\"\($0.code)\"}", seconds($0.offsetMillis)) })
+        metric("liandong_restore_healing", "gauge", "1 while this node, restored from a backup, waits for its children to return its changes.",
+               [("{\(node)}", healing ? "1" : "0")])
         metric("liandong_http_requests_total", "counter", "HTTP answers by status.",
                service.statusCounts.snapshot.sorted { $0.key < $1.key }.map { ("{\(node),status=\"\($0.key)\"}", "\($0.value)") })
         return lines.joined(separator: "\n") + "\n"

@@ -310,5 +310,52 @@ enum Schema {
             CREATE INDEX cases_by_renumbered_from ON cases (json_extract(state, '$.renumberedFrom'))
                 WHERE json_extract(state, '$.renumberedFrom') IS NOT NULL;
             """),
+        // Restore heal (DESIGN §7; NodeStore+Heal.swift): what each child reported, in its hello
+        // since the last restore, of this node's own chain (its head seq and hash).
+        Migration("020_restore_heal", sql: """
+            CREATE TABLE heal_reports (
+                child TEXT PRIMARY KEY,
+                seq INTEGER NOT NULL,
+                hash BLOB NOT NULL,
+                reported_at INTEGER NOT NULL
+            );
+            """),
+        // Clock safety (DESIGN §6; NodeStore+Clock.swift): the parent's time at the last exchange
+        // with the monotonic clock of that moment; every node's clock offset as measured by its
+        // parent (reported up the tree); own changes stamped again after a wrong clock; and the
+        // clock_skew quarantine rows that a re-stamped copy settled.
+        Migration("021_clock_safety", sql: """
+            CREATE TABLE parent_clock (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                parent_time INTEGER NOT NULL,
+                local_time INTEGER NOT NULL,
+                boot TEXT NOT NULL,
+                monotonic INTEGER NOT NULL
+            );
+            CREATE TABLE node_clocks (
+                code TEXT PRIMARY KEY,
+                offset_ms INTEGER NOT NULL,
+                measured_by TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
+            CREATE TABLE clock_restamps (
+                id INTEGER PRIMARY KEY,
+                old_seq INTEGER NOT NULL,
+                new_seq INTEGER NOT NULL,
+                entity TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                old_hlc INTEGER NOT NULL,
+                new_hlc INTEGER NOT NULL,
+                at INTEGER NOT NULL
+            );
+            CREATE TABLE clock_resolutions (
+                origin TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                old_hash BLOB NOT NULL,
+                new_hash BLOB NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (origin, seq, old_hash)
+            );
+            """),
     ])
 }

@@ -30,12 +30,21 @@ final class QuarantineEndToEndTests: XCTestCase {
         let village = try cluster.enroll(code: "330106109201", role: "village", name: "绕城村代办点", under: township)
         try village.syncOnce()
 
-        // The village PC's clock runs 10 minutes fast when it accepts a case; the sync itself is on time.
-        let accept = try Liandong.run(TestNode.acceptArguments(item: Item.seniorCard.code, materials: Item.seniorCard.requiredMaterials)
-                                      + ["--data", village.directory, "--json"], now: realNow(plus: 10))
+        // The village PC's clock runs 9 minutes fast when it accepts a case. Knowing its parent's time, it
+        // refuses (clock safety); after a reboot it no longer knows, and the change is recorded.
+        let arguments = TestNode.acceptArguments(item: Item.seniorCard.code, materials: Item.seniorCard.requiredMaterials)
+            + ["--data", village.directory, "--json"]
+        let refused = try Liandong.run(arguments, now: realNow(plus: 9))
+        XCTAssertEqual(try refused.object()["error"] as? String, "clock_skew", refused.transcript)
+        _ = try village.sql("UPDATE parent_clock SET boot = 'another boot'")
+        let accept = try Liandong.run(arguments, now: realNow(plus: 9))
         XCTAssertTrue(accept.succeeded, accept.transcript)
         let number = try XCTUnwrap(try accept.object()["number"] as? String)
-        let synced = try village.syncOnce()
+        // It syncs with its clock still 4.5 minutes fast: within what the township lets a request be, and close
+        // enough to the change's time that the village does not stamp it again; the township, on time, holds it.
+        let pushed = try Liandong.run(["sync", "--once", "--json", "--data", village.directory], now: String(Int64(Date().timeIntervalSince1970 * 1000) + 270_000))
+        XCTAssertTrue(pushed.succeeded, pushed.transcript)
+        let synced = try pushed.object()
         let reports = synced["quarantined"] as? [[String: Any]] ?? []
         XCTAssertEqual(reports.compactMap { $0["reason"] as? String }, ["clock_skew"], "\(synced)")
         let id = "\(village.code)#\(try XCTUnwrap(reports.first?["seq"] as? Int))"

@@ -1,7 +1,7 @@
 /// SubtreeNode is what a node knows of one node below it, direct child or not (issue 10, item 5):
 /// when it last heard of it (the newest of its changes stored here), the hop's lag when it is a
 /// direct child, the changes of its subtree quarantined here, and whether it is revoked.
-/// `clockSkew` is left for the clock-safety work (wt-recovery) to fill.
+/// `clockSkew` is the node's clock offset as its parent measured it (clock safety).
 public struct SubtreeNode: Hashable, Sendable {
     public var code: String
     public var name: String
@@ -14,7 +14,7 @@ public struct SubtreeNode: Hashable, Sendable {
     public var oldestUnackedAge: Int64?
     /// Changes of the node's subtree held in quarantine here.
     public var quarantined: Int64
-    /// Milliseconds between its clock and this node's, when known (clock safety fills it).
+    /// Its clock's offset from its parent's in milliseconds (positive: ahead), when measured.
     public var clockSkew: Int64?
 
     public init(code: String, name: String, revoked: Bool, lastHeard: Int64?, lastContact: Int64?, unacked: Int64?, oldestUnackedAge: Int64?,

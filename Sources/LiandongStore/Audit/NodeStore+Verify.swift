@@ -43,6 +43,7 @@ extension NodeStore {
     private func verifyChains(_ report: inout VerifyReport, signatures: Bool, db: Database) throws {
         var previous: Change?
         var ownExpected: Int64 = 1
+        let declaredLost = try declaredLostSeqs(db: db)
         var unknownOrigins: Set<String> = []
         var lastHeld: [String: Change] = [:]
         let statement = try db.prepare("SELECT \(NodeStore.changeColumns) FROM changes ORDER BY origin, seq")
@@ -79,6 +80,8 @@ extension NodeStore {
                                                      message: "没有节点 \(change.origin) 的公钥，无法核验签名"))
             }
             if change.origin == identity.code {
+                // Seqs a heal declared lost (they existed only here, after the backup) are no gap.
+                while change.seq > ownExpected, declaredLost.contains(ownExpected) { ownExpected += 1 }
                 if change.seq != ownExpected {
                     report.problems.append(VerifyProblem(code: "sequence_gap", entity: change.entity, change: id,
                                                          message: "本节点的变更序号不连续：缺少 \(id) 之前的变更"))

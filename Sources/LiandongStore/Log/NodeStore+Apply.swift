@@ -63,6 +63,9 @@ extension NodeStore {
                 try materializeNotice(change, db: db, strict: strict)
             case EvaluationSettings.kind:
                 try materializeEvaluationSettings(change, db: db, strict: strict)
+            case RestoreHeal.healedKind:
+                // The record of a heal (what was lost, who was waived): read from the log, nothing to derive.
+                break
             default:
                 if strict { throw CaseError.unknownKind(change.kind) }
                 try recordConflict(for: change, rule: ConflictRule.unknownKind.rawValue, message: "未知的变更类型 \(change.kind)，已保留待新版本处理", db: db)

@@ -92,7 +92,14 @@ extension NodeStore {
             let previous = ChangeID(origin: change.origin, seq: change.seq - 1)
             let link = try batchHashes[previous] ?? (previous.seq == view.head.seq ? view.head.hash : heldHash(previous))
             if let link, link != change.prev {
-                try quarantine(change, QuarantineReason.brokenChain, "变更 \(id) 与前一变更的哈希链不符")
+                if change.origin == identity.code {
+                    // This node's own chain coming back after a restore, linked to another change than
+                    // the one held here at the seq before: that seq was given out twice (a fork).
+                    try quarantine(change, QuarantineReason.fork,
+                                   "本节点的变更 \(id) 接在另一条 #\(change.seq - 1) 之后：恢复备份后此前的序号被重复使用（分叉），请县级核查")
+                } else {
+                    try quarantine(change, QuarantineReason.brokenChain, "变更 \(id) 与前一变更的哈希链不符")
+                }
                 continue
             }
             batchHashes[id] = change.hash
@@ -109,12 +116,27 @@ extension NodeStore {
                 }
                 try insert(change, source: neighbour, db: db, payloadText: payloadTexts[ChangeID(origin: change.origin, seq: change.seq)])
                 try materialize(change, db: db, strict: false)
+                if try views.view(of: change.origin).hasQuarantined { try settleClockQuarantine(for: change, db: db) }
                 try? clock.observe(change.hlc, now: nowMillis)
                 outcome.stored.append(ChangeID(origin: change.origin, seq: change.seq))
             }
         }
         try db.run("UPDATE node SET hlc = ? WHERE id = 1", .integer(clock.last.rawValue))
+        if fromChild { try noteReturnedOwnChanges(outcome.stored, from: neighbour, db: db) }
         return outcome
+    }
+
+    /// This node's own changes a child pushed back after a restore show at least that much held there:
+    /// counted as its report when its hello said less (or nothing), never lowering it.
+    private func noteReturnedOwnChanges(_ stored: [ChangeID], from child: String, db: Database) throws {
+        guard let highest = stored.filter({ $0.origin == identity.code }).map(\.seq).max(), try restoredAwaitingHeal() != nil,
+            let hash = try heldHash(ChangeID(origin: identity.code, seq: highest))
+        else { return }
+        try db.run("""
+            INSERT INTO heal_reports (child, seq, hash, reported_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (child) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, reported_at = excluded.reported_at
+            WHERE excluded.seq > heal_reports.seq OR heal_reports.reported_at < ?
+            """, .text(child), .integer(highest), .blob(hash), .integer(now()), .integer(try restoredAwaitingHeal() ?? 0))
     }
 
     /// Checks the last signature of each contiguous run (it covers the whole chain behind it);

@@ -240,7 +240,7 @@ extension NodeStore {
     }
 
     /// This node's own changes from seq on, in seq order.
-    private func ownChanges(fromSeq seq: Int64, db: Database) throws -> [Change] {
+    func ownChanges(fromSeq seq: Int64, db: Database) throws -> [Change] {
         let statement = try db.prepare("SELECT \(NodeStore.changeColumns) FROM changes WHERE origin = ? AND seq >= ? ORDER BY seq")
         try statement.bind(identity.code, at: 1)
         try statement.bind(seq, at: 2)
@@ -252,7 +252,7 @@ extension NodeStore {
     /// Removes this node's own changes from seq on: from the log, from every table that indexes the
     /// log by lsn (routing keys, and whatever later migrations add, such as `routes`), from the
     /// conflicts they caused, and from the chain head.
-    private func removeOwnChanges(fromSeq seq: Int64, db: Database) throws {
+    func removeOwnChanges(fromSeq seq: Int64, db: Database) throws {
         let own = identity.code
         let tables = try db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'changes' ORDER BY name").compactMap { $0.text("name") }
         for table in tables {

@@ -16,7 +16,13 @@ extension NodeStore {
 
     /// Runs body in a write transaction that records changes. When it rolls back, the states cached
     /// during it may hold what was never written (a case that does not exist): they are dropped.
+    /// A restored node settles its heal first (NodeStore+Heal.swift).
     func writeRecording<T>(_ body: (Database) throws -> T) throws -> T {
+        try settleHealIfDue()
+        return try writeRecordingUnguarded(body)
+    }
+
+    func writeRecordingUnguarded<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try db.write(body)
         } catch {
@@ -30,6 +36,8 @@ extension NodeStore {
     func recordInTransaction(_ drafts: [ChangeDraft], db: Database, at instant: Int64? = nil) throws -> [Change] {
         try refreshIfChangedElsewhere()
         try refuseIfRevoked()
+        try checkHealBeforeRecording()
+        try checkClockBeforeRecording()
         var head = try chainHead(of: identity.code)
         var made: [Change] = []
         made.reserveCapacity(drafts.count)

@@ -25,6 +25,11 @@ public final class NodeStore {
     var seenDataVersion: Int64?
     /// The log generation (migration 010) the caches were derived at.
     var seenLogGeneration: Int64?
+    /// The `clock_generation` setting last seen: another connection that stamped its changes again
+    /// after a wrong clock moved the node's HLC back, and this store's clock must follow.
+    var seenClockGeneration: String?
+    /// Set while recording the change that ends a restore heal: the heal guard must let it through.
+    var recordingHealEnd = false
 
     /// OrderKey is a change's place in the total order `(hlc, origin, seq)`.
     struct OrderKey: Comparable {
@@ -163,9 +168,12 @@ public final class NodeStore {
             seenLogGeneration = generation
         }
         verifyingKeys.removeAll()
-        if let stored = try db.scalarInt("SELECT hlc FROM node WHERE id = 1"), stored > clock.last.rawValue {
+        let clockGeneration = try db.query("SELECT value FROM settings WHERE key = 'clock_generation'").first?.text("value")
+        if let stored = try db.scalarInt("SELECT hlc FROM node WHERE id = 1"),
+            stored > clock.last.rawValue || clockGeneration != seenClockGeneration {
             clock = HybridClock(last: HLC(rawValue: stored), maxSkewMillis: clock.maxSkewMillis)
         }
+        seenClockGeneration = clockGeneration
         seenDataVersion = version
     }
 

@@ -11,10 +11,16 @@ public struct SyncOutcome: Sendable {
     public var quarantined: [SyncReport] = []
     /// Set when this node took back its own lost changes and re-signed what it made since.
     public var rebase: RebaseOutcome?
+    /// Own changes stamped again once a wrong clock was right (ClockSafety).
+    public var restamped: [NodeStore.Restamp] = []
+    /// This node's clock against its parent's, when it is off by more than a minute (Chinese, for staff).
+    public var clockWarning: String?
 
     public var json: JSONValue {
         ["parent": .string(parent), "pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)), "fetched": .int(Int64(fetched)),
-         "quarantined": .array(quarantined.map(\.json)), "rebase": rebase?.json ?? .null]
+         "quarantined": .array(quarantined.map(\.json)), "rebase": rebase?.json ?? .null,
+         "restamped": .array(restamped.map { ["oldSeq": .int($0.oldSeq), "newSeq": .int($0.newSeq), "entity": .string($0.entity), "kind": .string($0.kind)] }),
+         "clockWarning": clockWarning.map { .string($0) } ?? .null]
     }
 }
 
@@ -51,6 +57,8 @@ public final class SyncClient {
         outcome.quarantined = hello.quarantined
         outcome.fetched = try fetchLost()
         outcome.rebase = lastRebase
+        outcome.restamped = try store.restampFutureChanges()
+        outcome.clockWarning = try clockWarning()
         let pushed = try pushAll()
         outcome.pushed = pushed.count
         outcome.quarantined += pushed.reports
@@ -68,8 +76,17 @@ public final class SyncClient {
     /// Says hello: checks clocks, learns the parent's code, epoch and heads, stores its reports.
     @discardableResult
     public func hello() throws -> HelloResponse {
-        let request = HelloRequest(node: store.identity.code, time: store.now(), heads: Heads(try store.heads()))
-        let response = try HelloResponse(try call("hello", request.json))
+        let clocks = try store.nodeClocks().map { ClockReport(node: $0.code, offsetMillis: $0.offsetMillis, at: $0.at) }
+        let request = HelloRequest(node: store.identity.code, time: store.now(), heads: Heads(try store.heads()), clocks: clocks)
+        let response: HelloResponse
+        do {
+            response = try HelloResponse(try call("hello", request.json))
+        } catch let error as SyncError where error.code == "clock_skew" || error.code == "stale_request" {
+            // Refused for the clock: the refusal names the parent's time, which this node now knows.
+            if let time = (error.details["serverTime"] ?? error.details["parentTime"])?.intValue { try store.recordParentClock(parentTime: time) }
+            throw error
+        }
+        try store.recordParentClock(parentTime: response.time)
         let link = try store.parentLink()
         try store.recordParentContact(code: response.node, epoch: response.epoch)
         if link.code != response.node || link.epoch != response.epoch, link.cursor != 0 {
@@ -167,6 +184,13 @@ public final class SyncClient {
         }
         if stored > 0 { onStored() }
         return (stored, changes.count, response.more)
+    }
+
+    /// The warning for staff when this node's clock is off its parent's by more than a minute.
+    public func clockWarning() throws -> String? {
+        let (verdict, local, _) = try store.clockVerdict()
+        guard verdict != .inStep else { return nil }
+        return ClockSafety.warning(offsetMillis: verdict.offsetMillis, local: local)
     }
 
     /// Gets back this node's own changes the parent holds and it does not (a restore from an old

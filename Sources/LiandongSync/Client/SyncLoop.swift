@@ -122,11 +122,18 @@ public final class SyncLoop: @unchecked Sendable {
         for renumbering in try client.store.renumberedCases().dropFirst(renumberedBefore) {
             log("case renumbered after restore: \(renumbering.oldNumber) -> \(renumbering.newNumber)")
         }
+        if let warning = try client.clockWarning() { log("sync: clock: \(warning)") }
+        let clocksSent = try clockMark(client.store)
         var lastSeen: Int64 = -1
         while !isStopping {
             // A new epoch (the pull lane records it) is a parent restored from a backup: it lacks what
             // it held. Return to say hello again, so that what it lost is sent from its new heads.
             if try client.store.parentLink().epoch != hello.epoch { return }
+            // A node below newly measured, or its clock crossed the warning line: say hello again to report it up.
+            if try clockMark(client.store) != clocksSent { return }
+            // A clock put right since a change was stamped far ahead: stamp it again before it goes up.
+            let restamped = try client.store.restampFutureChanges()
+            if !restamped.isEmpty { log("sync: \(restamped.count) own change(s) stamped again after the clock was corrected") }
             let mark = try client.store.db.scalarInt("SELECT coalesce(max(lsn), 0) FROM changes") ?? 0
             if mark != lastSeen {
                 let pushed = try client.pushAll()
@@ -136,6 +143,11 @@ public final class SyncLoop: @unchecked Sendable {
             let interval = configuration.pushInterval.components
             if !pause(Double(interval.seconds) + Double(interval.attoseconds) / 1e18) { return }
         }
+    }
+
+    /// What of the clocks below is worth a new hello: which nodes are known, and which are off by more than a minute.
+    private func clockMark(_ store: NodeStore) throws -> String {
+        try store.nodeClocks().map { "\($0.code):\(abs($0.offsetMillis) > ClockSafety.warnMillis)" }.joined(separator: ",")
     }
 
     /// Hello, then long-poll and ingest until an error.

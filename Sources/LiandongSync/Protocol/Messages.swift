@@ -26,26 +26,54 @@ extension Dictionary where Key == String, Value == Head {
     public var tuples: [String: (seq: Int64, hash: [UInt8])] { mapValues { ($0.seq, $0.hash) } }
 }
 
-/// HelloRequest opens an exchange: who the child is, its clock, and what it holds.
+/// ClockReport is one node's clock offset from its parent's, as that parent measured it at a hello
+/// (positive: the node is ahead), sent up so that the county sees every clock problem below it.
+public struct ClockReport: Sendable, Equatable {
+    public var node: String
+    public var offsetMillis: Int64
+    public var at: Int64
+
+    public init(node: String, offsetMillis: Int64, at: Int64) {
+        self.node = node
+        self.offsetMillis = offsetMillis
+        self.at = at
+    }
+
+    public var json: JSONValue { ["node": .string(node), "offset": .int(offsetMillis), "at": .int(at)] }
+}
+
+/// HelloRequest opens an exchange: who the child is, its clock, what it holds (its heads: the
+/// parent's own chain among them, which a restored parent waits for), and the clocks of its subtree.
 public struct HelloRequest: Sendable {
     public var node: String
     public var time: Int64
     public var heads: Heads
+    public var clocks: [ClockReport]
 
-    public init(node: String, time: Int64, heads: Heads) {
+    public init(node: String, time: Int64, heads: Heads, clocks: [ClockReport] = []) {
         self.node = node
         self.time = time
         self.heads = heads
+        self.clocks = clocks
     }
 
     public var json: JSONValue {
-        ["protocol": .int(SyncProtocol.version), "node": .string(node), "time": .int(time), "heads": heads.json]
+        var fields: [String: JSONValue] = ["protocol": .int(SyncProtocol.version), "node": .string(node), "time": .int(time), "heads": heads.json]
+        if !clocks.isEmpty { fields["clocks"] = .array(clocks.map(\.json)) }
+        return .object(fields)
     }
 
     public init(_ reader: MessageReader) throws(SyncError) {
         node = try reader.nodeCode("node")
         time = try reader.int("time")
         heads = try reader.heads("heads")
+        clocks = []
+        guard let list = reader.fields["clocks"], !list.isNull else { return }
+        for (index, item) in try reader.array("clocks").enumerated() {
+            guard let fields = item.objectValue else { throw SyncError.invalid("clocks[\(index)]", "应为对象") }
+            let entry = MessageReader(fields: fields, prefix: "clocks[\(index)]")
+            clocks.append(ClockReport(node: try entry.nodeCode("node"), offsetMillis: try entry.int("offset"), at: try entry.int("at")))
+        }
     }
 }
 
@@ -56,18 +84,25 @@ public struct HelloResponse: Sendable {
     public var epoch: String
     public var heads: Heads
     public var quarantined: [SyncReport]
+    /// Set while the parent, restored from a backup, waits for its children to return its changes.
+    public var healing: Bool
 
-    public init(node: String, time: Int64, epoch: String, heads: Heads, quarantined: [SyncReport]) {
+    public init(node: String, time: Int64, epoch: String, heads: Heads, quarantined: [SyncReport], healing: Bool = false) {
         self.node = node
         self.time = time
         self.epoch = epoch
         self.heads = heads
         self.quarantined = quarantined
+        self.healing = healing
     }
 
     public var json: JSONValue {
-        ["protocol": .int(SyncProtocol.version), "node": .string(node), "time": .int(time), "epoch": .string(epoch),
-         "heads": heads.json, "quarantined": .array(quarantined.map(\.json))]
+        var fields: [String: JSONValue] = [
+            "protocol": .int(SyncProtocol.version), "node": .string(node), "time": .int(time), "epoch": .string(epoch),
+            "heads": heads.json, "quarantined": .array(quarantined.map(\.json)),
+        ]
+        if healing { fields["healing"] = .bool(true) }
+        return .object(fields)
     }
 
     public init(_ reader: MessageReader) throws(SyncError) {
@@ -76,6 +111,7 @@ public struct HelloResponse: Sendable {
         epoch = try reader.string("epoch")
         heads = try reader.heads("heads")
         quarantined = try reader.reports("quarantined")
+        healing = reader.fields["healing"]?.boolValue ?? false
     }
 }
 

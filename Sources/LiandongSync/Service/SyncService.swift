@@ -89,8 +89,23 @@ public final class SyncService: @unchecked Sendable {
                                 ["aheadSeconds": .int(seconds), "parentTime": .int(now)])
             }
             try store.recordContact(child: node, protocolVersion: SyncProtocol.version, address: address.isEmpty ? nil : address)
+            // The child's clock as measured here, and those it measured or was told of below it (issue 10: the county sees them all).
+            let below = hello.clocks.filter { $0.node != node && $0.node.hasPrefix(node) }
+            try store.recordNodeClocks([NodeStore.NodeClock(code: node, offsetMillis: hello.time - now, measuredBy: store.identity.code, at: now)]
+                + below.map { NodeStore.NodeClock(code: $0.node, offsetMillis: $0.offsetMillis, measuredBy: NodeCode.parent(of: $0.node) ?? node, at: $0.at) })
+            // What the child holds of this node's own chain: a restored node waits for it (NodeStore+Heal.swift).
+            let own = hello.heads[store.identity.code]
+            if try store.noteChildReport(child: node, head: own.map { ($0.seq, $0.hash) }) {
+                log("sync hello from \(node): it holds another change at \(store.identity.code)#\(own?.seq ?? 0): fork recorded")
+            }
+            // A heal that cannot end now (its record refused, e.g. for the clock) must not fail the child's hello.
+            let healing: Bool
+            do { healing = try store.settleHeal().isWaiting } catch {
+                log("restore heal of \(store.identity.code) cannot end yet: \(error)")
+                healing = true
+            }
             return HelloResponse(node: store.identity.code, time: now, epoch: try store.epoch(), heads: Heads(try store.heads()),
-                                 quarantined: try store.quarantineReports(forSubtreeOf: node)).json
+                                 quarantined: try store.quarantineReports(forSubtreeOf: node), healing: healing).json
         }
     }
 
@@ -116,6 +131,10 @@ public final class SyncService: @unchecked Sendable {
             }
             let outcome = try store.ingest(changes, from: node)
             try store.recordContact(child: node, protocolVersion: SyncProtocol.version, address: nil)
+            // A restored node whose own changes came back in this push may end its wait.
+            if changes.contains(where: { $0.origin == store.identity.code }) {
+                do { try store.settleHeal() } catch { log("restore heal of \(store.identity.code) cannot end yet: \(error)") }
+            }
             var heads: Heads = [:]
             for origin in Set(changes.map(\.origin) + malformed.map(\.origin)) {
                 let head = try store.chainHead(of: origin)

@@ -19,7 +19,14 @@ struct CommandContext {
     }
 
     mutating func openStore() throws -> NodeStore {
-        try NodeStore.open(directory: try dataDirectory())
+        let store = try NodeStore.open(directory: try dataDirectory())
+        // Staff are told at once when the clock is off by more than a minute (issue 10, clock safety);
+        // beyond the limit the recording itself refuses, with both times.
+        if case .warn(let offset) = (try? store.clockVerdict())?.verdict {
+            Console.stderr("警告：" + ClockSafety.warning(offsetMillis: offset, local: store.now(),
+                                                       reference: store.identity.role == .county ? "各乡镇" : "上级") + "\n")
+        }
+        return store
     }
 
     /// The staff member acting: `--actor`, else the login name.

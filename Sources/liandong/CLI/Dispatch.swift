@@ -30,6 +30,7 @@ extension CommandLine {
             case "verify": handler = VerifyCommand.run
             case "backup": handler = BackupCommand.backup
             case "restore": handler = BackupCommand.restore
+            case "heal": handler = try subcommand(&rest, HealCommand.table)
             case "demo": handler = DemoCommand.run
             case "version", "--version":
                 Console(json: wantsJSON).emit(["version": .string(Help.version)], text: "liandong \(Help.version)")

@@ -56,6 +56,7 @@ enum Help {
       liandong status|verify --data DIR
       liandong stats --data DIR [--from D] [--to D] [--node CODE]   统计：合计、按事项、按节点（含下级）
       liandong backup --data DIR --to FILE ; liandong restore --data DIR --from FILE
+      liandong heal status --data DIR ; liandong heal end --data DIR --reason 原因   恢复后等待下级回传本节点变更
       liandong demo [--keep] [--deadline SECONDS]     县、两个乡镇、三个村六个进程的三级联动演示
       liandong demo --single [--keep]                单节点演示（模拟时钟，展示时限规则）
 

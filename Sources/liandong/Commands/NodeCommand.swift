@@ -40,6 +40,8 @@ enum NodeCommand {
         var lines: [String] = []
         // Each child's lag is one query over its routes: read them all once, not once per registry row.
         let links = Dictionary(try store.childLinks().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        // Every node below as its parent measured its clock at the last hello (issue 10, clock safety).
+        let clocks = Dictionary(try store.nodeClocks().map { ($0.code, $0.offsetMillis) }, uniquingKeysWith: { a, _ in a })
         for entry in try store.registry() where !(entry.publicKey.isEmpty && entry.revokedHLC == nil) {
             let link = links[entry.code]
             let contact: (lastContact: Int64?, lagMillis: Int64?) = (link?.lastContact, link.map { $0.oldestUnackedAge ?? 0 })
@@ -52,9 +54,10 @@ enum NodeCommand {
                 "registeredAt": .optional(registered.map(timestamp)), "revoked": .bool(entry.isRevoked),
                 "revokedAt": .optional(revoked.map(timestamp)),
                 "lastContact": .optional(contact.lastContact.map(timestamp)), "lagSeconds": .optional(contact.lagMillis.map { $0 / 1000 }),
+                "clockOffsetSeconds": .optional(clocks[entry.code].map { $0 / 1000 }),
             ])
             lines.append(row(entry.code, entry.role, entry.name, entry.isRevoked ? "已撤销" : (entry.code == own ? "本节点" : "已登记"),
-                             registered.map(displayTime) ?? "直接信任", contact))
+                             registered.map(displayTime) ?? "直接信任", contact) + clockText(clocks[entry.code]))
         }
         for pending in try store.pendingEnrollments() {
             let expired = pending.expiresAt <= store.now()
@@ -69,6 +72,12 @@ enum NodeCommand {
         let header = Console.pad("代码", 14) + Console.pad("角色", 16) + Console.pad("名称", 26) + Console.pad("状态", 10)
             + Console.pad("登记时间", 18) + Console.pad("最近联系", 18) + "滞后"
         context.console.emit(.array(rows), text: lines.isEmpty ? "登记表为空" : ([header] + lines).joined(separator: "\n"))
+    }
+
+    /// A clock more than a minute off its parent's, for the list.
+    static func clockText(_ offset: Int64?) -> String {
+        guard let offset, abs(offset) > ClockSafety.warnMillis else { return "" }
+        return "  时钟\(offset > 0 ? "快" : "慢") \(abs(offset) / 1000) 秒"
     }
 
     /// `node revoke CODE [--reason TEXT]`: from now on every node refuses its changes and requests.

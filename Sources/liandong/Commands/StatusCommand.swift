@@ -48,6 +48,22 @@ enum StatusCommand {
                 text += "\n被上级隔离：\(report["origin"]?.stringValue ?? "")#\(report["seq"]?.intValue ?? 0)（\(report["reason"]?.stringValue ?? "")）\(report["message"]?.stringValue ?? "")"
             }
         }
+        if let message = status["heal"]?["message"]?.stringValue { text += "\n" + message }
+        if let lost = status["heal"]?["lost"]?.arrayValue, !lost.isEmpty {
+            text += "\n上次恢复确已丢失的本节点变更：\(RestoreHeal.describe(lost.compactMap(\.intValue)))"
+        }
+        if let warning = status["clock"]?["warning"]?.stringValue { text += "\n时钟：\(warning)" }
+        for clock in status["clock"]?["nodes"]?.arrayValue ?? [] {
+            let offset = clock["offsetMillis"]?.intValue ?? 0
+            guard abs(offset) > ClockSafety.warnMillis else { continue }
+            text += "\n时钟异常：节点 \(clock["code"]?.stringValue ?? "") 比其上级\(offset > 0 ? "快" : "慢") \(abs(offset) / 1000) 秒"
+        }
+        for restamp in status["clock"]?["restamped"]?.arrayValue ?? [] {
+            text += "\n时钟校准后重新签名：\(restamp["entity"]?.stringValue ?? "") 的「\(restamp["kind"]?.stringValue ?? "")」（#\(restamp["oldSeq"]?.intValue ?? 0) → #\(restamp["newSeq"]?.intValue ?? 0)）"
+        }
+        for resolved in status["clock"]?["resolved"]?.arrayValue ?? [] {
+            text += "\n因时钟隔离的 \(resolved["change"]?.stringValue ?? "") 已由该节点校准时钟后重新签名送达，隔离已解除"
+        }
         context.console.emit(status, text: text)
     }
 
