@@ -30,8 +30,13 @@ final class SyncEvaluationTests: SyncTestCase {
         XCTAssertEqual(try village.applyDefaultRatings(), [], "not before the waiting period")
 
         clock.advance(days: 8)
+        // Days passed for every node at once: an exchange tells the village its parent's new time (clock safety).
+        try sync(Tree.township)
+        try sync(Tree.village)
         try wait("the county sees the default rating") { try self.store(Tree.county).caseState(number)?.evaluation != nil }
         clock.advance(days: 8)
+        try sync(Tree.township)
+        try sync(Tree.village)
         Thread.sleep(forTimeInterval: 0.5)
         for code in [Tree.county, Tree.township, Tree.village] {
             XCTAssertEqual(try store(code).applyDefaultRatings(), [], "only the delivering node rates, and only once (\(code))")
