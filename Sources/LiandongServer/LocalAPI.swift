@@ -16,6 +16,14 @@ enum LocalAPI {
             }
             filter.itemCode = request.query["item"]
             return try service.box.with { store in .object(["cases": .array(try store.listCases(filter).map(\.json))]) }
+        case 1 where segments[0] == "notices":
+            var filter = NoticeFilter(node: request.query["node"], itemCode: request.query["item"])
+            (filter.from, filter.to) = try period(request)
+            return try service.box.with { store in .object(["notices": .array(try store.oneTimeNotices(filter))]) }
+        case 1 where segments[0] == "filings":
+            var filter = NoticeFilter(node: request.query["node"], itemCode: request.query["item"])
+            (filter.from, filter.to) = try period(request)
+            return try service.box.with { store in .object(["filings": .array(try store.negativeFilings(filter))]) }
         case 2 where segments[0] == "cases":
             return try service.box.with { store in try store.caseView(segments[1]).json(masked: false) }
         default:
@@ -23,21 +31,43 @@ enum LocalAPI {
         }
     }
 
+    /// The `from`/`to` query parameters (YYYY-MM-DD) of a period; `from` after `to` is an error.
+    static func period(_ request: HTTPServerRequest) throws -> (LocalDate?, LocalDate?) {
+        var dates: [LocalDate?] = []
+        for name in ["from", "to"] {
+            guard let text = request.query[name] else {
+                dates.append(nil)
+                continue
+            }
+            guard let date = LocalDate(iso: text) else { throw SyncError("invalid_message", "\(name) 应为 YYYY-MM-DD 格式的日期", ["field": .string(name)]) }
+            dates.append(date)
+        }
+        if let from = dates[0], let to = dates[1], from > to {
+            throw SyncError("invalid_message", "开始日期 \(from.iso) 晚于结束日期 \(to.iso)", ["field": .string("from")])
+        }
+        return (dates[0], dates[1])
+    }
+
     /// The public status of a case: only with its query code, masked; 404 otherwise, so that a
     /// guess cannot tell a wrong code from a missing case.
     static func publicCase(_ number: String, code: String?, box: StoreBox) throws -> JSONValue {
         try box.with { store in
-            guard let code, !code.isEmpty, let state = try store.caseState(number), state.queryCode == code else {
+            guard let code, let (state, renumberedFrom) = try store.publicLookup(number: number, code: code) else {
                 throw SyncError("not_found", "未找到办件，或查询码不正确")
             }
-            let view = try store.caseView(number)
+            let view = try store.caseView(state.number)
             let masked = view.json(masked: true)
             var fields: [String: JSONValue] = [
-                "number": .string(number), "status": .string(state.status.rawValue), "statusName": .string(state.status.chineseName),
+                "number": .string(state.number), "status": .string(state.status.rawValue), "statusName": .string(state.status.chineseName),
                 "applicant": .string(Masking.name(state.applicant.name)), "item": masked["item"]?["name"] ?? .null,
                 "acceptedOn": .string(state.acceptedOn.iso), "deadlineStatus": .string(view.deadlineStatus.rawValue),
             ]
             if let due = view.dueDate { fields["dueDate"] = .string(due.iso) }
+            if let renumberedFrom {
+                // The receipt shows the old number: say where the case is now.
+                fields["renumberedFrom"] = .string(renumberedFrom)
+                fields["notice"] = .string("您的办件编号已由 \(renumberedFrom) 更改为 \(state.number)，请以新编号查询")
+            }
             return .object(fields)
         }
     }
@@ -50,11 +80,15 @@ public enum NodeStatus {
         guard case .object(var fields) = try store.status() else { return try store.status() }
         let link = try store.parentLink()
         let upward = try store.unackedUpward()
+        let now = store.now()
+        fields["subtree"] = .array(try store.subtreeView().map { $0.json(now: now) })
+        // The root has no parent: no lag toward one.
+        let hasParent = NodeCode.parent(of: store.identity.code) != nil
         fields["sync"] = [
             "parentCode": .optional(link.code.flatMap { $0.isEmpty ? nil : $0 }),
             "lastContact": .optional(link.lastContact), "lastError": .optional(link.lastError), "lastErrorAt": .optional(link.lastErrorAt),
-            "pullCursor": .int(link.cursor), "unackedUp": .int(upward.count),
-            "oldestUnackedUpSeconds": upward.oldestAge.map { .int($0 / 1000) } ?? .null,
+            "pullCursor": .int(link.cursor), "unackedUp": hasParent ? .int(upward.count) : .null,
+            "oldestUnackedUpSeconds": hasParent ? upward.oldestAge.map { .int($0 / 1000) } ?? .null : .null,
             "reports": .array(try store.receivedReports().map(\.json)),
             "children": .array(try store.childLinks().map { child in
                 ["code": .string(child.code), "lastContact": .optional(child.lastContact), "ackedPosition": .int(child.ackedPosition),

@@ -5,9 +5,11 @@ import LiandongSync
 /// Metrics renders /metrics in the Prometheus text format (version 0.0.4).
 enum Metrics {
     static func render(service: SyncService) throws -> String {
-        let (counters, children, upward, quarantine) = try service.box.with { store in
-            (try store.syncCounters(), try store.childLinks(), try store.unackedUpward(), try store.quarantineCounts())
+        let (counters, children, upward, quarantine, subtree, now) = try service.box.with { store in
+            (try store.syncCounters(), try store.childLinks(), try store.unackedUpward(), try store.quarantineCounts(), try store.subtreeView(), store.now())
         }
+        // The root has no parent: no lag toward one.
+        let up: [(String, String)] = NodeCode.parent(of: service.box.code) == nil ? [] : [("{node=\"\(service.box.code)\",peer=\"parent\",direction=\"up\"}", "")]
         let (clocks, healing) = try service.box.with { store in (try store.nodeClocks(), try store.healStatus().state.isWaiting) }
         var lines: [String] = []
         func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
@@ -27,10 +29,19 @@ enum Metrics {
         metric("liandong_peer_oldest_unacked_age_seconds", "gauge",
                "Age of the oldest change not yet acknowledged on the hop to the peer (0 when none).",
                children.map { ("{\(node),peer=\"\($0.code)\",direction=\"down\"}", seconds($0.oldestUnackedAge)) }
-                + [("{\(node),peer=\"parent\",direction=\"up\"}", seconds(upward.oldestAge))])
+                + up.map { ($0.0, seconds(upward.oldestAge)) })
         metric("liandong_peer_unacked_changes", "gauge", "Changes not yet acknowledged on the hop to the peer.",
                children.map { ("{\(node),peer=\"\($0.code)\",direction=\"down\"}", "\($0.unacked)") }
-                + [("{\(node),peer=\"parent\",direction=\"up\"}", "\(upward.count)")])
+                + up.map { ($0.0, "\(upward.count)") })
+        // The whole subtree, not only direct children (issue 10, item 5).
+        metric("liandong_subtree_last_heard_seconds", "gauge", "Seconds since the newest change of a node below was stored here (-1 before any).",
+               subtree.map { ("{\(node),subtree_node=\"\($0.code)\"}", $0.lastHeard.map { String(format: "%.3f", Double(max(0, now - $0)) / 1000) } ?? "-1") })
+        metric("liandong_subtree_quarantined_changes", "gauge", "Changes of a node's subtree held in quarantine here.",
+               subtree.map { ("{\(node),subtree_node=\"\($0.code)\"}", "\($0.quarantined)") })
+        metric("liandong_subtree_revoked", "gauge", "1 when a node below is revoked.",
+               subtree.map { ("{\(node),subtree_node=\"\($0.code)\"}", $0.revoked ? "1" : "0") })
+        metric("liandong_subtree_behind", "gauge", "1 when a direct child has had changes unacknowledged for over an hour (never for a revoked node).",
+               subtree.map { ("{\(node),subtree_node=\"\($0.code)\"}", $0.isBehind ? "1" : "0") })
         metric("liandong_node_clock_offset_seconds", "gauge",
                "Clock offset of each node below from its parent's, as the parent measured it at the last hello (positive: ahead).",
                clocks.map { ("{\(node),peer=\"\($0.code)\"}", seconds($0.offsetMillis)) })

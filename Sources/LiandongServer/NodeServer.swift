@@ -24,6 +24,8 @@ public final class NodeServer: @unchecked Sendable {
         public var pullWait: Int64 = 20
         public var pushInterval: Duration = .milliseconds(250)
         public var watchInterval: Double = 0.2
+        /// Seconds between passes that apply the county's default ratings (0: never).
+        public var defaultRatingInterval: Double = 60
         public var threadPoolSize = 8
         /// The staff web UI's settings; nil serves no workbench (sync-only tests).
         public var workbench: Workbench.Configuration?
@@ -51,6 +53,7 @@ public final class NodeServer: @unchecked Sendable {
     public let service: SyncService
     public let http: HTTPServer
     public let watcher = RouteWatcher()
+    private let defaultRatings = DefaultRatings()
     public let loop: SyncLoop?
     public let workbench: Workbench?
     private let stopLock = NSLock()
@@ -81,6 +84,7 @@ public final class NodeServer: @unchecked Sendable {
             workbench?.logChanged()
         }
         watcher.start(directory: configuration.directory, interval: configuration.watchInterval, wake: wake, log: configuration.log)
+        defaultRatings.start(box: service.box, interval: configuration.defaultRatingInterval, log: configuration.log)
         if let parentURL = configuration.parentURL {
             var sync = SyncLoop.Configuration(directory: configuration.directory, parentURL: parentURL, caFile: configuration.caFile)
             sync.pullWait = configuration.pullWait
@@ -106,6 +110,7 @@ public final class NodeServer: @unchecked Sendable {
         }
         guard first else { return }
         loop?.stop(timeout: .seconds(1))
+        defaultRatings.stop()
         watcher.stop()
         http.stop()
         loop?.stop(timeout: .seconds(5))

@@ -312,6 +312,57 @@ enum Schema {
                 SELECT RAISE(ABORT, 'audit_trail rows younger than 180 days are kept');
             END;
             """),
+        // Document numbers (文号) and one-time notices (一次性告知, 行政许可法 art. 32): issue 10.
+        Migration("015_documents", sql: """
+            -- The next number of each of this node's document series per year. A counter only
+            -- grows: every number a change of this node carries is spent (noteDocumentNumberIssued).
+            CREATE TABLE document_counters (
+                series TEXT NOT NULL,
+                year INTEGER NOT NULL,
+                next INTEGER NOT NULL,
+                PRIMARY KEY (series, year)
+            );
+            -- One-time notices held here (this node's and its subtree's), derived from the log.
+            CREATE TABLE notices (
+                number TEXT PRIMARY KEY,
+                lsn INTEGER,
+                origin TEXT NOT NULL,
+                item_code TEXT NOT NULL,
+                applicant_id TEXT NOT NULL,
+                issued_on TEXT NOT NULL,
+                wall INTEGER NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE INDEX notices_by_origin ON notices (origin, issued_on);
+            """),
+        Migration("016_negative_filings", sql: """
+            -- 否定备案: every refusal and denial of a case held here, derived from its state
+            -- (CaseState.negatives) whenever the case row is written; kept when the case is handled again.
+            CREATE TABLE negative_filings (
+                number TEXT NOT NULL,
+                idx INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                node TEXT NOT NULL,
+                item_code TEXT NOT NULL,
+                on_day TEXT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (number, idx)
+            );
+            CREATE INDEX negative_filings_by_node ON negative_filings (node, on_day);
+            -- Cases already held are written again when the node is next opened (NodeStore.open).
+            INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_conflicts', '1');
+            """),
+        Migration("017_county_settings", sql: """
+            -- The county's replicated settings (好差评: default rating, follow-up days), one row per
+            -- setting kind; the newest by (hlc, origin) wins, as for calendar years.
+            CREATE TABLE county_settings (kind TEXT PRIMARY KEY, json TEXT NOT NULL, hlc INTEGER NOT NULL, origin TEXT NOT NULL);
+            """),
+        Migration("018_renumbered_cases", sql: """
+            -- A case renumbered by a restore rebase names its old number (state renumberedFrom): the
+            -- public query finds it from the applicant's receipt at any node.
+            CREATE INDEX cases_by_renumbered_from ON cases (json_extract(state, '$.renumberedFrom'))
+                WHERE json_extract(state, '$.renumberedFrom') IS NOT NULL;
+            """),
         // Restore heal (DESIGN §7; NodeStore+Heal.swift): what each child reported, in its hello
         // since the last restore, of this node's own chain (its head seq and hash).
         Migration("020_restore_heal", sql: """

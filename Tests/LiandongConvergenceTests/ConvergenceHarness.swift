@@ -116,6 +116,8 @@ final class ConvergenceHarness {
         let county = stores[Self.county]!
         try county.importCatalog(try JSONParser.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: examples + "/catalog.json")))), actor: "admin")
         try county.setCalendarYear(try JSONParser.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: examples + "/calendar-2026.json")))), actor: "admin")
+        // 好差评: an unrated delivered case takes the default rating the next day, so that schedules apply some.
+        try county.setEvaluationSettings(EvaluationSettings(defaultAfterDays: 1, defaultLevel: .satisfied, followUpWorkingDays: 5), actor: "admin")
         let published = try county.changes(afterLSN: 0, limit: 1_000).map(\.change)
         var log: [String: [Change]] = [:]
         var lastLSN: [String: Int64] = [:]
@@ -218,6 +220,16 @@ final class ConvergenceHarness {
                 try publishNewVersion(at: node)
             } else if roll < 22 {
                 try resolveSomething(at: node)
+            } else if roll < 23, node.identity.role == .county {
+                try node.setEvaluationSettings(EvaluationSettings(
+                    defaultAfterDays: 1, defaultLevel: EvaluationLevel(rawValue: Int.random(in: 1...3, using: &random)) ?? .satisfied,
+                    followUpWorkingDays: Int.random(in: 1...10, using: &random)), actor: "县管理员")
+            } else if roll < 25 {
+                try issueNotice(at: node)
+            } else if roll < 28 {
+                notices.defaultRatings += try node.applyDefaultRatings().count
+            } else if roll < 30, node.identity.role == .county {
+                try rehandleSomething(at: node)
             } else {
                 try act(at: node, anyAction: roll >= 97)
             }
@@ -228,6 +240,28 @@ final class ConvergenceHarness {
             refusals[error.code, default: 0] += 1
         }
         try refresh(code)
+    }
+
+    /// One-time notices (一次性告知) made, and default ratings applied, by this schedule.
+    var notices = (made: 0, defaultRatings: 0)
+
+    /// An application missing materials: the one-time notice instead of an acceptance.
+    func issueNotice(at node: NodeStore) throws {
+        let code = Self.items.randomElement(using: &random)!
+        guard let item = try node.item(code: code), item.acceptAt.contains(node.identity.role), item.materials.contains(where: \.required) else { return }
+        let applicant = Applicant(name: "村民", idNumber: Self.applicants.randomElement(using: &random)!, phone: "13812345678")
+        _ = try node.issueOneTimeNotice(AcceptRequest(itemCode: code, applicant: applicant, materials: [], actor: "窗口"), note: nil)
+        notices.made += 1
+    }
+
+    /// The county orders a refused or denied case it holds handled again (否定备案).
+    func rehandleSomething(at node: NodeStore) throws {
+        var candidates: [CaseState] = []
+        for number in (known[node.identity.code] ?? []).suffix(40) {
+            if let state = try node.caseState(number), CaseAction.allowed(for: state).contains(.rehandle) { candidates.append(state) }
+        }
+        guard let state = candidates.randomElement(using: &random) else { return }
+        try node.act(on: state.number, .rehandle, payload: ["reason": "复核后责令重新办理"], actor: "督查")
     }
 
     func accept(at node: NodeStore) throws {
@@ -329,6 +363,7 @@ final class ConvergenceHarness {
         case .updateContact:
             if Int.random(in: 0..<3, using: &random) == 0 { return ["address": .string("某村 \(Int.random(in: 1...9, using: &random)) 组")] }
             return ["phone": .string("1390000\(Int.random(in: 1000...9999, using: &random))")]
+        case .rehandle: return ["reason": "复核后责令重新办理"]
         case .accept, .refuse: return [:]
         }
     }
@@ -336,8 +371,17 @@ final class ConvergenceHarness {
     /// A schedule: random operations interleaved with random partial exchanges along random edges,
     /// partitions that come and go, then a full heal.
     func runSchedule(operations count: Int) throws {
-        for _ in 0..<count {
+        for index in 0..<count {
             try randomOperation()
+            // Now and then a day passes and every serving node applies the default ratings due (what serve does).
+            if index % 20 == 19 {
+                millis += 86_400_000
+                for code in Self.codes.shuffled(using: &random) {
+                    guard let node = nodes[code] else { continue }
+                    notices.defaultRatings += try node.applyDefaultRatings().count
+                    try refresh(code)
+                }
+            }
             if Int.random(in: 0..<10, using: &random) == 0 {
                 let edge = Int.random(in: 0..<Self.edges.count, using: &random)
                 if partitioned.contains(edge) { partitioned.remove(edge) } else { partitioned.insert(edge) }

@@ -30,6 +30,7 @@ final class ConvergenceTests: XCTestCase {
         let first = single ?? UInt64(environment["LIANDONG_FIRST_SEED"] ?? "1") ?? 1
         let count = single != nil ? 1 : scheduleCount
         var totals = (cases: 0, changes: 0, conflicts: 0, rules: [String: Int](), operations: 0)
+        var extra = (notices: 0, defaultRatings: 0, rehandled: 0)
         let started = Date()
         var ran = 0
         for seed in first..<(first + UInt64(count)) {
@@ -50,13 +51,21 @@ final class ConvergenceTests: XCTestCase {
             totals.changes += found.changes
             totals.conflicts += found.conflicts
             totals.operations += found.operations
+            extra.notices += found.notices
+            extra.defaultRatings += found.defaultRatings
+            extra.rehandled += found.rehandled
             for (rule, n) in found.rules { totals.rules[rule, default: 0] += n }
         }
         let seconds = Date().timeIntervalSince(started)
         let rules = totals.rules.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print(String(format: "convergence: %d schedules (seeds %llu…%llu), %d operations, %d cases, %d changes, %d conflicts at the county [%@] in %.1f s",
                      ran, first, first + UInt64(ran) - 1, totals.operations, totals.cases, totals.changes, totals.conflicts, rules, seconds))
+        print("convergence: \(extra.notices) one-time notices, \(extra.defaultRatings) default ratings, \(extra.rehandled) cases re-handled")
         XCTAssertGreaterThan(totals.cases, 0, "the workload made no case")
+        if ran >= 50 {
+            XCTAssertGreaterThan(extra.notices, 0, "the workload gave no one-time notice")
+            XCTAssertGreaterThan(extra.rehandled, 0, "the workload re-handled no case")
+        }
     }
 
     static func replay(_ seed: UInt64) -> String {
@@ -69,6 +78,9 @@ final class ConvergenceTests: XCTestCase {
         var conflicts = 0
         var operations = 0
         var rules: [String: Int] = [:]
+        var notices = 0
+        var defaultRatings = 0
+        var rehandled = 0
     }
 
     func checkSchedule(seed: UInt64) throws -> Found {
@@ -152,6 +164,23 @@ final class ConvergenceTests: XCTestCase {
                               "\(context): \(number) decided by \(step.origin), below the deciding tier")
             }
         }
+        // Notices, settings and default ratings: every one-time notice made anywhere is on the county's
+        // record (and its origin's), every node holds the same settings, no case took two default ratings.
+        let noticeChanges = (harness.log[ConvergenceHarness.county] ?? []).filter { $0.kind == NoticeKind.oneTimeIssued }
+        XCTAssertEqual(noticeChanges.count, harness.notices.made, "\(context): notices made and notices at the county")
+        XCTAssertEqual(try harness.county.oneTimeNotices().count, harness.notices.made, "\(context): notices listed at the county")
+        let settings = try harness.county.evaluationSettings()
+        for code in codes {
+            XCTAssertEqual(try harness.nodes[code]?.evaluationSettings(), settings, "\(context): settings differ at \(code)")
+        }
+        var defaults: [String: Int] = [:]
+        for change in harness.log[ConvergenceHarness.county] ?? [] where change.kind == CaseAction.evaluate.kind && change.payload["default"]?.boolValue == true {
+            defaults[change.entity, default: 0] += 1
+        }
+        XCTAssertTrue(defaults.values.allSatisfy { $0 == 1 }, "\(context): a case took two default ratings: \(defaults.filter { $0.value > 1 })")
+        found.notices = harness.notices.made
+        found.defaultRatings = harness.notices.defaultRatings
+        found.rehandled = (harness.log[ConvergenceHarness.county] ?? []).filter { $0.kind == CaseAction.rehandle.kind }.count
         found.conflicts = try harness.county.conflicts().count
         return found
     }

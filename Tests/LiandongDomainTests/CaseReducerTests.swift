@@ -58,7 +58,7 @@ final class CaseReducerTests: XCTestCase {
         let state = try CaseReducer.apply(refusal, to: nil)
         XCTAssertEqual(state.status, .refused)
         XCTAssertEqual(state.refusalReasons, ["不属于本事项受理范围"])
-        XCTAssertEqual(CaseAction.allowed(in: .refused), [])
+        XCTAssertEqual(CaseAction.allowed(in: .refused), [.rehandle], "only the county's order to handle it again (否定备案)")
     }
 
     func testCountyItemClimbsOneTierAtATime() throws {

@@ -200,3 +200,22 @@ final class DeadlineClockTests: XCTestCase {
         }
     }
 }
+
+/// An unpublished calendar year is named at the county from 1 November and on every deadline reaching into it.
+final class CalendarWarningTests: XCTestCase {
+    func testNextYearIsWarnedFromTheFirstOfNovemberUntilPublished() throws {
+        let only2026 = WorkingCalendar(years: [CalendarYear(year: 2026)])
+        XCTAssertNil(CalendarWarning.upcomingYear(calendar: only2026, today: try XCTUnwrap(LocalDate(iso: "2026-10-31"))))
+        XCTAssertEqual(CalendarWarning.upcomingYear(calendar: only2026, today: try XCTUnwrap(LocalDate(iso: "2026-11-01"))), 2027)
+        let both = WorkingCalendar(years: [CalendarYear(year: 2026), CalendarYear(year: 2027)])
+        XCTAssertNil(CalendarWarning.upcomingYear(calendar: both, today: try XCTUnwrap(LocalDate(iso: "2026-12-01"))))
+    }
+
+    func testADeadlineReachingIntoAnUnpublishedYearIsWarned() throws {
+        let only2026 = WorkingCalendar(years: [CalendarYear(year: 2026)])
+        let start = try XCTUnwrap(LocalDate(iso: "2026-12-10"))
+        XCTAssertEqual(CalendarWarning.years(from: start, to: try XCTUnwrap(LocalDate(iso: "2027-01-08")), calendar: only2026), [2027])
+        XCTAssertEqual(CalendarWarning.years(from: start, to: try XCTUnwrap(LocalDate(iso: "2026-12-20")), calendar: only2026), [])
+        XCTAssertTrue(CalendarWarning.message([2027])?.contains("2027 年工作日历尚未发布") ?? false)
+    }
+}

@@ -81,3 +81,21 @@ final class DivisionCodeTests: XCTestCase {
         XCTAssertEqual(DivisionCodeError.zeroPart("village").description, "区划代码的村级部分不能全为 0")
     }
 }
+
+/// Division codes checked as GB/T 2260 / statistical codes: structure and tier, not only length.
+final class DivisionCodeStructureTests: XCTestCase {
+    func testProvinceTownshipAndVillagePartsAreChecked() throws {
+        XCTAssertEqual(try DivisionCode(validating: "330106109").unitKind, "镇")
+        XCTAssertEqual(try DivisionCode(validating: "330106001").unitKind, "街道")
+        XCTAssertEqual(try DivisionCode(validating: "330106250").unitKind, "乡")
+        XCTAssertEqual(try DivisionCode(validating: "330106109201").unitKind, "村民委员会")
+        XCTAssertEqual(try DivisionCode(validating: "330106109001").unitKind, "居民委员会")
+        XCTAssertThrowsError(try DivisionCode(validating: "990106")) { XCTAssertEqual($0 as? DivisionCodeError, .unknownProvince("99")) }
+        XCTAssertThrowsError(try DivisionCode(validating: "330000")) { XCTAssertEqual($0 as? DivisionCodeError, .provinceNotCounty("330000")) }
+        XCTAssertThrowsError(try DivisionCode(validating: "330106600")) { error in
+            XCTAssertEqual(error as? DivisionCodeError, .partOutOfRange("township", 600))
+            XCTAssertTrue("\(error)".contains("001–099 街道"))
+        }
+        XCTAssertThrowsError(try DivisionCode(validating: "330106109400")) { XCTAssertEqual($0 as? DivisionCodeError, .partOutOfRange("village", 400)) }
+    }
+}

@@ -36,3 +36,30 @@ final class ImportErrorTests: XCTestCase {
             ImportError(code: "duplicate", field: "y", message: "m"))
     }
 }
+
+/// A catalog or calendar import names every error in the file at once (issue 10, item 2).
+final class ImportAllErrorsTests: XCTestCase {
+    func testACatalogWithThreeBadItemsNamesAllThree() throws {
+        var items = try (1...4).map { index -> JSONValue in
+            guard case .object(var fields) = CaseFixtures.itemJSON(code: "ITEM\(index)") else { return .null }
+            fields["version"] = 1
+            return .object(fields)
+        }
+        if case .object(var second) = items[1] { second["kind"] = "sometimes"; items[1] = .object(second) }
+        if case .object(var third) = items[2] { third["legalLimit"] = ["days": -1, "unit": "working"]; items[2] = .object(third) }
+        items.append(items[0])
+        XCTAssertThrowsError(try ServiceItem.parseCatalog(["version": 1, "items": .array(items)])) { error in
+            guard let error = error as? ImportError else { return XCTFail("\(error)") }
+            XCTAssertEqual(error.all.map(\.field), ["items[1].kind", "items[2].legalLimit.days", "items[4].code"])
+            XCTAssertEqual(error.all.last?.code, ImportError.Code.duplicate)
+        }
+    }
+
+    func testACalendarNamesEveryBadDate() {
+        let json: JSONValue = ["year": 2026, "holidays": ["2026-01-01", "2026-13-01", "2025-12-31", "2026-01-01"], "workdays": ["2026-01-05"]]
+        XCTAssertThrowsError(try CalendarYear.parse(json)) { error in
+            guard let error = error as? ImportError else { return XCTFail("\(error)") }
+            XCTAssertEqual(error.all.map(\.field), ["holidays[1]", "holidays[2]", "holidays[3]", "workdays[0]"])
+        }
+    }
+}

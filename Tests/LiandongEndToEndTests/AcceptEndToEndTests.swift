@@ -69,9 +69,59 @@ final class AcceptEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("张*"), "the notice masks the applicant's name\n\(result.transcript)")
         XCTAssertTrue(result.stderr.contains("容缺受理"), "the item allows tolerated-missing acceptance and the notice says so")
 
+        // No case exists, but the notice itself is on the record (行政许可法 art. 32): one change, with its number.
         XCTAssertEqual(try node.array("case", "list").count, 0)
         XCTAssertEqual(try node.caseCount(), 0)
-        XCTAssertEqual(try node.status()["changes"] as? Int, changesBefore)
+        XCTAssertEqual(try node.status()["changes"] as? Int, (changesBefore ?? 0) + 1)
+        XCTAssertEqual(error["noticeNumber"] as? String, "330127告〔2026〕1号", result.transcript)
+        XCTAssertTrue(result.stderr.contains("文号：330127告〔2026〕1号"), result.transcript)
+        let notices = try XCTUnwrap(try node.object("notice", "list")["notices"] as? [[String: Any]])
+        XCTAssertEqual(notices.count, 1)
+        XCTAssertEqual(notices.first?["number"] as? String, "330127告〔2026〕1号")
+        XCTAssertEqual((notices.first?["owed"] as? [[String: Any]])?.count, 5)
+        XCTAssertEqual((notices.first?["applicant"] as? [String: Any])?["name"] as? String, "张**", "lists are masked")
+        let again = try node.failing(TestNode.acceptArguments(item: Item.minimumLiving.code, materials: ["id_card"]))
+        XCTAssertEqual(try again.object()["noticeNumber"] as? String, "330127告〔2026〕2号", "numbers follow on without asking anyone")
+    }
+
+    func testAcceptanceAndRefusalCarryDocumentNumbersAndRefusalTheApplicantsRights() throws {
+        let node = try TestNode.county()
+        let accepted = try node.accept(.oldAgeAllowance)
+        let documents = try XCTUnwrap(accepted["documents"] as? [[String: Any]])
+        XCTAssertEqual(documents.first?["number"] as? String, "330127受〔2026〕1号")
+        XCTAssertEqual(documents.first?["kind"] as? String, "acceptance")
+        var arguments = TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials,
+                                                 extra: ["--reason", "申请人不在本县居住"])
+        arguments[1] = "refuse"
+        let refused = try XCTUnwrap(try node.json(arguments) as? [String: Any])
+        let refusal = try XCTUnwrap((refused["documents"] as? [[String: Any]])?.first)
+        XCTAssertEqual(refusal["number"] as? String, "330127不受〔2026〕1号")
+        let rights = try XCTUnwrap(refusal["rights"] as? [String: Any])
+        XCTAssertEqual(rights["reconsiderationDays"] as? Int, 60)
+        XCTAssertEqual(rights["litigationMonths"] as? Int, 6)
+        XCTAssertTrue((rights["text"] as? String)?.contains("行政复议") ?? false)
+        XCTAssertNil(refused["dueDate"], "a refused case has no deadline")
+    }
+
+    func testIdentifiersAreNormalisedAndTextBoundedAtTheWindow() throws {
+        let node = try TestNode.county()
+        let lower = try node.accept(.oldAgeAllowance, id: "11010519491231002x")
+        XCTAssertEqual((lower["applicant"] as? [String: Any])?["idNumber"] as? String, "11010519491231002X", "one person, one spelling")
+        let fullWidth = try node.failing(TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials,
+                                                                  id: "１１010519491231002X"))
+        XCTAssertEqual(try fullWidth.object()["error"] as? String, "invalid_id_number", fullWidth.transcript)
+        XCTAssertTrue(fullWidth.stderr.contains("全角"), fullWidth.transcript)
+        let spaced = try node.failing(TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials,
+                                                               id: "110105 19491231002X"))
+        XCTAssertTrue(spaced.stderr.contains("空格"), spaced.transcript)
+        let long = try node.failing(TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials,
+                                                             name: String(repeating: "张", count: 120)))
+        XCTAssertEqual(try long.object()["error"] as? String, "invalid_text", long.transcript)
+        XCTAssertTrue(long.stderr.contains("申请人姓名长度 120 个字超过上限 100 个字"), long.transcript)
+        let number = try XCTUnwrap(lower["number"] as? String)
+        let escape = try node.failing("case", "forward", number, "--opinion", "同意\u{1B}[2J")
+        XCTAssertEqual(try escape.object()["error"] as? String, "invalid_payload", escape.transcript)
+        XCTAssertTrue(escape.stderr.contains("控制字符"), escape.transcript)
     }
 
     func testTolerateMissingAcceptsWhereTheItemAllowsIt() throws {

@@ -71,14 +71,14 @@ final class CaseLifeEndToEndTests: XCTestCase {
         ])
         XCTAssertEqual(Set(timeline.compactMap { $0["origin"] as? String }), ["330127"])
         XCTAssertEqual(timeline[0]["actor"] as? String, "窗口01")
-        XCTAssertEqual(timeline[1]["actor"] as? String, "e2e", "without --actor the login name acts")
+        XCTAssertEqual(timeline[1]["actor"] as? String, "本机操作员（e2e）", "without --actor: the local operator, with the login name")
         XCTAssertEqual(timeline[2]["summary"] as? String, "补正告知：家庭收入情况声明")
         XCTAssertEqual(timeline[6]["summary"] as? String, "邮寄送达，运单号 SF1234567890")
         let seqs = timeline.compactMap { $0["seq"] as? Int }
         XCTAssertEqual(seqs, seqs.sorted(), "steps in the order they were made")
 
         let text = try node.run("case", "show", number)
-        XCTAssertTrue(text.stdout.contains("办理过程") && text.stdout.contains("2026-10-09  330127  e2e  准予：符合低保条件"), text.transcript)
+        XCTAssertTrue(text.stdout.contains("办理过程") && text.stdout.contains("2026-10-09  330127  本机操作员（e2e）  准予：符合低保条件"), text.transcript)
         XCTAssertEqual(try node.run("verify").exitCode, 0)
     }
 

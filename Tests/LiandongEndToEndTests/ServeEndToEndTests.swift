@@ -56,5 +56,21 @@ final class ServeEndToEndTests: XCTestCase {
         let status = try node.object("status")
         let sync = status["sync"] as? [String: Any]
         XCTAssertNotNil(sync?["lastError"] as? String, "status shows the last error: \(status)")
+        // No English reaches staff: curl's message stays in the JSON detail, the sentence is Chinese.
+        XCTAssertTrue(result.stderr.contains("无法连接上级") && result.stderr.contains("无法连接（"), result.transcript)
+        XCTAssertFalse(result.stderr.contains("Failed") || result.stderr.contains("Could"), result.transcript)
+        XCTAssertTrue((sync?["lastError"] as? String)?.contains("无法连接") ?? false, "\(status)")
+    }
+
+    func testStaffSeeChineseForBadJSONAndADefaultActor() throws {
+        let node = try TestNode.county()
+        let file = NSTemporaryDirectory() + "liandong-bad-\(getpid()).json"
+        try Data("{\"version\": 1, \"items\": [}".utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let bad = try node.failing("catalog", "import", file)
+        XCTAssertEqual(try bad.object()["error"] as? String, "malformed_json", bad.transcript)
+        XCTAssertTrue(bad.stderr.contains("JSON 格式错误") && !bad.stderr.contains("unexpected"), bad.transcript)
+        let accepted = try node.json(TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials))
+        XCTAssertEqual((accepted as? [String: Any])?["acceptedBy"].flatMap { ($0 as? String)?.hasPrefix("本机操作员") }, true, "\(accepted)")
     }
 }

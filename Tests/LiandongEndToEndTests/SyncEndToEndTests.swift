@@ -285,6 +285,46 @@ final class SyncEndToEndTests: XCTestCase {
             XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)")
         }
         for number in expected { try assertSameState(number, at: [village, sandun, county]) }
+
+        // The renumbered case is announced at the village, and its old number with its query code
+        // (what the applicant's receipt shows) answers on the county's public query, pointing to the new number.
+        XCTAssertNotEqual(final, third, "this schedule renumbers the new case")
+        let status = try village.object("status")
+        XCTAssertEqual(((status["renumbered"] as? [[String: Any]])?.first)?["new"] as? String, final, "\(status)")
+        XCTAssertTrue(try village.mustRun("status").stdout.contains("【办件改号】"))
+        let code = try XCTUnwrap(try county.caseAt(final)?["queryCode"] as? String)
+        let answer = try XCTUnwrap(HTTPProbe.get(port: county.port, path: "/public/v1/cases/\(third)?code=\(code)"))
+        XCTAssertEqual(answer.status, 200, answer.body)
+        let body = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+        XCTAssertEqual(body["number"] as? String, final, answer.body)
+        XCTAssertEqual(body["renumberedFrom"] as? String, third, answer.body)
+        XCTAssertEqual(HTTPProbe.get(port: county.port, path: "/public/v1/cases/\(third)?code=ZZZZZZZZ")?.status, 404)
+    }
+
+    // MARK: The county's view of its subtree
+
+    func testTheCountySeesAVillageTwoHopsDownThatStopsSyncing() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        try village.syncOnce()
+        let number = try accept(Item.oldAgeAllowance, at: village)
+        try village.syncOnce()
+        try cluster.waitUntil("the county never received \(number)") { try county.caseAt(number) != nil }
+
+        // The village stops syncing: what it does next never arrives, and the county still names it with when it last heard of it.
+        _ = try accept(Item.oldAgeAllowance, at: village)
+        let status = try county.object("status")
+        let subtree = try XCTUnwrap(status["subtree"] as? [[String: Any]], "\(status)")
+        let row = try XCTUnwrap(subtree.first { $0["code"] as? String == village.code }, "the village two hops down is listed: \(subtree)")
+        XCTAssertNotNil(row["lastHeard"] as? Int, "\(row)")
+        XCTAssertEqual(row["revoked"] as? Bool, false)
+        XCTAssertNotNil(subtree.first { $0["code"] as? String == sandun.code }?["lastContact"] as? Int, "the direct child has its hop's contact")
+        XCTAssertTrue(try county.mustRun("status").stdout.contains("辖区 \(village.code)"), "status names the village")
+        XCTAssertNil((status["sync"] as? [String: Any])?["unackedUp"] as? Int, "no lag toward a parent at the root")
+        let metrics = try XCTUnwrap(HTTPProbe.get(port: county.port, path: "/metrics"))
+        XCTAssertTrue(metrics.body.contains("liandong_subtree_last_heard_seconds{node=\"\(county.code)\",subtree_node=\"\(village.code)\"}"), metrics.body)
+        XCTAssertFalse(metrics.body.contains("peer=\"parent\""), "the root has no parent hop")
     }
 
     // MARK: Revocation
@@ -314,6 +354,18 @@ final class SyncEndToEndTests: XCTestCase {
             return !result.succeeded && (result.stdout + result.stderr).contains("revoked_node")
         }
         XCTAssertEqual((try refusal?.object())?["error"] as? String, "revoked_node", refusal?.transcript ?? "")
+        XCTAssertTrue(refusal?.stderr.contains("本节点 \(village.code) 已被") ?? false, refusal?.transcript ?? "")
+
+        // Now that it knows, the village refuses every new case with a message saying what happened, and status says so.
+        let refused = try village.run(TestNode.acceptArguments(item: Item.oldAgeAllowance.code, materials: Item.oldAgeAllowance.requiredMaterials) + ["--json"])
+        XCTAssertFalse(refused.succeeded, refused.transcript)
+        XCTAssertEqual(try refused.object()["error"] as? String, "node_revoked", refused.transcript)
+        XCTAssertTrue(refused.stderr.contains("已被上级节点 \(sandun.code)") && refused.stderr.contains("不能再受理"), refused.transcript)
+        let forward = try village.run("case", "forward", before, "--json")
+        XCTAssertEqual(try forward.object()["error"] as? String, "node_revoked", "nothing new of any kind\n\(forward.transcript)")
+        let status = try village.object("status")
+        XCTAssertNotNil((status["revoked"] as? [String: Any])?["message"], "\(status)")
+        XCTAssertTrue(try village.mustRun("status").stdout.contains("【已撤销】"))
 
         // The town goes on working for its other village, and the revoked one's change never lands.
         let neighbours = try accept(Item.oldAgeAllowance, at: neighbour)

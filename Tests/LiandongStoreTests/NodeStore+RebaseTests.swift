@@ -149,6 +149,15 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(outcome.renumbered.map(\.newNumber), [renamed])
         XCTAssertTrue(outcome.renumbered[0].message.contains(renamed), outcome.renumbered[0].message)
         XCTAssertEqual(try villageNode.renumberedCases().map(\.newNumber), [renamed], "recorded in rebase_log")
+        // Announced in status; the old number and the applicant's query code still find the case, under its new number.
+        XCTAssertEqual(try villageNode.status()["renumbered"]?.arrayValue?.first?["new"]?.stringValue, renamed)
+        let code = try XCTUnwrap(try villageNode.caseState(renamed)?.queryCode)
+        let found = try XCTUnwrap(try villageNode.publicLookup(number: newCase, code: code))
+        XCTAssertEqual(found.state.number, renamed)
+        XCTAssertEqual(found.renumberedFrom, newCase)
+        let lostCode = try XCTUnwrap(try villageNode.caseState(lostCase)?.queryCode)
+        XCTAssertEqual(try villageNode.publicLookup(number: lostCase, code: lostCode)?.renumberedFrom, .some(nil), "the old number's own case answers as itself")
+        XCTAssertNil(try villageNode.publicLookup(number: newCase, code: "WRONGCOD"))
         XCTAssertEqual(try villageNode.lastAcknowledgedOwnSeq(), 4)
 
         // The village's chain is the parent's copies, then the re-signed new changes.
@@ -167,6 +176,9 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(try villageNode.caseState(renamed)?.item.code, Items.relief)
         XCTAssertEqual(try villageNode.caseState(renamed)?.applicant.address, "某村 5 组")
         XCTAssertEqual(try villageNode.caseState(renamed)?.status, .forwarded)
+        XCTAssertEqual(try villageNode.caseState(lostCase)?.document(.acceptance)?.number, "\(Self.villageCode)受〔2026〕2号")
+        XCTAssertEqual(try villageNode.caseState(renamed)?.document(.acceptance)?.number, "\(Self.villageCode)受〔2026〕3号",
+                       "a document number the adopted copies already carry is given anew")
         XCTAssertEqual(try villageNode.divergence(parentHead: lostHead), .ahead(by: 3))
 
         // The parent takes the rebased changes: no fork, nothing quarantined.
@@ -184,10 +196,13 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         try assertSameCases(townshipNode, countyNode)
         XCTAssertEqual(try villageNode.caseState(first)?.status, .approved, "the townshipNode's decision came back down")
         XCTAssertEqual(try townshipNode.caseState(renamed)?.status, .forwarded)
+        XCTAssertEqual(try countyNode.publicLookup(number: newCase, code: code)?.state.number, renamed, "any replica points the old receipt to the case")
 
         // The counter never gives out a number this node issued before.
         clock.advance(millis: 60_000)
-        XCTAssertEqual(try villageNode.accept(Items.elderCard).number, number("2026-03-02", 4))
+        let later = try villageNode.accept(Items.elderCard)
+        XCTAssertEqual(later.number, number("2026-03-02", 4))
+        XCTAssertEqual(later.document(.acceptance)?.number, "\(Self.villageCode)受〔2026〕4号", "no document number is issued twice")
         nodes["village"] = try reopen("village")
         XCTAssertEqual(try villageNode.renumberedCases().count, 1)
         try assertVerifiesClean(villageNode)

@@ -120,6 +120,10 @@ final class NodeStoreRecordTests: NodeStoreTestCase {
         let store = try makeCounty()
         let township = "330106001"
         let accepted = try store.accept(Items.relief, collectAt: township)
+        XCTAssertThrowsError(try store.act(on: accepted.number, .transfer, payload: ["to": "330106002", "reason": "属地管辖"], actor: "审批员-王")) { error in
+            XCTAssertEqual((error as? StoreError)?.code, "transfer_target_unknown", "only to a registered node")
+        }
+        try store.trust(code: "330106002", role: .township, name: "双浦镇", publicKey: [UInt8](repeating: 7, count: 32))
         let transferred = try store.act(on: accepted.number, .transfer, payload: ["to": "330106002", "reason": "属地管辖"], actor: "审批员-王")
         let db = try rawDatabase()
         let caseChanges = try db.storedChanges(where: "entity = ?", [.text(accepted.number)])

@@ -40,6 +40,23 @@ final class NodeStoreStatsTests: NodeStoreTestCase {
         clock.set("2026-03-25")
     }
 
+    func testRefusalsNoticesAndFollowUpsAreCountedAndABackwardPeriodIsAnError() throws {
+        let store = try makeCounty()
+        try playTheMonth(store)
+        _ = try store.issueOneTimeNotice(AcceptRequest(itemCode: Items.relief, applicant: People.li, materials: [], actor: "窗口-李"))
+        let report = try store.statistics()
+        XCTAssertEqual(report.overall.refused, 1)
+        XCTAssertEqual(report.overall.oneTimeNotices, 1)
+        XCTAssertEqual(report.overall.followUps, 1, "D was rated 不满意")
+        XCTAssertEqual(report.overall.followUpsClosedOnTime, 0)
+        XCTAssertEqual(report.perNode.map(\.code), [NodeStoreTestCase.countyCode])
+        XCTAssertEqual(report.perNode.first?.stats.cases, 7)
+        XCTAssertEqual(report.perItem.first { $0.code == Items.relief }?.stats.oneTimeNotices, 1)
+        XCTAssertThrowsError(try store.statistics(from: LocalDate(iso: "2026-03-09"), to: LocalDate(iso: "2026-03-01"))) { error in
+            XCTAssertEqual((error as? StoreError)?.code, "invalid_period")
+        }
+    }
+
     func testRatesAreComputedAsByHand() throws {
         let store = try makeCounty()
         try playTheMonth(store)

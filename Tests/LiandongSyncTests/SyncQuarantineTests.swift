@@ -52,7 +52,11 @@ final class SyncQuarantineTests: SyncTestCase {
         // quarantine at the township to nobody else, and a second village exchange still reports it.
         try sync(Tree.township)
         XCTAssertTrue(try holds(Tree.county, origin: Tree.village, seq: forged.seq + 1))
+        // A report whose change has since landed upstream (here a stale one left over) disappears at the next hello.
+        try store(Tree.village).storeReports([SyncReport(origin: Tree.village, seq: 1, hash: String(repeating: "0", count: 64), reason: "bad_hash", message: "旧报告")])
+        XCTAssertEqual(try store(Tree.village).receivedReports().count, 2)
         XCTAssertEqual(try sync(Tree.village).quarantined.map(\.seq), [forged.seq], "hello repeats the report")
+        XCTAssertEqual(try store(Tree.village).receivedReports().map(\.seq), [forged.seq], "the stale report is gone, the standing one stays")
     }
 
     func testAChangeAlteredInTransitIsQuarantinedAsBadHash() throws {

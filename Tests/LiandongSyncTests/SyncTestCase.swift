@@ -25,7 +25,12 @@ final class SharedClock: @unchecked Sendable {
     private let start: Int64 = Int64(LocalDate(iso: "2026-03-02")?.dayNumber ?? 0) * 86_400_000 - 8 * 3_600_000 + 9 * 3_600_000
     private let began = Date()
 
-    var now: Int64 { lock.withLock { start + Int64(Date().timeIntervalSince(began) * 1000) } }
+    private var offset: Int64 = 0
+
+    var now: Int64 { lock.withLock { start + offset + Int64(Date().timeIntervalSince(began) * 1000) } }
+
+    /// Moves every node's clock forward together (days pass for all of them at once).
+    func advance(days: Int64) { lock.withLock { offset += days * 86_400_000 } }
 
     var closure: @Sendable () -> Int64 { { [self] in self.now } }
 }
@@ -81,6 +86,7 @@ class SyncTestCase: XCTestCase {
         configuration.now = clock.closure
         configuration.watchInterval = 0.05
         configuration.pushInterval = .milliseconds(50)
+        configuration.defaultRatingInterval = 0.05
         let lines = logLines
         configuration.log = { lines.append($0) }
         let server = try NodeServer(configuration: configuration)

@@ -70,40 +70,56 @@ extension CalendarYear {
         guard (1900...9999).contains(year) else {
             throw reader.error(ImportError.Code.invalidField, "year", "年份无效：\(year)")
         }
-        let holidays = try dates(reader, "holidays", year: year)
-        let workdays = try dates(reader, "workdays", year: year)
-        let holidaySet = Set(holidays)
-        for (index, day) in workdays.enumerated() {
+        // Every date is checked: the error thrown carries all the others (`more`), not only the first.
+        var errors: [ImportError] = []
+        let holidays = dates(reader, "holidays", year: year, errors: &errors)
+        let workdays = dates(reader, "workdays", year: year, errors: &errors)
+        let holidaySet = Set(holidays.map(\.day))
+        for (index, day) in workdays {
             let field = "workdays[\(index)]"
             if holidaySet.contains(day) {
-                throw reader.error(
-                    ImportError.Code.invalidField, field, "\(day.iso) 同时列为节假日和调休工作日")
+                errors.append(reader.error(
+                    ImportError.Code.invalidField, field, "\(day.iso) 同时列为节假日和调休工作日"))
             }
             if !day.isWeekend {
-                throw reader.error(
+                errors.append(reader.error(
                     ImportError.Code.invalidField, field,
-                    "调休工作日 \(day.iso) 是\(day.chineseWeekday)，本来就是工作日；只列周末上班的日子")
+                    "调休工作日 \(day.iso) 是\(day.chineseWeekday)，本来就是工作日；只列周末上班的日子"))
             }
         }
-        return CalendarYear(year: year, holidays: holidaySet, workdays: Set(workdays))
+        if let error = ImportError.combined(errors) { throw error }
+        return CalendarYear(year: year, holidays: holidaySet, workdays: Set(workdays.map(\.day)))
     }
 
-    private static func dates(_ reader: ImportReader, _ key: String, year: Int) throws(ImportError) -> [LocalDate] {
+    private static func dates(_ reader: ImportReader, _ key: String, year: Int, errors: inout [ImportError]) -> [(index: Int, day: LocalDate)] {
         var seen: Set<LocalDate> = []
-        var result: [LocalDate] = []
-        for (index, value) in try reader.array(key).enumerated() {
+        var result: [(index: Int, day: LocalDate)] = []
+        let values: [JSONValue]
+        do {
+            values = try reader.array(key)
+        } catch {
+            errors.append(error)
+            return []
+        }
+        for (index, value) in values.enumerated() {
             let field = "\(key)[\(index)]"
-            guard let text = value.stringValue else { throw reader.wrongType(field, "日期字符串", value) }
+            guard let text = value.stringValue else {
+                errors.append(reader.wrongType(field, "日期字符串", value))
+                continue
+            }
             guard let day = LocalDate(iso: text) else {
-                throw reader.error(ImportError.Code.invalidField, field, "日期无效：“\(text)”，应为 YYYY-MM-DD")
+                errors.append(reader.error(ImportError.Code.invalidField, field, "日期无效：“\(text)”，应为 YYYY-MM-DD"))
+                continue
             }
             guard day.year == year else {
-                throw reader.error(ImportError.Code.invalidField, field, "日期 \(text) 不在 \(year) 年内")
+                errors.append(reader.error(ImportError.Code.invalidField, field, "日期 \(text) 不在 \(year) 年内"))
+                continue
             }
             guard seen.insert(day).inserted else {
-                throw reader.error(ImportError.Code.duplicate, field, "日期 \(text) 重复")
+                errors.append(reader.error(ImportError.Code.duplicate, field, "日期 \(text) 重复"))
+                continue
             }
-            result.append(day)
+            result.append((index, day))
         }
         return result
     }

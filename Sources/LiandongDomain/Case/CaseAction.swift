@@ -19,6 +19,8 @@ public enum CaseAction: String, Sendable, CaseIterable {
     case endSpecialProcedure = "case.special_procedure_ended"
     case transfer = "case.transferred"
     case updateContact = "case.contact_updated"
+    /// 责令重新办理: the county orders a refused or denied case handled again (否定备案 review).
+    case rehandle = "case.rehandle_ordered"
 
     /// Who may make a change of this kind (checked against the origin's node code).
     public enum Party: String, Sendable {
@@ -32,6 +34,8 @@ public enum CaseAction: String, Sendable, CaseIterable {
         case resultPath
         /// Any node that is a party of the case.
         case anyParty
+        /// The county the case belongs to (the 6-digit ancestor of the accepting node).
+        case county
     }
 
     public var kind: String { rawValue }
@@ -56,6 +60,7 @@ public enum CaseAction: String, Sendable, CaseIterable {
         case .endSpecialProcedure: return "special-end"
         case .transfer: return "transfer"
         case .updateContact: return "update-contact"
+        case .rehandle: return "rehandle"
         }
     }
 
@@ -79,6 +84,7 @@ public enum CaseAction: String, Sendable, CaseIterable {
         case .endSpecialProcedure: return "特别程序结束"
         case .transfer: return "转办"
         case .updateContact: return "修改联系方式"
+        case .rehandle: return "责令重新办理"
         }
     }
 
@@ -89,6 +95,7 @@ public enum CaseAction: String, Sendable, CaseIterable {
         case .approve, .deny, .extend, .startSpecialProcedure, .endSpecialProcedure: return .decider
         case .issue, .deliver, .evaluate: return .resultPath
         case .recordSupplement, .withdraw, .updateContact, .closeFollowUp: return .anyParty
+        case .rehandle: return .county
         }
     }
 
@@ -109,12 +116,19 @@ public enum CaseAction: String, Sendable, CaseIterable {
         case .extend, .startSpecialProcedure, .endSpecialProcedure: return [.accepted, .forwarded, .underReview, .preliminaryReview]
         case .transfer: return [.accepted, .preliminaryReview, .forwarded, .underReview]
         case .updateContact: return Set(CaseStatus.allCases).subtracting([.refused, .withdrawn, .delivered])
+        // A denied case whose result is issued is still a denial (the transition checks the decision).
+        case .rehandle: return [.refused, .denied, .resultReady]
         }
     }
 
     /// The actions a case in `status` allows, in a stable order (for "allowed: …" in errors).
     public static func allowed(in status: CaseStatus) -> [CaseAction] {
         allCases.filter { $0.allowedFrom.contains(status) }
+    }
+
+    /// The actions this case allows: as `allowed(in:)`, without re-handling an approval.
+    public static func allowed(for state: CaseState) -> [CaseAction] {
+        allowed(in: state.status).filter { $0 != .rehandle || state.status != .resultReady || state.decision?.approved == false }
     }
 
     public init?(kind: String) { self.init(rawValue: kind) }

@@ -108,7 +108,7 @@ public struct CaseHistory: Sendable {
     /// Why a resolution made here may not be recorded (the CLI checks the conflict itself).
     private func resolutionProblem(_ change: Change, state: CaseState) -> CaseError? {
         guard case .object = change.payload, change.payload["conflict"]?.stringValue != nil else {
-            return .invalidPayload(field: "payload.conflict", reason: "missing")
+            return .invalidPayload(field: "payload.conflict", reason: "缺少冲突编号")
         }
         return nil
     }
@@ -127,6 +127,12 @@ public struct CaseHistory: Sendable {
             if action == .accept { opened = ref }
         case .approve, .deny: decisionRef = ref
         case .withdraw: withdrawalRef = ref
+        case .rehandle:
+            // Open again: the earlier decision no longer stands. A refused case handled again keeps
+            // no opening (its refusal, not an acceptance, carries the item: possible_duplicate and
+            // item_version_at_acceptance judge acceptances only).
+            decisionRef = nil
+            if opened != nil { closed = nil }
         case .updateContact:
             for field in Self.writtenFields(change.payload) { fieldWriters[field] = ref }
         default: break

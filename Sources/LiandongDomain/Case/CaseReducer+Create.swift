@@ -20,6 +20,10 @@ extension CaseReducer {
             throw CaseError.notAuthorized(action: action, origin: change.origin, reason: "事项「\(item.name)」只能在\(allowed)受理")
         }
         let applicant = try Applicant(json: try payload.value("applicant"))
+        // One person, one spelling: the ID as every entry point normalises it (upper case, ASCII, no spaces).
+        guard IdentifierText.isNormalized(applicant.idNumber) else {
+            throw CaseError.invalidPayload(field: "payload.applicant.idNumber", reason: "证件号码应为大写半角字符、不含空格")
+        }
         let provided = Set(try payload.strings("materials"))
         let unknown = provided.subtracting(item.materials.map(\.id))
         if let first = unknown.sorted().first {
@@ -58,7 +62,18 @@ extension CaseReducer {
         } else {
             summary = "容缺受理，待补：" + missing.map(\.name).joined(separator: "、")
         }
-        return CaseState(
+        var documents: [CaseDocument] = []
+        if let text = try payload.optionalString("documentNumber") {
+            let kind: DocumentKind = action == .refuse ? .refusal : .acceptance
+            _ = try DocumentNumber.check(text, change: change, kind: kind)
+            documents.append(CaseDocument(kind: kind, number: text, issuedBy: change.origin, issuedOn: acceptedOn, changeKind: change.kind,
+                                          rights: action == .refuse ? .statutory : nil))
+        }
+        let renumberedFrom = try payload.optionalString("renumberedFrom")
+        if let renumberedFrom, !CaseNumber.isWellFormed(renumberedFrom) || !renumberedFrom.hasPrefix(change.origin + "-") {
+            throw payload.fail("renumberedFrom", "\(renumberedFrom) 不是本节点的办件编号")
+        }
+        var state = CaseState(
             number: number,
             queryCode: try payload.string("queryCode"),
             item: item,
@@ -86,6 +101,13 @@ extension CaseReducer {
             evaluation: nil,
             withdrawal: nil,
             contactStamp: Stamp(hlc: change.hlc, origin: change.origin),
-            timeline: [Step(kind: change.kind, origin: change.origin, seq: change.seq, actor: change.actor, wall: change.wall, summary: summary)])
+            timeline: [Step(kind: change.kind, origin: change.origin, seq: change.seq, actor: change.actor, wall: change.wall, summary: summary)],
+            documents: documents,
+            negatives: action == .refuse
+                ? [NegativeRecord(kind: .refusal, by: change.origin, actor: change.actor, on: acceptedOn, reasons: refusalReasons,
+                                  documentNumber: documents.first?.number)]
+                : [])
+        state.renumberedFrom = renumberedFrom
+        return state
     }
 }

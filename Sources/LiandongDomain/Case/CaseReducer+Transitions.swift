@@ -24,6 +24,7 @@ extension CaseReducer {
             if pauses { state.pauses.append(ClockPauseRecord(reason: .supplement, procedure: nil, note: nil, from: day, to: nil)) }
             state.supplementRounds += 1
             state.status = .awaitingSupplement
+            try noteDocument(&state, .supplement, change: change, payload: payload, rights: nil)
             return "补正告知：" + materialNames(wanted, in: state.item).joined(separator: "、")
 
         case .recordSupplement:
@@ -75,6 +76,11 @@ extension CaseReducer {
             let opinion = try payload.optionalString("opinion")
             state.decision = Decision(approved: action == .approve, by: change.origin, actor: change.actor, on: day, opinion: opinion, reasons: reasons)
             state.status = action == .approve ? .approved : .denied
+            try noteDocument(&state, .decision, change: change, payload: payload, rights: action == .deny ? .statutory : nil)
+            if action == .deny {
+                state.negatives.append(NegativeRecord(kind: .denial, by: change.origin, actor: change.actor, on: day, reasons: reasons,
+                                                      documentNumber: state.document(.decision)?.number))
+            }
             return action == .approve ? "准予" + (opinion.map { "：\($0)" } ?? "") : "不予许可：" + reasons.joined(separator: "；")
 
         case .issue:
@@ -135,8 +141,12 @@ extension CaseReducer {
 
         case .extend:
             guard state.timeExtension == nil else { throw CaseError.alreadyExtended }
-            let days = Int(try payload.optionalInt("days") ?? 10)
-            guard (1...30).contains(days) else { throw payload.fail("days", "延期天数应为 1 至 30 个工作日") }
+            // 行政许可法 art. 42: once, at most 10 working days (15 for joint handling), with the reason.
+            let limit = state.item.maxExtensionDays
+            let days = Int(try payload.optionalInt("days") ?? Int64(limit))
+            guard (1...limit).contains(days) else {
+                throw payload.fail("days", "延期最多 \(limit) 个工作日（行政许可法第四十二条\(state.item.jointHandling ? "，联合办理" : "")），收到 \(days)")
+            }
             let reason = try payload.string("reason")
             state.timeExtension = Extension(workingDays: days, reason: reason, by: change.origin, on: day)
             return "延期 \(days) 个工作日：\(reason)"
@@ -159,11 +169,28 @@ extension CaseReducer {
         case .transfer:
             let target = try payload.string("to")
             guard let role = NodeCode.role(of: target), target != state.holder else { throw payload.fail("to", "\(target) 不是可转办的节点") }
+            if let problem = transferProblem(to: target, role: role, state: state) { throw payload.fail("to", problem) }
             let reason = try payload.string("reason")
             state.holder = target
             if role == state.item.decideAt { state.decider = target }
             state.parties = addingParties(state.parties, [target, state.decider])
             return "转办至 \(target)：\(reason)"
+
+        case .rehandle:
+            let from = state.status
+            if from == .resultReady, state.decision?.approved != false {
+                throw CaseError.transitionNotAllowed(action: action, status: from, allowed: CaseAction.allowed(for: state))
+            }
+            let reason = try payload.string("reason")
+            // It reopens where it was refused or denied: the accepting node, or the node that decided.
+            let at = from == .refused ? state.acceptor : (state.decision?.by ?? state.decider)
+            state.rehandlings.append(Rehandling(reason: reason, by: change.origin, actor: change.actor, on: day, at: at, from: from))
+            state.holder = at
+            state.parties = addingParties(state.parties, [at])
+            state.status = from == .refused ? .accepted : (at == state.decider ? .underReview : .accepted)
+            state.decision = nil
+            state.result = nil
+            return "责令重新办理，由 \(at) 重新办理：\(reason)"
 
         case .updateContact:
             let phone = try payload.optionalString("phone")
@@ -176,6 +203,30 @@ extension CaseReducer {
             state.contactStamp = Stamp(hlc: change.hlc, origin: change.origin)
             return "修改联系方式"
         }
+    }
+
+    /// Why a case may not be transferred to `target` at its current step, judged on the case alone
+    /// (the registry is checked where the transfer is made): the target must be in the case's county
+    /// and at a tier that handles the item at this step — a tier that accepts it while it waits to be
+    /// forwarded or reviewed, or the deciding tier.
+    public static func transferProblem(to target: String, role: Role, state: CaseState) -> String? {
+        let county = NodeCode.path(to: state.acceptor).first ?? state.acceptor
+        guard NodeCode.isAncestorOrSelf(county, of: target) else { return "\(target) 不在本县（\(county)）辖区内，不能转办" }
+        let decides = role == state.item.decideAt
+        let holdsBeforeForwarding = state.item.acceptAt.contains(role) && [.accepted, .preliminaryReview].contains(state.status)
+        if !decides && !holdsBeforeForwarding {
+            return "\(role.chineseName)节点 \(target) 不能在「\(state.status.chineseName)」环节办理事项「\(state.item.name)」"
+                + "（由\(state.item.decideAt.chineseName)决定）"
+        }
+        return nil
+    }
+
+    /// Adds the document a change issued, when it carries a number (changes recorded before
+    /// numbers existed carry none); a number that is not the origin's own is refused.
+    static func noteDocument(_ state: inout CaseState, _ kind: DocumentKind, change: Change, payload: PayloadReader, rights: AppealRights?) throws {
+        guard let text = try payload.optionalString("documentNumber") else { return }
+        _ = try DocumentNumber.check(text, change: change, kind: kind)
+        state.documents.append(CaseDocument(kind: kind, number: text, issuedBy: change.origin, issuedOn: change.wallDate, changeKind: change.kind, rights: rights))
     }
 
     static func closePause(_ pauses: inout [ClockPauseRecord], reason: ClockPauseRecord.Reason?, on day: LocalDate) {

@@ -8,9 +8,11 @@ public enum CaseReducer {
         guard let action = CaseAction(kind: change.kind) else { throw CaseError.unknownKind(change.kind) }
         // Every case payload is an object; PayloadReader would read a non-object as "all fields absent".
         guard case .object = change.payload else {
-            throw CaseError.invalidPayload(field: "payload", reason: "expected object, got \(change.payload.typeName)")
+            throw CaseError.invalidPayload(field: "payload", reason: "应为对象，实际为\(change.payload.chineseTypeName)")
         }
         let payload = PayloadReader(change.payload)
+        try TextRules.checkPayload(change.payload)
+        if let problem = TextRules.problem(change.actor, TextRules.actor) { throw CaseError.invalidPayload(field: "actor", reason: problem) }
         guard var state else {
             switch action {
             case .accept, .refuse: return try create(change, action: action, payload: payload)
@@ -19,7 +21,7 @@ public enum CaseReducer {
         }
         if action == .accept || action == .refuse { throw CaseError.caseExists(state.number) }
         guard action.allowedFrom.contains(state.status) else {
-            throw CaseError.transitionNotAllowed(action: action, status: state.status, allowed: CaseAction.allowed(in: state.status))
+            throw CaseError.transitionNotAllowed(action: action, status: state.status, allowed: CaseAction.allowed(for: state))
         }
         try authorize(action, origin: change.origin, state: state)
         let summary = try transition(&state, action: action, change: change, payload: payload)
@@ -42,12 +44,16 @@ public enum CaseReducer {
             allowed = origin == state.decider
             reason = "该事项由 \(state.decider)（\(state.item.decideAt.chineseName)）决定"
         case .resultPath:
-            allowed = origin == state.decider
-                || (NodeCode.isAncestorOrSelf(origin, of: state.collectAt) && NodeCode.isAncestorOrSelf(state.decider, of: origin))
+            // The collection point chosen at acceptance delivers whichever node decided, after any transfer.
+            allowed = NodeCode.isOnPath(origin, between: state.decider, and: state.collectAt)
             reason = "结果在 \(state.decider) 与领取地 \(state.collectAt) 之间流转"
         case .anyParty:
             allowed = state.parties.contains(origin) || state.parties.contains(where: { NodeCode.isAncestorOrSelf(origin, of: $0) })
             reason = "该节点不是办件的当事节点"
+        case .county:
+            let county = NodeCode.path(to: state.acceptor).first ?? state.acceptor
+            allowed = origin == county
+            reason = "只有办件所属的县级中心 \(county) 可以责令重新办理"
         }
         if !allowed { throw CaseError.notAuthorized(action: action, origin: origin, reason: reason) }
     }

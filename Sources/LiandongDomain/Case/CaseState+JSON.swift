@@ -30,7 +30,24 @@ extension CaseState {
             "evaluation": evaluation.map(\.json) ?? .null,
             "withdrawal": withdrawal.map(\.json) ?? .null,
             "timeline": .array(timeline.map(\.json)),
+            "documents": .array(documents.map(\.json)),
+            "negatives": .array(negatives.map(\.json)),
+            "rehandlings": .array(rehandlings.map(\.json)),
+            "renumberedFrom": .optional(renumberedFrom),
         ])
+    }
+}
+
+extension NegativeRecord {
+    public var json: JSONValue {
+        ["kind": .string(kind.rawValue), "by": .string(by), "actor": .string(actor), "on": .string(on.iso), "reasons": .strings(reasons),
+         "documentNumber": .optional(documentNumber)]
+    }
+}
+
+extension Rehandling {
+    public var json: JSONValue {
+        ["reason": .string(reason), "by": .string(by), "actor": .string(actor), "on": .string(on.iso), "at": .string(at), "from": .string(from.rawValue)]
     }
 }
 

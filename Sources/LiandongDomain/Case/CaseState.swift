@@ -39,6 +39,36 @@ public struct CaseState: Hashable, Sendable {
     /// Last-writer-wins contact fields: the writer's `(hlc, origin)` decides (DESIGN §6).
     public var contactStamp: Stamp?
     public var timeline: [Step]
+    /// The numbered documents its changes issued (受理通知书, 不予受理通知书, 补正告知书, 决定书), in order.
+    public var documents: [CaseDocument] = []
+    /// Every refusal and denial the case got, kept when it is handled again: the 否定备案 record.
+    public var negatives: [NegativeRecord] = []
+    /// Every order to handle it again (责令重新办理), oldest first.
+    public var rehandlings: [Rehandling] = []
+    /// The number the case had before a restore rebase gave it a new one (the applicant's receipt shows it).
+    public var renumberedFrom: String?
+}
+
+/// A refusal (不予受理) or denial (不予许可), as filed with the county (否定备案).
+public struct NegativeRecord: Hashable, Sendable {
+    public enum Kind: String, Sendable { case refusal, denial }
+    public var kind: Kind
+    public var by: String
+    public var actor: String
+    public var on: LocalDate
+    public var reasons: [String]
+    public var documentNumber: String?
+}
+
+/// An order by the county to handle a refused or denied case again, at the node that refused or denied it.
+public struct Rehandling: Hashable, Sendable {
+    public var reason: String
+    public var by: String
+    public var actor: String
+    public var on: LocalDate
+    /// The node the case reopens at, and the status it had.
+    public var at: String
+    public var from: CaseStatus
 }
 
 /// How the applicant receives the result: collected at a node, or mailed.

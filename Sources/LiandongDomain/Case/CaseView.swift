@@ -6,13 +6,18 @@ public struct CaseView: Sendable {
     public let dueDate: LocalDate?
     public let legalDueDate: LocalDate
     public let deadlineStatus: DeadlineStatus
+    /// Set when a running limit reaches into a year whose calendar is not published.
+    public let calendarWarning: String?
 
     public init(state: CaseState, calendar: WorkingCalendar, today: LocalDate) {
         self.state = state
         self.clock = CaseClock(state: state)
-        self.dueDate = clock.immediate ? nil : clock.dueDate(calendar: calendar, today: today)
+        self.dueDate = !clock.hasDueDate ? nil : clock.dueDate(calendar: calendar, today: today)
         self.legalDueDate = clock.legalDueDate(calendar: calendar, today: today)
         self.deadlineStatus = clock.status(calendar: calendar, today: today)
+        self.calendarWarning = clock.completedOn == nil && !clock.refused
+            ? CalendarWarning.message(CalendarWarning.years(from: clock.acceptedOn, to: max(legalDueDate, dueDate ?? legalDueDate), calendar: calendar))
+            : nil
     }
 
     /// The full JSON of `case show`: the state (with its timeline) and the deadline fields.
@@ -23,6 +28,7 @@ public struct CaseView: Sendable {
         fields["deadlineStatus"] = .string(deadlineStatus.rawValue)
         fields["clockPaused"] = .bool(clock.isPaused)
         fields["stateName"] = .string(state.status.chineseName)
+        if let calendarWarning { fields["calendarWarning"] = .string(calendarWarning) }
         if masked {
             var applicant = state.applicant
             applicant.idNumber = Masking.idNumber(applicant.idNumber)

@@ -54,4 +54,11 @@ public struct FollowUp: Hashable, Sendable {
     public var workingDays: Int
     public var closedOn: LocalDate?
     public var result: String?
+
+    public init(openedOn: LocalDate, workingDays: Int, closedOn: LocalDate?, result: String?) {
+        self.openedOn = openedOn
+        self.workingDays = workingDays
+        self.closedOn = closedOn
+        self.result = result
+    }
 }

@@ -36,6 +36,23 @@ public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let unsupportedVersion = "unsupported_version"
     }
 
+    /// Every further error in the same file, so that one import names them all at once (not only the first).
+    public var more: [ImportError] = []
+
+    /// This error and every further one, in file order.
+    public var all: [ImportError] {
+        var first = self
+        first.more = []
+        return [first] + more
+    }
+
+    /// The first of `errors` carrying the rest; nil when there are none.
+    public static func combined(_ errors: [ImportError]) -> ImportError? {
+        guard var first = errors.first else { return nil }
+        first.more = Array(errors.dropFirst())
+        return first
+    }
+
     public var description: String {
         let location = field.isEmpty ? "(document)" : field
         let itemPart = item.map { "（事项 \($0)）" } ?? ""

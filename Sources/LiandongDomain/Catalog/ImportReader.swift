@@ -165,8 +165,8 @@ struct ImportReader {
 }
 
 extension JSONValue {
-    /// The JSON type's name in Chinese, for staff-facing import errors.
-    var chineseTypeName: String {
+    /// The JSON type's name in Chinese, for staff-facing errors (imports, payloads).
+    public var chineseTypeName: String {
         switch self {
         case .null: return "空值（null）"
         case .bool: return "布尔值"

@@ -6,7 +6,7 @@ extension ServiceItem {
     static let keys: Set<String> = [
         "code", "implementationCode", "name", "type", "version", "kind", "acceptAt", "decideAt", "legalLimit",
         "promisedLimit", "preliminaryReviewLimit", "materials", "toleratedMissing", "supplementPausesClock",
-        "legalBasis", "level", "fee", "serviceObject", "acceptanceConditions", "resultName",
+        "legalBasis", "level", "fee", "serviceObject", "acceptanceConditions", "resultName", "jointHandling",
     ]
 
     /// Longest code accepted (DOMAIN.md: codes differ in length between sources; validate only this).
@@ -34,6 +34,7 @@ extension ServiceItem {
         o["serviceObject"] = serviceObject.map { .string($0.rawValue) }
         o["acceptanceConditions"] = acceptanceConditions.map { .string($0) }
         o["resultName"] = resultName.map { .string($0) }
+        if jointHandling { o["jointHandling"] = .bool(true) }
         return .object(o)
     }
 
@@ -47,8 +48,9 @@ extension ServiceItem {
         try parse(json, path: "")
     }
 
-    /// Reads a catalog document: the format version must be 1, item codes unique; the first error
-    /// found is thrown, naming the item and the JSON path (`items[3].legalLimit.days`).
+    /// Reads a catalog document: the format version must be 1, item codes unique. Every item is
+    /// read: the error thrown names the first problem of each bad item (the item and the JSON path,
+    /// `items[3].legalLimit.days`) and carries the others in `more`, so that one import shows them all.
     public static func parseCatalog(_ json: JSONValue) throws(ImportError) -> [ServiceItem] {
         let reader = try ImportReader(json, path: "")
         try reader.rejectUnknownKeys(["version", "items"])
@@ -60,15 +62,24 @@ extension ServiceItem {
         }
         var items: [ServiceItem] = []
         var seen: Set<String> = []
+        var errors: [ImportError] = []
         for (index, value) in try reader.array("items").enumerated() {
-            let item = try parse(value, path: "items[\(index)]")
+            let item: ServiceItem
+            do {
+                item = try parse(value, path: "items[\(index)]")
+            } catch {
+                errors.append(error)
+                continue
+            }
             guard seen.insert(item.code).inserted else {
-                throw ImportError(
+                errors.append(ImportError(
                     code: ImportError.Code.duplicate, item: item.code, field: "items[\(index)].code",
-                    message: "事项编码“\(item.code)”重复")
+                    message: "事项编码“\(item.code)”重复"))
+                continue
             }
             items.append(item)
         }
+        if let error = ImportError.combined(errors) { throw error }
         return items
     }
 
@@ -119,12 +130,15 @@ extension ServiceItem {
         let serviceObject = try r.optionalEnumValue("serviceObject", ServiceObject.self)
         let acceptanceConditions = try r.optionalText("acceptanceConditions")
         let resultName = try r.optionalText("resultName")
-        return ServiceItem(
+        let jointHandling = r.optional("jointHandling") == nil ? false : try r.bool("jointHandling")
+        var item = ServiceItem(
             code: code, implementationCode: implementationCode, name: name, type: type, version: version,
             kind: kind, acceptAt: acceptAt, decideAt: decideAt, legalLimit: legalLimit, promisedLimit: promisedLimit,
             preliminaryReviewLimit: preliminaryReviewLimit, materials: materials, toleratedMissing: toleratedMissing,
             supplementPausesClock: supplementPausesClock, legalBasis: legalBasis, level: level, fee: fee,
             serviceObject: serviceObject, acceptanceConditions: acceptanceConditions, resultName: resultName)
+        item.jointHandling = jointHandling
+        return item
     }
 
     /// An item code: non-empty, no white space, at most 50 characters (DOMAIN.md).

@@ -137,6 +137,12 @@ public struct ServiceItem: Hashable, Sendable {
     public var acceptanceConditions: String?
     /// 结果名称, e.g. 老年人优待证.
     public var resultName: String?
+    /// 联合办理 / 统一办理: several departments handle it together, so an extension may be 15
+    /// working days instead of 10 (行政许可法 art. 42).
+    public var jointHandling = false
+
+    /// The longest extension the item allows, in working days (行政许可法 art. 42).
+    public var maxExtensionDays: Int { jointHandling ? 15 : 10 }
 
     public init(
         code: String, implementationCode: String? = nil, name: String, type: ItemType, version: Int = 1,

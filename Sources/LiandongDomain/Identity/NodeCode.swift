@@ -46,6 +46,18 @@ public enum NodeCode {
         code.hasPrefix(ancestor) && role(of: ancestor) != nil
     }
 
+    /// True when `node` lies on the tree path between `a` and `b`: below (or at) their lowest common
+    /// ancestor and above (or at) one of them. The path a result travels from the deciding node to
+    /// the node where the applicant collects it, whichever branch a transfer put the decider on.
+    public static func isOnPath(_ node: String, between a: String, and b: String) -> Bool {
+        let left = path(to: a)
+        let right = path(to: b)
+        let shared = zip(left, right).prefix { $0 == $1 }.count
+        guard shared > 0 else { return node == a || node == b }
+        let common = left[shared - 1]
+        return isAncestorOrSelf(common, of: node) && (isAncestorOrSelf(node, of: a) || isAncestorOrSelf(node, of: b))
+    }
+
     /// The node at `role` above (or at) `code`; a node at a higher tier than `role` stands for itself.
     public static func ancestor(of code: String, at role: Role) -> String {
         guard let own = NodeCode.role(of: code), own < role else { return code }

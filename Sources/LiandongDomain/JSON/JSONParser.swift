@@ -4,6 +4,22 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
     public let reason: String
 
     public var description: String { "malformed JSON at byte \(offset): \(reason)" }
+
+    /// The reason in Chinese, for staff (the English `reason` stays for logs and machines).
+    public var chineseReason: String {
+        let table: [(String, String)] = [
+            ("unexpected content after the document", "文档结束后还有多余内容"), ("unexpected end of input", "内容不完整，提前结束"),
+            ("unexpected character", "出现意外的字符"), ("invalid literal", "无效的字面量（应为 true、false 或 null）"),
+            ("nesting deeper than", "嵌套层数过深"), ("expected a string key", "键应为带引号的字符串"), ("expected ':'", "键后缺少冒号"),
+            ("duplicate key", "键重复"), ("expected ',' or '}'", "对象中缺少逗号或右花括号"), ("expected ',' or ']'", "数组中缺少逗号或右方括号"),
+            ("integer out of range", "整数超出范围"), ("expected digits", "缺少数字"), ("leading zero", "数字不能以 0 开头"),
+            ("only integers", "只接受整数，不接受小数或指数"), ("invalid UTF-8", "不是有效的 UTF-8 编码"), ("unterminated string", "字符串缺少结束引号"),
+            ("control character in string", "字符串中含有控制字符"), ("unterminated escape", "转义序列不完整"), ("lone surrogate", "孤立的代理字符"),
+            ("invalid surrogate pair", "无效的代理字符对"), ("invalid unicode escape", "无效的 \\u 转义"), ("invalid escape", "无效的转义"),
+            ("truncated unicode escape", "\\u 转义不完整"), ("invalid hex digit", "\\u 转义中有非十六进制字符"),
+        ]
+        return table.first { reason.hasPrefix($0.0) }?.1 ?? "格式错误"
+    }
 }
 
 /// A strict JSON parser producing JSONValue. Strict because its input comes from the network and

@@ -32,6 +32,8 @@ public enum StaffPermission: String, Sendable, CaseIterable {
     case extend = "case.extend"
     case specialProcedure = "case.special_procedure"
     case transfer = "case.transfer"
+    /// 否定备案: the county orders a refused or denied case handled again.
+    case rehandle = "case.rehandle"
     case resolveConflict = "conflict.resolve"
     case retryQuarantine = "quarantine.retry"
     // Administration
@@ -54,7 +56,7 @@ public enum StaffPermission: String, Sendable, CaseIterable {
         // 出件: issuing the result is the window's job at the node where the result is made.
         case .issue: return [.acceptor, .approver]
         case .review, .forward: return [.reviewer]
-        case .approve, .deny, .requestSupplement, .extend, .specialProcedure, .transfer: return [.approver]
+        case .approve, .deny, .requestSupplement, .extend, .specialProcedure, .transfer, .rehandle: return [.approver]
         case .resolveConflict: return [.approver]
         case .retryQuarantine: return [.admin]
         case .manageStaff, .manageCatalog, .manageCalendar, .manageNodes: return [.admin]
@@ -85,6 +87,7 @@ public enum StaffPermission: String, Sendable, CaseIterable {
         case .startSpecialProcedure, .endSpecialProcedure: self = .specialProcedure
         case .transfer: self = .transfer
         case .updateContact: self = .updateContact
+        case .rehandle: self = .rehandle
         }
     }
 

@@ -24,6 +24,11 @@ extension NodeStore {
             "cases": try count("SELECT count(*) FROM cases"), "openCases": .int(Int64(open)), "overdue": .int(Int64(overdue)),
             "items": try count("SELECT count(*) FROM items"), "conflicts": try count("SELECT count(DISTINCT id) FROM conflicts WHERE resolution IS NULL"),
             "calendarYears": .array(try calendarYears().map { .int(Int64($0.year)) }),
+            "revoked": try ownRevocation()?.json ?? .null,
+            "renumbered": .array(try renumberedCases().map {
+                ["old": .string($0.oldNumber), "new": .string($0.newNumber), "at": .int($0.at), "message": .string($0.message)]
+            }),
+            "calendarWarning": .optional(CalendarWarning.upcomingYear(calendar: calendar, today: today).map(CalendarWarning.upcomingMessage)),
         ]
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LiandongDomain
 
 /// VerifyProblem is one thing `verify` found wrong, with the case and change it concerns.
@@ -224,7 +225,7 @@ extension NodeStore {
         for (entity, records) in expected.sorted(by: { $0.key < $1.key }) where !entity.hasPrefix("node:") {
             for id in records.keys.sorted() {
                 report.problems.append(VerifyProblem(code: "conflict_missing", entity: entity, change: nil,
-                                                     message: "日志推出冲突 \(id)（\(entity)），但冲突表中没有它"))
+                                                     message: "日志推出冲突 \(id)（\(entity)），但冲突表中没有它" + (ProcessInfo.processInfo.environment["LIANDONG_VERIFY_DETAIL"] != nil ? "：\(records[id] ?? "")" : "")))
             }
         }
     }

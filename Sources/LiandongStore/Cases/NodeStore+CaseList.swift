@@ -49,12 +49,22 @@ extension NodeStore {
                 throw StoreError("corrupt_row", "cases 表中的一行无法读取")
             }
             if filter.openOnly, !status.isOpen { return }
-            let deadline = clock.status(calendar: calendar, today: today)
-            if let wanted = filter.deadline, wanted != deadline { return }
-            // A deadline filter is about cases still running: finished ones are not "due soon".
-            if filter.deadline != nil, clock.completedOn != nil { return }
             let state = try JSONParser.parse(stateText)
-            let due = clock.immediate ? nil : clock.dueDate(calendar: calendar, today: today)
+            // A poor rating's open follow-up (回访整改) runs on the board with its own due date.
+            var followUpDue: LocalDate?
+            var followUpStatus: DeadlineStatus?
+            if let followUp = state["evaluation"]?["followUp"], followUp["closedOn"]?.isNull ?? true,
+                let opened = followUp["openedOn"]?.stringValue.flatMap(LocalDate.init(iso:)), let days = followUp["workingDays"]?.intValue
+            {
+                let due = FollowUp(openedOn: opened, workingDays: Int(days), closedOn: nil, result: nil).dueDate(calendar: calendar)
+                followUpDue = due
+                followUpStatus = DeadlineClock(calendar: calendar).status(dueDate: due, today: today, completedOn: nil)
+            }
+            let deadline = clock.completedOn == nil ? clock.status(calendar: calendar, today: today) : followUpStatus ?? clock.status(calendar: calendar, today: today)
+            if let wanted = filter.deadline, wanted != deadline { return }
+            // A deadline filter is about cases still running: finished ones are not "due soon" (an open follow-up is running).
+            if filter.deadline != nil, clock.completedOn != nil, followUpDue == nil { return }
+            let due = !clock.hasDueDate || status == .refused ? nil : clock.dueDate(calendar: calendar, today: today)
             var fields: [String: JSONValue] = [
                 "number": .string(number), "state": .string(status.rawValue), "stateName": .string(status.chineseName),
                 "item": state["item"]?["code"] ?? .null, "itemName": state["item"]?["name"] ?? .null,
@@ -65,6 +75,13 @@ extension NodeStore {
                 "deadlineStatus": .string(deadline.rawValue),
             ]
             if let due { fields["dueDate"] = .string(due.iso) }
+            if let followUpDue { fields["followUpDue"] = .string(followUpDue.iso) }
+            if clock.completedOn == nil, !clock.refused,
+                let warning = CalendarWarning.message(CalendarWarning.years(
+                    from: clock.acceptedOn, to: max(due ?? clock.acceptedOn, clock.legalDueDate(calendar: calendar, today: today)), calendar: calendar))
+            {
+                fields["calendarWarning"] = .string(warning)
+            }
             result.append(CaseSummary(number: number, status: status, dueDate: due, deadlineStatus: deadline, json: .object(fields)))
         }
         return result

@@ -59,6 +59,10 @@ extension NodeStore {
                 try materializeRegistration(change, db: db, strict: strict)
             case NodeKind.revoked:
                 try materializeRevocation(change, db: db, strict: strict)
+            case NoticeKind.oneTimeIssued:
+                try materializeNotice(change, db: db, strict: strict)
+            case EvaluationSettings.kind:
+                try materializeEvaluationSettings(change, db: db, strict: strict)
             case RestoreHeal.healedKind:
                 // The record of a heal (what was lost, who was waived): read from the log, nothing to derive.
                 break
@@ -179,6 +183,7 @@ extension NodeStore {
                 try writeCase(state, last: history.last, opened: history.opened, db: db)
             } else {
                 try db.run("DELETE FROM cases WHERE number = ?", .text(number))
+                try db.run("DELETE FROM negative_filings WHERE number = ?", .text(number))
             }
             if rewrite.contains(number) || pendingWrites.writtenRevision[number] != history.revision {
                 try writeConflicts(of: history, db: db)
@@ -215,6 +220,7 @@ extension NodeStore {
             """)
         try statement.bind(NodeStore.caseRow(state, last: last, opened: opened))
         try statement.run()
+        try writeNegativeFilings(state, db: db)
     }
 
     /// The `cases` columns of a state, in table order: what writeCase stores and verify re-derives.

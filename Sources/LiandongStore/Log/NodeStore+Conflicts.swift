@@ -155,6 +155,9 @@ extension NodeStore {
             } catch {}
             return nil
         }
+        if action.party == .county, NodeCode.role(of: change.origin) != .county {
+            return "节点 \(change.origin) 无权\(action.chineseName)：只有县级中心可以"
+        }
         // No item is decided at a village (decideAt is township or county): a village's decision is refused on its face.
         if action.party == .decider, NodeCode.role(of: change.origin) == .village {
             return "村级节点 \(change.origin) 无权\(action.chineseName)：事项只由乡镇或县级决定"

@@ -171,7 +171,8 @@ extension NodeStore {
 
     /// Why the origin may not make this change, judged on what this node holds (DESIGN §7: authority at the receiver).
     func authorityProblem(_ change: Change) throws -> String? {
-        if change.kind.hasPrefix("catalog.") || change.kind.hasPrefix("calendar.") {
+        // A settings kind this version does not know stays an unknown_kind conflict, as any other.
+        if change.kind.hasPrefix("catalog.") || change.kind.hasPrefix("calendar.") || change.kind == EvaluationSettings.kind {
             return NodeCode.role(of: change.origin) == .county ? nil : "只有县政务服务中心可以发布事项目录和工作日历"
         }
         if change.kind.hasPrefix("node.") {

@@ -181,7 +181,10 @@ extension NodeStore {
         for number in cases.sorted() { try replayCase(number, db: db) }
 
         // Every number the set-aside changes carry is spent before a new one is given out.
-        for draft in drafts { try noteCaseNumberIssued(by: draft, db: db) }
+        for draft in drafts {
+            try noteCaseNumberIssued(by: draft, db: db)
+            try noteDocumentNumberIssued(by: draft, db: db)
+        }
         var renames: [String: String] = [:]
         let at = now()
         for draft in drafts where draft.kind == CaseAction.accept.kind || draft.kind == CaseAction.refuse.kind {
@@ -194,12 +197,17 @@ extension NodeStore {
             outcome.renumbered.append(.init(oldNumber: draft.entity, newNumber: number, at: at))
         }
 
+        // Document numbers the adopted copies already carry are given to the set-aside changes anew.
+        let restamped = try restampingDocumentNumbers(drafts, taken: toStore, db: db)
         var chain = try chainHead(of: own)
         for draft in drafts {
             var change = Change(
                 origin: own, seq: chain.seq + 1, hlc: clock.tick(now: now()), wall: draft.wall, actor: draft.actor,
-                entity: renames[draft.entity] ?? draft.entity, kind: draft.kind,
-                payload: renames.isEmpty ? draft.payload : draft.payload.replacingStrings(renames), parties: [], prev: chain.hash)
+                entity: restamped[draft.seq].flatMap { draft.kind == NoticeKind.oneTimeIssued ? NoticeKind.entity($0) : nil }
+                    ?? renames[draft.entity] ?? draft.entity, kind: draft.kind,
+                payload: (renames.isEmpty ? draft.payload : draft.payload.replacingStrings(renames)).replacingDocumentNumber(restamped[draft.seq])
+                    .notingRenumbering(from: renames[draft.entity] != nil && (draft.kind == CaseAction.accept.kind || draft.kind == CaseAction.refuse.kind) ? draft.entity : nil),
+                parties: [], prev: chain.hash)
             do {
                 change.parties = try partiesBeforeRecording(change)
             } catch let error as CaseError {

@@ -35,6 +35,7 @@ extension NodeStore {
     /// already derived something from (the day in a case number), so that both say the same.
     func recordInTransaction(_ drafts: [ChangeDraft], db: Database, at instant: Int64? = nil) throws -> [Change] {
         try refreshIfChangedElsewhere()
+        try refuseIfRevoked()
         try checkHealBeforeRecording()
         try checkClockBeforeRecording()
         var head = try chainHead(of: identity.code)
@@ -45,7 +46,7 @@ extension NodeStore {
                 let wall = instant ?? now()
                 var change = Change(
                     origin: identity.code, seq: head.seq + 1, hlc: clock.tick(now: wall), wall: wall, actor: draft.actor,
-                    entity: draft.entity, kind: draft.kind, payload: draft.payload, parties: [], prev: head.hash)
+                    entity: draft.entity, kind: draft.kind, payload: try stampingDocumentNumber(draft, wall: wall, db: db), parties: [], prev: head.hash)
                 let folded = try foldBeforeRecording(&change)
                 let (body, payloadRange) = change.encodedBody()
                 change.hash = SHA256.hash(body)
@@ -70,6 +71,11 @@ extension NodeStore {
     /// one it replaces, which the caller keeps once the change is stored. Anything else goes to
     /// every node and is applied by materialize after it is stored.
     func foldBeforeRecording(_ change: inout Change) throws -> (CaseHistory, CaseMilestones?)? {
+        if change.kind == NoticeKind.oneTimeIssued {
+            // A notice concerns one applicant at one node: it goes up to the county, never down elsewhere.
+            change.parties = [change.origin]
+            return nil
+        }
         guard change.kind.hasPrefix("case.") || change.kind == ConflictKind.resolved else {
             change.parties = [EntityName.everyone]
             return nil
@@ -141,5 +147,6 @@ extension NodeStore {
         try head.bind(change.hash, at: 3)
         try head.run()
         try noteCaseNumberIssued(by: change, db: db)
+        try noteDocumentNumberIssued(by: change, db: db)
     }
 }

@@ -127,6 +127,13 @@ extension NodeStore {
             return nil
         case let kind where kind.hasPrefix("node."):
             return nil
+        case EvaluationSettings.kind:
+            guard NodeCode.role(of: change.origin) == .county else { return (.notAuthorized, "节点 \(change.origin) 无权设置好差评规则") }
+            do { _ = try EvaluationSettings.parse(change.payload) } catch { return (.invalidPayload, "好差评设置无效：\(error)") }
+            return nil
+        case NoticeKind.oneTimeIssued:
+            do { _ = try OneTimeNotice(change) } catch { return (.invalidPayload, "一次性告知书无效：\(error)") }
+            return nil
         default:
             return (.unknownKind, "未知的变更类型 \(change.kind)，已保留待新版本处理")
         }

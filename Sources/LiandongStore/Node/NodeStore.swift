@@ -83,6 +83,11 @@ public final class NodeStore {
         guard NodeCode.role(of: code) == role else {
             throw StoreError("invalid_code", "节点代码 \(code) 与角色 \(role.rawValue) 不符：县 6 位、乡镇 9 位、村 12 位区划代码")
         }
+        do {
+            _ = try DivisionCode(validating: code)
+        } catch {
+            throw StoreError("invalid_code", "节点代码 \(code) 无效：\(error)")
+        }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError("invalid_name", "节点名称不能为空") }
         let manager = FileManager.default
         let dbPath = directory + "/" + databaseName

@@ -95,6 +95,11 @@ extension NodeStore {
         guard NodeCode.role(of: code) == role else {
             throw StoreError("invalid_code", "节点代码 \(code) 与角色 \(role.rawValue) 不符：县 6 位、乡镇 9 位、村 12 位区划代码")
         }
+        do {
+            _ = try DivisionCode(validating: code)
+        } catch {
+            throw StoreError("invalid_code", "节点代码 \(code) 无效：\(error)")
+        }
         guard !name.allSatisfy({ $0.isWhitespace }) else { throw StoreError("invalid_name", "节点名称不能为空") }
         guard code != identity.code, code.hasPrefix(identity.code) else {
             throw StoreError("not_a_child", "节点 \(code) 不在本节点（\(identity.code)）的辖区内，只能为下级节点签发加入口令", details: ["code": code])

@@ -248,6 +248,25 @@ extension NodeStore {
         }
     }
 
+    /// Replaces the stored reports with the parent's current list from `hello` (every quarantine row
+    /// of this node's subtree, at most `limit`): a report whose change has since landed upstream (the
+    /// parent lifted its row) disappears instead of alarming staff forever. A list at the limit may be
+    /// cut, so then reports are only added.
+    public func replaceReports(_ reports: [SyncReport], limit: Int = 500) throws {
+        guard reports.count < limit else { return try storeReports(reports) }
+        try db.write { db in
+            let keep = Set(reports.map { "\($0.origin)#\($0.seq)#\($0.hash)" })
+            for row in try db.query("SELECT origin, seq, hash FROM sync_reports") {
+                let key = "\(row.text("origin") ?? "")#\(row.int64("seq") ?? 0)#\(row.text("hash") ?? "")"
+                if !keep.contains(key) {
+                    try db.run("DELETE FROM sync_reports WHERE origin = ? AND seq = ? AND hash = ?",
+                               .text(row.text("origin") ?? ""), .integer(row.int64("seq") ?? 0), .text(row.text("hash") ?? ""))
+                }
+            }
+        }
+        try storeReports(reports)
+    }
+
     /// The quarantine reports received from the parent, oldest first.
     public func receivedReports() throws -> [SyncReport] {
         try db.query("SELECT origin, seq, hash, reason, message FROM sync_reports ORDER BY received_at, origin, seq").map { row in

@@ -93,7 +93,8 @@ public final class SyncClient {
             try store.setParentCursor(0)
         }
         try store.setPeerHeads(response.heads.tuples, peer: response.node)
-        try store.storeReports(response.quarantined)
+        // Hello carries the parent's whole current list for this subtree: stale reports go.
+        try store.replaceReports(response.quarantined)
         parentHeads = response.heads
         parentCode = response.node
         // The parent holds less of its own chain than this node does: it was restored from a backup.

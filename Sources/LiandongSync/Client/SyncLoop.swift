@@ -125,7 +125,8 @@ public final class SyncLoop: @unchecked Sendable {
                     } catch {
                         let message = SyncLoop.describe(error)
                         log("sync \(name) lane: \(message)")
-                        try? store.recordParentError(message)
+                        try? store.recordParentError(SyncLoop.staffMessage(error))
+                        if (error as? SyncError)?.code == "revoked_node" { try? store.noteRevokedByParent() }
                         if !retryLater() { return }
                     }
                 }
@@ -139,8 +140,13 @@ public final class SyncLoop: @unchecked Sendable {
     /// Hello, then push whenever the log has something the parent lacks; returns on error.
     private func pushLane(_ client: SyncClient, _ succeeded: () -> Void) throws {
         let hello = try client.hello()
+        let renumberedBefore = try client.store.renumberedCases().count
         _ = try client.fetchLost()
         succeeded()
+        // A case renumbered by the restore rebase is announced where staff look: the log and `status`.
+        for renumbering in try client.store.renumberedCases().dropFirst(renumberedBefore) {
+            log("case renumbered after restore: \(renumbering.oldNumber) -> \(renumbering.newNumber)")
+        }
         if let warning = try client.clockWarning() { log("sync: clock: \(warning)") }
         let clocksSent = try clockMark(client.store)
         var lastSeen: Int64 = -1
@@ -181,7 +187,16 @@ public final class SyncLoop: @unchecked Sendable {
         }
     }
 
-    /// One English line for the log and for `status`.
+    /// What staff read in `status` (last error): Chinese, with the machine code in front.
+    public static func staffMessage(_ error: Error) -> String {
+        switch error {
+        case let error as SyncError: return "\(error.code)：\(error.message)"
+        case let error as HTTPClientError: return "\(error.kind)：\(error.chineseMessage)"
+        default: return "同步出错：\(error)"
+        }
+    }
+
+    /// One English line for the log.
     public static func describe(_ error: Error) -> String {
         switch error {
         case let error as SyncError: return "\(error.code): \(error.message)"

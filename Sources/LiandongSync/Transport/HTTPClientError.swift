@@ -37,6 +37,17 @@ public struct HTTPClientError: Error, CustomStringConvertible, Sendable {
         self.url = url
     }
 
+    /// What staff read (status, sync): the kind in Chinese; curl's own English stays in the log.
+    public var chineseMessage: String {
+        switch kind {
+        case .connect: return "无法连接（对方未启动、地址或端口不对，或网络不通）"
+        case .timeout: return "连接超时（网络太慢或中断）"
+        case .tls: return "加密连接（TLS）失败：证书不符或无效"
+        case .tooLarge: return "对方的应答超过允许的大小"
+        case .other: return "通信中断（错误码 \(curlCode)）"
+        }
+    }
+
     public var description: String {
         "HTTPClientError.\(kind) (curl \(curlCode)) for \(url): \(message)"
     }

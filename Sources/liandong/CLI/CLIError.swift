@@ -39,11 +39,17 @@ struct CLIError: Error {
             return CLIError(code: error.code, message: error.message, fields: error.details.mapValues { .string($0) })
         case let error as ImportError:
             // Staff read stderr, not the JSON: the message itself names the field and the item.
-            let location = (error.field.isEmpty ? "文件" : "字段 \(error.field)") + (error.item.map { "（事项 \($0)）" } ?? "")
-            return CLIError(code: error.code, message: "\(location)：\(error.message)",
-                            fields: ["field": .string(error.field), "item": .optional(error.item)])
+            func line(_ error: ImportError) -> String {
+                (error.field.isEmpty ? "文件" : "字段 \(error.field)") + (error.item.map { "（事项 \($0)）" } ?? "") + "：\(error.message)"
+            }
+            let all = error.all
+            var cli = CLIError(code: error.code, message: all.count == 1 ? line(error) : "文件中有 \(all.count) 处错误，均未导入",
+                               fields: ["field": .string(error.field), "item": .optional(error.item)])
+            cli.fields["errors"] = .array(all.map { ["error": .string($0.code), "field": .string($0.field), "item": .optional($0.item), "message": .string($0.message)] })
+            if all.count > 1 { cli.detail = all.enumerated().map { "  \($0.offset + 1). \(line($0.element))" }.joined(separator: "\n") }
+            return cli
         case let error as JSONParseError:
-            return CLIError(code: "malformed_json", message: "JSON 格式错误：第 \(error.offset) 字节，\(error.reason)", fields: ["offset": .int(Int64(error.offset))])
+            return CLIError(code: "malformed_json", message: "JSON 格式错误：第 \(error.offset) 字节，\(error.chineseReason)", fields: ["offset": .int(Int64(error.offset))])
         case let error as SQLiteError:
             return CLIError(code: error.isBusy ? "database_busy" : "database_error", message: "数据库错误：\(error)")
         default:

@@ -38,7 +38,9 @@ struct CommandContext {
     /// The staff member acting: `--actor`, else the login name.
     mutating func actor() throws -> String {
         if let actor = try args.optional("actor"), !actor.isEmpty { return actor }
-        return ProcessInfo.processInfo.environment["USER"] ?? "staff"
+        // No English reaches a record staff read: the login name is kept in brackets for the audit.
+        let user = ProcessInfo.processInfo.environment["USER"].map { "（\($0)）" } ?? ""
+        return "本机操作员" + user
     }
 
     /// Reads and parses a JSON file named on the command line.

@@ -21,6 +21,9 @@ extension CommandLine {
             case "conflicts": handler = try subcommand(&rest, ["list": ConflictsCommand.list, "resolve": ConflictsCommand.resolve])
             case "quarantine": handler = try subcommand(&rest, QuarantineCommand.table)
             case "staff": handler = try subcommand(&rest, StaffCommand.table)
+            case "notice": handler = try subcommand(&rest, NoticeCommand.table)
+            case "filings": handler = try subcommand(&rest, FilingsCommand.table)
+            case "settings": handler = try subcommand(&rest, SettingsCommand.table)
             case "status": handler = StatusCommand.run
             case "serve": handler = ServeCommand.run
             case "sync": handler = SyncCommand.run

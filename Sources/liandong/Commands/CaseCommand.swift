@@ -45,11 +45,14 @@ enum CaseCommand {
         do {
             state = try store.acceptCase(request)
         } catch CaseError.materialsMissing(let missing) {
+            // Not accepted: the one-time notice (行政许可法 art. 32) is recorded as a change, with its
+            // number, so the county sees it; the command still fails, since no case exists.
             var failure = CLIError.from(CaseError.materialsMissing(missing))
             let item = try store.item(code: itemCode)
-            let notice = Notices.oneTimeNotice(applicant: applicant, itemName: item?.name ?? itemCode, missing: missing,
-                                               node: store.identity, date: store.today, tolerable: item?.toleratedMissing ?? false)
+            let recorded = try store.issueOneTimeNotice(request, note: try context.args.optional("note"))
+            let notice = Notices.oneTimeNotice(recorded, node: store.identity, tolerable: item?.toleratedMissing ?? false)
             failure.fields["notice"] = .string(notice)
+            failure.fields["noticeNumber"] = .string(recorded.number)
             failure.detail = notice
             throw failure
         }

@@ -50,6 +50,8 @@ enum CasePayloads {
             return ["result": .optional(try args.optional("result"))]
         case .transfer:
             return ["to": .string(try args.required("to", "转办目标节点代码")), "reason": .string(try args.required("reason", "转办原因"))]
+        case .rehandle:
+            return ["reason": .string(try args.required("reason", "责令重新办理的理由"))]
         case .updateContact:
             return ["phone": .optional(try args.optional("phone")), "address": .optional(try args.optional("address")),
                     "mailAddress": .optional(try args.optional("mail"))]

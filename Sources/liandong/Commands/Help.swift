@@ -42,6 +42,11 @@ enum Help {
       liandong case withdraw NUMBER --reason R | extend NUMBER --reason R [--days 10]
       liandong case special-start NUMBER --procedure P --reason R | special-end NUMBER [--result TEXT]
       liandong case transfer NUMBER --to CODE --reason R | update-contact NUMBER [--phone P] [--address A]
+      liandong case rehandle NUMBER --reason R        责令重新办理被不予受理或不予许可的办件（县）
+      liandong notice list --data DIR [--node CODE] [--item CODE] [--from D] [--to D]    一次性告知记录
+      liandong filings list --data DIR [--node CODE] [--item CODE] [--from D] [--to D]   否定备案（不予受理、不予许可）
+      liandong settings evaluation --data DIR [--default-days N] [--default-level 1-3] [--follow-up-days N]   好差评设置（县）
+      liandong settings show|apply-default-ratings --data DIR
       liandong case print NUMBER --document KIND --to FILE --data DIR [--public-base URL] [--review-body NAME] [--court NAME]
                            打印文书（A4 HTML）：acceptance-notice|one-time-notice|refusal-notice|supplement-notice|decision|delivery-receipt
       liandong case print --document one-time-notice --to FILE --data DIR --item CODE --applicant-name NAME --applicant-id ID --phone PHONE [--material ID]...
@@ -50,7 +55,8 @@ enum Help {
       liandong conflicts resolve --data DIR ID --note TEXT [--keep winner|loser|VALUE|CASE]
       liandong quarantine list --data DIR [--all]      本节点隔离区：被拒收的变更、原因、来自哪个节点
       liandong quarantine retry --data DIR ORIGIN#SEQ...|--all   原因排除后重新核验隔离的变更
-      liandong status|stats|verify --data DIR
+      liandong status|verify --data DIR
+      liandong stats --data DIR [--from D] [--to D] [--node CODE]   统计：合计、按事项、按节点（含下级）
       liandong backup --data DIR [--to FILE] [--passphrase-file F] [--keep-days N]   备份数据库、私钥与附件（0600，可加密）
       liandong backup check FILE|--latest [--passphrase-file F]   不恢复而证明备份可以恢复
       liandong restore --data DIR --from FILE [--passphrase-file F]   恢复到空目录（新电脑）；serve 运行时拒绝

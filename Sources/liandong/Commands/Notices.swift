@@ -4,19 +4,21 @@ import LiandongStore
 /// Notices are the documents staff print for applicants: the acceptance receipt (受理回执), the
 /// refusal (不予受理通知), the one-time notice (一次性告知书) and the case detail.
 enum Notices {
-    static func oneTimeNotice(
-        applicant: Applicant, itemName: String, missing: [CaseError.MissingMaterial], node: NodeIdentity, date: LocalDate, tolerable: Bool
-    ) -> String {
-        var text = "一次性告知书\n\(Masking.name(applicant.name))：\n您申请办理的「\(itemName)」尚缺以下材料，请一次备齐后再来办理：\n"
-        for (index, material) in missing.enumerated() { text += "  \(index + 1). \(material.name)\n" }
+    static func oneTimeNotice(_ notice: OneTimeNotice, node: NodeIdentity, tolerable: Bool) -> String {
+        var text = "一次性告知书\n文号：\(notice.number)\n\(Masking.name(notice.applicant.name))：\n"
+        text += "您申请办理的「\(notice.itemName)」尚缺以下材料，请一次备齐后再来办理：\n"
+        for (index, material) in notice.owed.enumerated() { text += "  \(index + 1). \(material.name)\n" }
+        if let note = notice.note { text += "说明：\(note)\n" }
         if tolerable { text += "该事项允许容缺受理：如需先行受理，请工作人员使用 --tolerate-missing。\n" }
-        text += "\(node.name)  \(date.iso)"
+        text += "\(node.name)  经办人：\(notice.actor)  \(notice.issuedOn.iso)"
         return text
     }
 
     static func receipt(_ view: CaseView, node: NodeIdentity) -> String {
         let state = view.state
-        var text = "受理回执\n办件编号：\(state.number)\n查询码：\(state.queryCode)\n事项：\(state.item.name)\n"
+        var text = "受理回执\n办件编号：\(state.number)\n"
+        if let document = state.document(.acceptance) { text += "受理通知书文号：\(document.number)\n" }
+        text += "查询码：\(state.queryCode)\n事项：\(state.item.name)\n"
         text += "申请人：\(Masking.name(state.applicant.name))（\(Masking.idNumber(state.applicant.idNumber))）\n"
         text += "受理单位：\(node.name)  受理日期：\(state.acceptedOn.iso)\n"
         if let due = view.dueDate { text += "承诺办结日期：\(due.iso)\n" } else { text += "即办件：当场办结\n" }
@@ -30,8 +32,11 @@ enum Notices {
 
     static func refusal(_ view: CaseView, node: NodeIdentity) -> String {
         let state = view.state
-        var text = "不予受理通知书\n办件编号：\(state.number)\n事项：\(state.item.name)\n申请人：\(Masking.name(state.applicant.name))\n理由：\n"
+        var text = "不予受理通知书\n"
+        if let document = state.document(.refusal) { text += "文号：\(document.number)\n" }
+        text += "办件编号：\(state.number)\n事项：\(state.item.name)\n申请人：\(Masking.name(state.applicant.name))\n理由：\n"
         for (index, reason) in state.refusalReasons.enumerated() { text += "  \(index + 1). \(reason)\n" }
+        text += (state.document(.refusal)?.rights ?? AppealRights.statutory).text + "\n"
         text += "\(node.name)  \(state.acceptedOn.iso)"
         return text
     }
@@ -47,6 +52,13 @@ enum Notices {
         text += "\n办理过程："
         for step in state.timeline {
             text += "\n  \(LocalDate(epochMillis: step.wall).iso)  \(step.origin)  \(step.actor)  \(step.summary)"
+        }
+        if !state.documents.isEmpty {
+            text += "\n文书："
+            for document in state.documents {
+                text += "\n  \(document.kind.chineseName)  \(document.number)  \(document.issuedOn.iso)"
+                if let rights = document.rights { text += "\n    \(rights.text)" }
+            }
         }
         return text
     }

@@ -145,11 +145,18 @@ enum SyncCommand {
                 store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile, pinnedPublicKey: try store.parentPin()))
             outcome = try client.syncOnce()
         } catch let error as SyncError {
-            try? store.recordParentError(SyncLoop.describe(error))
+            try? store.recordParentError(SyncLoop.staffMessage(error))
+            if error.code == "revoked_node" {
+                try? store.noteRevokedByParent()
+                if let revocation = try? store.ownRevocation() {
+                    throw CLIError(code: error.code, message: "同步失败：\(revocation.message)", fields: error.details)
+                }
+            }
             throw CLIError(code: error.code, message: "同步失败：\(error.message)", fields: error.details)
         } catch let error as HTTPClientError {
-            try? store.recordParentError(SyncLoop.describe(error))
-            throw CLIError(code: "unreachable", message: "无法连接上级 \(parentURL)：\(error.message)")
+            try? store.recordParentError(SyncLoop.staffMessage(error))
+            throw CLIError(code: "unreachable", message: "无法连接上级 \(parentURL)：\(error.chineseMessage)",
+                           fields: ["transport": .string("\(error.kind)"), "detail": .string(error.message)])
         }
         var text = "已与上级 \(outcome.parent) 同步：上送 \(outcome.pushed) 条，接收 \(outcome.pulled) 条"
         if outcome.fetched > 0 { text += "，取回本节点丢失的变更 \(outcome.fetched) 条" }

@@ -22,6 +22,11 @@ enum StatusCommand {
         }
         let identity = store.identity
         var text = "\(identity.role.chineseName)「\(identity.name)」（\(identity.code)）\n"
+        if let message = status["revoked"]?["message"]?.stringValue { text += "【已撤销】\(message)\n" }
+        if let warning = status["calendarWarning"]?.stringValue { text += "【提醒】\(warning)\n" }
+        for renumbering in status["renumbered"]?.arrayValue ?? [] {
+            text += "【办件改号】\(renumbering["message"]?.stringValue ?? "")\n"
+        }
         text += "上级：\(identity.parentURL ?? "无")\n"
         text += "变更 \(status["changes"]?.intValue ?? 0) 条（本节点 \(status["ownChanges"]?.intValue ?? 0) 条），办件 \(status["cases"]?.intValue ?? 0) 件（在办 \(status["openCases"]?.intValue ?? 0) 件，超期 \(status["overdue"]?.intValue ?? 0) 件），事项 \(status["items"]?.intValue ?? 0) 个，冲突 \(status["conflicts"]?.intValue ?? 0) 条"
         if let sync = status["sync"] {
@@ -35,7 +40,20 @@ enum StatusCommand {
             for child in sync["children"]?.arrayValue ?? [] {
                 text += "\n下级 \(child["code"]?.stringValue ?? "")：最近联系 \(child["lastContact"]?.intValue.map(timeText) ?? "无")"
                 let unacked = child["unacked"]?.intValue ?? 0
-                text += unacked == 0 ? "，已收齐" : "，\(unacked) 条未确认（最早的已 \(child["oldestUnackedSeconds"]?.intValue ?? 0) 秒）"
+                let revoked = (status["subtree"]?.arrayValue ?? []).contains { $0["code"] == child["code"] && $0["revoked"]?.boolValue == true }
+                if revoked {
+                    text += "，已撤销（不再同步，不算滞后）"
+                } else {
+                    text += unacked == 0 ? "，已收齐" : "，\(unacked) 条未确认（最早的已 \(child["oldestUnackedSeconds"]?.intValue ?? 0) 秒）"
+                }
+            }
+            for node in status["subtree"]?.arrayValue ?? [] where NodeCode.parent(of: node["code"]?.stringValue ?? "") != identity.code {
+                // Below the direct children: when this node last heard of it, and what is quarantined of it here.
+                text += "\n辖区 \(node["code"]?.stringValue ?? "") \(node["name"]?.stringValue ?? "")："
+                if node["revoked"]?.boolValue == true { text += "已撤销" } else {
+                    text += node["lastHeard"]?.intValue.map { "最近收到其变更 \(timeText($0))" } ?? "尚未收到其变更"
+                }
+                if let held = node["quarantined"]?.intValue, held > 0 { text += "，本节点隔离 \(held) 条" }
             }
             for report in sync["reports"]?.arrayValue ?? [] {
                 text += "\n被上级隔离：\(report["origin"]?.stringValue ?? "")#\(report["seq"]?.intValue ?? 0)（\(report["reason"]?.stringValue ?? "")）\(report["message"]?.stringValue ?? "")"

@@ -1,0 +1,67 @@
+import LiandongDomain
+
+extension NodeStore {
+    /// Writes a case's refusals and denials (否定备案) as its state lists them, replacing what was there.
+    func writeNegativeFilings(_ state: CaseState, db: Database) throws {
+        let delete = try db.cachedStatement("DELETE FROM negative_filings WHERE number = ?")
+        try delete.bind(state.number, at: 1)
+        try delete.run()
+        guard !state.negatives.isEmpty else { return }
+        let insert = try db.cachedStatement("""
+            INSERT INTO negative_filings (number, idx, kind, node, item_code, on_day, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (index, record) in state.negatives.enumerated() {
+            // Refusals/denials and orders to handle again alternate (an order reopens only a refused
+            // or denied case), so the order that followed the n-th one is the n-th order.
+            let rehandling = index < state.rehandlings.count ? state.rehandlings[index] : nil
+            let body: JSONValue = [
+                "number": .string(state.number), "kind": .string(record.kind.rawValue),
+                "kindName": .string(record.kind == .refusal ? "不予受理" : "不予许可"),
+                "node": .string(record.by), "actor": .string(record.actor), "on": .string(record.on.iso), "reasons": .strings(record.reasons),
+                "documentNumber": .optional(record.documentNumber),
+                "item": ["code": .string(state.item.code), "name": .string(state.item.name)],
+                "applicant": .string(Masking.name(state.applicant.name)),
+                "acceptor": .string(state.acceptor), "state": .string(state.status.rawValue), "stateName": .string(state.status.chineseName),
+                "rehandling": rehandling?.json ?? .null,
+            ]
+            try insert.bind(state.number, at: 1)
+            try insert.bind(Int64(index), at: 2)
+            try insert.bind(record.kind.rawValue, at: 3)
+            try insert.bind(record.by, at: 4)
+            try insert.bind(state.item.code, at: 5)
+            try insert.bind(record.on.iso, at: 6)
+            try insert.bind(body.canonicalString, at: 7)
+            try insert.run()
+        }
+    }
+
+    /// The refusals and denials of the cases held here (否定备案), newest first: at the county, its
+    /// whole subtree's. `node` keeps those made in that node's subtree; `from`/`to` bound the day.
+    public func negativeFilings(_ filter: NoticeFilter = NoticeFilter()) throws -> [JSONValue] {
+        if let from = filter.from, let to = filter.to, from > to {
+            throw StoreError("invalid_period", "开始日期 \(from.iso) 晚于结束日期 \(to.iso)")
+        }
+        var clauses: [String] = []
+        var args: [SQLValue] = []
+        if let node = filter.node {
+            clauses.append("node >= ? AND node < ?")
+            args += [.text(node), .text(node + "\u{7F}")]
+        }
+        if let item = filter.itemCode {
+            clauses.append("item_code = ?")
+            args.append(.text(item))
+        }
+        if let from = filter.from {
+            clauses.append("on_day >= ?")
+            args.append(.text(from.iso))
+        }
+        if let to = filter.to {
+            clauses.append("on_day <= ?")
+            args.append(.text(to.iso))
+        }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        return try db.query("SELECT body FROM negative_filings \(whereClause) ORDER BY on_day DESC, number DESC, idx DESC", args).compactMap { row in
+            row.text("body").flatMap { try? JSONParser.parse($0) }
+        }
+    }
+}
