@@ -27,6 +27,8 @@ public final class NodeServer: @unchecked Sendable {
         /// Seconds between passes that apply the county's default ratings (0: never).
         public var defaultRatingInterval: Double = 60
         public var threadPoolSize = 8
+        /// Connections per address and in total, long-polls apart, and request deadlines.
+        public var connectionLimits = ConnectionTable.Limits()
         public var now: @Sendable () -> Int64 = NodeStore.systemNow
         public var log: @Sendable (String) -> Void = { _ in }
 
@@ -63,9 +65,11 @@ public final class NodeServer: @unchecked Sendable {
         let service = SyncService(box: StoreBox(store), log: configuration.log)
         self.service = service
         let router = Router(service: service, syncHandlers: configuration.syncHandlers(service), apiFromAnywhere: configuration.apiFromAnywhere)
-        let http = HTTPServer.Configuration(
+        var http = HTTPServer.Configuration(
             host: configuration.host, port: configuration.port, threadPoolSize: configuration.threadPoolSize,
+            limits: configuration.connectionLimits,
             maxBodyBytes: SyncProtocol.maxBodyBytes, maxDecompressedBodyBytes: SyncProtocol.maxBodyBytes, tls: configuration.tls)
+        http.log = configuration.log
         self.http = try HTTPServer(configuration: http) { request in router.handle(request) }
         watcher.start(directory: configuration.directory, interval: configuration.watchInterval,
                       wake: { service.wakePolls() }, log: configuration.log)

@@ -54,7 +54,8 @@ public struct Router: Sendable {
                 throw SyncError.notFound(request.path)
             }
         } catch let error as SyncError {
-            return respond(error.status, error.json)
+            service.statusCounts.add(error.status)
+            return .respond(error.response)
         } catch let error as CaseError {
             if case .caseNotFound = error { return respond(404, SyncError("not_found", error.message).json) }
             return respond(400, ["error": .string(error.code), "message": .string(error.message)])

@@ -190,6 +190,22 @@ final class SyncConvergenceTests: SyncTestCase {
         XCTAssertEqual(status["sync"]?["parentCode"]?.stringValue, Tree.township)
         XCTAssertNil(status["sync"]?["lastError"]?.stringValue)
     }
+
+    /// An error recorded while the lanes run (one lane failed, the link is fine again) is gone from
+    /// `status` after the next exchange that goes through, without waiting for a new hello.
+    func testAStaleLastErrorDisappearsAfterTheNextSuccessfulExchange() throws {
+        try makeNodes([Tree.county, Tree.township])
+        try serve(Tree.county)
+        try serve(Tree.township, parent: Tree.county)
+        let township = try NodeStore.open(directory: directory(Tree.township), now: clock.closure)
+        XCTAssertTrue(try waitUntil { try township.item(code: Items.townshipDecided) != nil }, logLines.all)
+        try township.recordParentError("timeout: the pull lane lost its connection")
+        XCTAssertNotNil(try NodeStatus.json(township)["sync"]?["lastError"]?.stringValue)
+        // A new local change makes the push lane exchange with the parent.
+        _ = try accept(at: Tree.township, item: Items.townshipDecided)
+        XCTAssertTrue(try waitUntil { try NodeStatus.json(township)["sync"]?["lastError"]?.stringValue == nil },
+                      "the next successful push clears the stale error: \(logLines.all)")
+    }
 }
 
 /// Locked is a value shared with another thread, guarded by a lock.

@@ -91,9 +91,11 @@ final class SyncRefusalTests: SyncTestCase {
         try assertRefused(401, "bad_signature") {
             try rawRequest(to: Tree.township, "push", as: Tree.village, body: try pushBody, signature: String(repeating: "ab", count: 64))
         }
-        // Signed by the village's key but for another body.
+        // Signed by the village's key but for another body: past authentication, refused for its
+        // content (a push carries 1–5000 changes).
         let other = try rawRequest(to: Tree.township, "push", as: Tree.village, body: Array(#"{"protocol":1,"changes":[]}"#.utf8))
-        XCTAssertEqual(other.status, 200)
+        XCTAssertEqual(other.status, 400, other.text)
+        XCTAssertEqual(try json(other)["field"]?.stringValue, "changes", other.text)
     }
 
     func testAStaleRequestIsRefused() throws {
@@ -115,10 +117,10 @@ final class SyncRefusalTests: SyncTestCase {
     func testAReplayedNonceIsRefused() throws {
         let nonce = Hex.encode(try secureRandomBytes(16))
         let time = clock.now
-        let empty = Array(#"{"protocol":1,"changes":[]}"#.utf8)
-        XCTAssertEqual(try rawRequest(to: Tree.township, "push", as: Tree.village, body: empty, time: time, nonce: nonce).status, 200)
+        let hello = HelloRequest(node: Tree.village, time: time, heads: [:]).json.canonicalBytes
+        XCTAssertEqual(try rawRequest(to: Tree.township, "hello", as: Tree.village, body: hello, time: time, nonce: nonce).status, 200)
         try assertRefused(401, "replayed_request") {
-            try rawRequest(to: Tree.township, "push", as: Tree.village, body: empty, time: time, nonce: nonce)
+            try rawRequest(to: Tree.township, "hello", as: Tree.village, body: hello, time: time, nonce: nonce)
         }
     }
 

@@ -128,7 +128,7 @@ final class HTTPServerTests: XCTestCase {
             let response = try client.perform(
                 HTTPRequest(method: "POST", url: url(server, "/push"), headers: [("Content-Encoding", "gzip")], body: body))
             XCTAssertEqual(response.status, 400)
-            XCTAssertEqual(response.text, #"{"error":"bad_gzip"}"#)
+            XCTAssertEqual(response.text, #"{"error":"bad_gzip","message":"请求体声明为 gzip，但不是有效的 gzip 数据"}"#)
         }
         let brotli = try client.perform(
             HTTPRequest(method: "POST", url: url(server, "/push"), headers: [("Content-Encoding", "br")], body: [1]))

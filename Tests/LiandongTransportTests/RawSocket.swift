@@ -8,9 +8,23 @@ import Glibc
 final class RawSocket {
     private let fd: Int32
 
-    init?(port: Int) {
+    /// Connects to 127.0.0.1:port, from `source` (any 127.x.y.z: all of 127/8 is loopback on
+    /// Linux, so one test can play several client addresses).
+    init?(port: Int, from source: String? = nil) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                close(fd)
+                return nil
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(port).bigEndian
@@ -44,6 +58,19 @@ final class RawSocket {
 
     @discardableResult
     func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+
+    /// True once the peer has closed the connection (or reset it); waits up to `seconds`.
+    func closedByPeer(within seconds: Double) -> Bool {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let limit = Date().addingTimeInterval(seconds)
+        repeat {
+            guard poll(&poller, 1, seconds > 0 ? 100 : 0) > 0 else { continue }
+            var byte: UInt8 = 0
+            let count = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
+            if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { return true }
+        } while Date() < limit
+        return false
+    }
 
     /// Reads until the peer closes (or 10 s pass) and returns everything received.
     func readAll() -> String {

@@ -47,7 +47,7 @@ extension NodeStore {
 
     /// Brings a restored copy to this binary's schema, gives it a new epoch and notes the restore,
     /// then leaves it as one self-contained file (no -wal beside it) ready to be renamed into place.
-    private static func prepareRestoredCopy(at path: String, now: () -> Int64) throws {
+    static func prepareRestoredCopy(at path: String, now: () -> Int64) throws {
         let db = try Database(path: path)
         try Schema.migrator.migrate(db)
         try db.write { db in

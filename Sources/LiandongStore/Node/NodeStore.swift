@@ -113,7 +113,7 @@ public final class NodeStore {
         let key = try Ed25519SigningKey()
         try KeyFile.write(key, to: directory)
         let db = try Database(path: directory + "/" + databaseName)
-        try Schema.migrator.migrate(db)
+        try migrate(db)
         let identity = NodeIdentity(code: code, role: role, name: name, publicKey: key.publicKey, parentURL: parentURL, listen: listen)
         try db.write { db in
             try db.run(
@@ -131,7 +131,7 @@ public final class NodeStore {
         let dbPath = directory + "/" + databaseName
         guard FileManager.default.fileExists(atPath: dbPath) else { throw StoreError.notInitialized(directory) }
         let db = try Database(path: dbPath)
-        try Schema.migrator.migrate(db)
+        try migrate(db)
         guard let row = try db.query("SELECT code, role, name, public_key, parent_url, listen, hlc FROM node WHERE id = 1").first,
             let code = row.text("code"), let role = row.text("role").flatMap(Role.init(rawValue:)), let name = row.text("name"),
             let publicKey = row.blob("public_key")

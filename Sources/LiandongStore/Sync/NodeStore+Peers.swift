@@ -180,6 +180,13 @@ extension NodeStore {
         }
     }
 
+    /// Forgets the last failed exchange: a later one went through, so the error is no longer news.
+    public func clearParentError() throws {
+        try db.write { db in
+            try db.run("UPDATE peers SET last_error = NULL, last_error_at = NULL WHERE relation = 'parent' AND last_error IS NOT NULL")
+        }
+    }
+
     /// Stores the parent's heads as last seen (only ever moving forward per origin).
     public func setPeerHeads(_ heads: [String: (seq: Int64, hash: [UInt8])], peer: String) throws {
         guard !heads.isEmpty else { return }

@@ -75,14 +75,20 @@ public final class SyncLoop: @unchecked Sendable {
         }
     }
 
-    private func lane(_ name: String, _ body: (SyncClient) throws -> Void) {
+    private func lane(_ name: String, _ body: (SyncClient, _ succeeded: () -> Void) throws -> Void) {
         defer {
             condition.withLock {
                 running -= 1
                 condition.broadcast()
             }
         }
-        var backoff = Backoff()
+        var schedule = RetrySchedule()
+        /// Waits as the schedule says after a failure; false when the loop is stopping.
+        func retryLater() -> Bool {
+            let now = Date().timeIntervalSince1970
+            guard case .wait(let until) = schedule.failed(at: now, jitter: Double.random(in: 0...1)) else { return true }
+            return pause(until - now)
+        }
         while !isStopping {
             do {
                 let now = configuration.now
@@ -91,30 +97,34 @@ public final class SyncLoop: @unchecked Sendable {
                 let quiet = name == "pull" ? configuration.pullWait + 15 : 15
                 let http = HTTPClient.Configuration(
                     connectTimeout: .seconds(10), timeout: .seconds(configuration.pullWait + 40), lowSpeedTime: .seconds(quiet),
-                    caFile: configuration.caFile)
+                    caFile: configuration.caFile, pinnedPublicKey: try store.parentPin())
                 let client = try SyncClient(store: store, parentURL: configuration.parentURL, configuration: http)
                 client.onStored = wake
                 while !isStopping {
                     do {
-                        try body(client)
-                        backoff.succeeded()
+                        // Every exchange that goes through restarts the back-off and clears a
+                        // stale error from `status` (either lane's: the link is working again).
+                        try body(client) {
+                            _ = schedule.succeeded()
+                            if (try? client.store.parentLink().lastError) != nil { try? client.store.clearParentError() }
+                        }
                     } catch {
                         let message = SyncLoop.describe(error)
                         log("sync \(name) lane: \(message)")
                         try? store.recordParentError(SyncLoop.staffMessage(error))
                         if (error as? SyncError)?.code == "revoked_node" { try? store.noteRevokedByParent() }
-                        if !pause(backoff.failed(jitter: Double.random(in: 0...1))) { return }
+                        if !retryLater() { return }
                     }
                 }
             } catch {
                 log("sync \(name) lane cannot open the node: \(error)")
-                if !pause(backoff.failed(jitter: Double.random(in: 0...1))) { return }
+                if !retryLater() { return }
             }
         }
     }
 
     /// Hello, then push whenever the log has something the parent lacks; returns on error.
-    private func pushLane(_ client: SyncClient) throws {
+    private func pushLane(_ client: SyncClient, _ succeeded: () -> Void) throws {
         let hello = try client.hello()
         let renumberedBefore = try client.store.renumberedCases().count
         _ = try client.fetchLost()
@@ -122,6 +132,7 @@ public final class SyncLoop: @unchecked Sendable {
         for renumbering in try client.store.renumberedCases().dropFirst(renumberedBefore) {
             log("case renumbered after restore: \(renumbering.oldNumber) -> \(renumbering.newNumber)")
         }
+        succeeded()
         if let warning = try client.clockWarning() { log("sync: clock: \(warning)") }
         let clocksSent = try clockMark(client.store)
         var lastSeen: Int64 = -1
@@ -139,6 +150,7 @@ public final class SyncLoop: @unchecked Sendable {
                 let pushed = try client.pushAll()
                 if pushed.count > 0 { log("sync push: \(pushed.count) change(s) stored by the parent") }
                 lastSeen = mark
+                succeeded()
             }
             let interval = configuration.pushInterval.components
             if !pause(Double(interval.seconds) + Double(interval.attoseconds) / 1e18) { return }
@@ -151,10 +163,12 @@ public final class SyncLoop: @unchecked Sendable {
     }
 
     /// Hello, then long-poll and ingest until an error.
-    private func pullLane(_ client: SyncClient) throws {
+    private func pullLane(_ client: SyncClient, _ succeeded: () -> Void) throws {
         try client.hello()
+        succeeded()
         while !isStopping {
             let page = try client.pullOnce(wait: configuration.pullWait)
+            succeeded()
             if page.stored > 0 { log("sync pull: \(page.stored) change(s) received") }
         }
     }

@@ -1,3 +1,4 @@
+import CCurl
 import Foundation
 import LiandongDomain
 import LiandongStore
@@ -70,7 +71,7 @@ public enum Enrollment {
     /// `tls_failed` and `bad_response` when no usable answer came. A request whose answer was
     /// lost is sent again: the parent answers a repeat from the same key with the same grant.
     public static func enroll(
-        parentURL: String, token: String, identity: NodeIdentity, caFile: String? = nil, attempts: Int = 3
+        parentURL: String, token: String, identity: NodeIdentity, caFile: String? = nil, pin: String? = nil, attempts: Int = 3
     ) throws(EnrollmentError) -> EnrollmentGrant {
         guard let scheme = parentURL.split(separator: ":").first, scheme == "http" || scheme == "https" else {
             throw EnrollmentError("invalid_parent_url", "上级地址 \(parentURL) 无效，应为 http:// 或 https:// 开头", status: 0)
@@ -81,7 +82,7 @@ public enum Enrollment {
         let request = HTTPRequest(method: "POST", url: url, headers: [("Content-Type", "application/json")], body: body)
         let client: HTTPClient
         do {
-            client = try HTTPClient(configuration: .init(connectTimeout: .seconds(10), timeout: .seconds(30), caFile: caFile))
+            client = try HTTPClient(configuration: .init(connectTimeout: .seconds(10), timeout: .seconds(30), caFile: caFile, pinnedPublicKey: pin))
         } catch {
             throw EnrollmentError("internal", "无法初始化 HTTP 客户端：\(error)", status: 0)
         }
@@ -99,6 +100,9 @@ public enum Enrollment {
         }
         guard let response else {
             let error = lastError
+            if error?.curlCode == Int(CURLE_SSL_PINNEDPUBKEYNOTMATCH.rawValue) {
+                throw EnrollmentError("pin_mismatch", "上级 \(parentURL) \(error?.message ?? "")", status: 0)
+            }
             if error?.kind == .tls {
                 throw EnrollmentError("tls_failed", "与上级 \(parentURL) 的 TLS 握手或证书校验失败（可用 --ca 指定县级 CA 证书）：\(error?.message ?? "")", status: 0)
             }

@@ -65,14 +65,14 @@ public struct HelloRequest: Sendable {
 
     public init(_ reader: MessageReader) throws(SyncError) {
         node = try reader.nodeCode("node")
-        time = try reader.int("time")
+        time = try reader.int("time", in: 0...JSONParser.maxSafeInteger)
         heads = try reader.heads("heads")
         clocks = []
-        guard let list = reader.fields["clocks"], !list.isNull else { return }
+        guard reader.fields["clocks"] != nil else { return }
         for (index, item) in try reader.array("clocks").enumerated() {
             guard let fields = item.objectValue else { throw SyncError.invalid("clocks[\(index)]", "应为对象") }
             let entry = MessageReader(fields: fields, prefix: "clocks[\(index)]")
-            clocks.append(ClockReport(node: try entry.nodeCode("node"), offsetMillis: try entry.int("offset"), at: try entry.int("at")))
+            clocks.append(ClockReport(node: try entry.nodeCode("node"), offsetMillis: try entry.int("offset"), at: try entry.int("at", in: 0...JSONParser.maxSafeInteger)))
         }
     }
 }
@@ -133,6 +133,7 @@ public struct PushRequest: Sendable {
 
     public init(_ reader: MessageReader) throws(SyncError) {
         changes = try reader.array("changes")
+        guard !changes.isEmpty else { throw SyncError.invalid("changes", "一批至少 1 条，收到 0 条") }
         guard changes.count <= SyncProtocol.maxBatch else {
             throw SyncError.invalid("changes", "一批最多 \(SyncProtocol.maxBatch) 条，收到 \(changes.count) 条")
         }

@@ -32,6 +32,15 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code): \(message)" }
 
+    /// The HTTP answer: the error body, and for a 405 the `Allow` header RFC 9110 §15.5.6 requires.
+    public var response: HTTPServerResponse {
+        var response = HTTPServerResponse.json(status, json.canonicalString)
+        if code == "method_not_allowed", let allowed = details["allowed"]?.stringValue {
+            response.headers["Allow"] = allowed == "GET" ? "GET, HEAD" : allowed
+        }
+        return response
+    }
+
     public static func invalid(_ field: String, _ reason: String) -> SyncError {
         SyncError("invalid_message", "字段 \(field) 不正确：\(reason)", ["field": .string(field)])
     }

@@ -73,7 +73,8 @@ public final class SyncService: @unchecked Sendable {
     }
 
     func respond(_ error: SyncError) -> HTTPServerResponse {
-        respond(error.status, error.json)
+        statusCounts.add(error.status)
+        return error.response
     }
 
     // MARK: Endpoints
@@ -117,9 +118,14 @@ public final class SyncService: @unchecked Sendable {
             do {
                 changes.append(try Change(wire: item))
             } catch let error as ChangeDecodeError {
+                // Quarantined only when it can be named: a division code and a seq from 1.
                 guard let origin = item["origin"]?.stringValue, let seq = item["seq"]?.intValue else {
                     throw SyncError.invalid("changes[\(index)].\(error.field)", error.reason)
                 }
+                guard NodeCode.role(of: origin) != nil else {
+                    throw SyncError.invalid("changes[\(index)].origin", "应为 6、9 或 12 位行政区划代码")
+                }
+                guard seq >= 1 else { throw SyncError.invalid("changes[\(index)].seq", "应为从 1 起的整数，收到 \(seq)") }
                 let hash = item["hash"]?.stringValue.flatMap(Hex.decode).flatMap { $0.count == 32 ? $0 : nil }
                     ?? SHA256.hash(item.canonicalBytes)
                 malformed.append((origin, seq, hash, "变更 \(origin)#\(seq) 的字段 \(error.field) 不正确：\(error.reason)", item.canonicalString))

@@ -7,11 +7,27 @@ final class ServerCore: Sendable {
     let configuration: HTTPServer.Configuration
     let handler: HTTPServer.Handler
     let lot: ParkingLot
+    let connections: ConnectionGuard
 
-    init(configuration: HTTPServer.Configuration, handler: @escaping HTTPServer.Handler, lot: ParkingLot) {
+    init(configuration: HTTPServer.Configuration, handler: @escaping HTTPServer.Handler, lot: ParkingLot, connections: ConnectionGuard) {
         self.configuration = configuration
         self.handler = handler
         self.lot = lot
+        self.connections = connections
+    }
+
+    /// The connection callback: a socket accepted or closed (closed comes before its close(2)).
+    func notify(_ connection: OpaquePointer, _ code: MHD_ConnectionNotificationCode) {
+        switch code {
+        case .CONNECTION_NOTIFY_STARTED:
+            connections.opened(
+                connection, address: SocketAddress.describe(liandong_mhd_client_address(connection)),
+                socket: liandong_mhd_connection_fd(connection))
+        case .CONNECTION_NOTIFY_CLOSED:
+            connections.closed(connection)
+        default:
+            break
+        }
     }
 
     /// The access handler. libmicrohttpd calls it once when the headers are in, once per
@@ -27,6 +43,7 @@ final class ServerCore: Sendable {
             let context = RequestContext()
             state.pointee = Unmanaged.passRetained(context).toOpaque()
             lot.requestStarted()
+            connections.headersComplete(connection)
             guard let declared = Self.header(connection, "Content-Length").flatMap(Int.init) else { return .YES }
             if declared > discardLimit {
                 // Hopelessly large: answer before reading any of it. MHD then closes without
@@ -75,6 +92,7 @@ final class ServerCore: Sendable {
         _ context: RequestContext
     ) -> MHD_Result {
         if context.answered { return .YES }
+        connections.answering(connection)
         if let rejection = context.rejection {
             return send(rejection, to: connection, context)
         }
@@ -103,6 +121,13 @@ final class ServerCore: Sendable {
         case .respond(let response):
             return send(response, to: connection, context)
         case .suspend(let poll):
+            // Over the long-poll limit the poll is answered at once with its fallback (an empty
+            // page): the child simply asks again, and ordinary requests keep their slots.
+            guard connections.park(connection) else {
+                _ = poll.settle(.respond(poll.fallback))
+                if case .respond(let response)? = poll.outcome { return send(response, to: connection, context) }
+                return send(poll.fallback, to: connection, context)
+            }
             park(connection, poll, context)
             return .YES
         }
@@ -121,7 +146,8 @@ final class ServerCore: Sendable {
     }
 
     /// The request-completed callback: the response was sent or the connection failed.
-    func completed(_ state: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+    func completed(_ connection: OpaquePointer?, _ state: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+        if let connection { connections.requestCompleted(connection) }
         guard let state, let existing = state.pointee else { return }
         state.pointee = nil
         Unmanaged<RequestContext>.fromOpaque(existing).release()

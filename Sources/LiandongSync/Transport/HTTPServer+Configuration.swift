@@ -10,7 +10,9 @@ extension HTTPServer {
         public var connectionTimeoutSeconds: Int
         /// libmicrohttpd's per-connection pool: request headers must fit in about half of it.
         public var connectionMemoryLimit: Int
-        public var connectionLimit: Int
+        /// Connections per address and in total, long-polls apart, and how long a request may take
+        /// to arrive; scaled down to the open-file limit when that is lower.
+        public var limits: ConnectionTable.Limits
         /// Largest request body accepted as sent on the wire; larger gets 413.
         public var maxBodyBytes: Int
         /// Largest request body accepted after gunzip; larger gets 413.
@@ -23,10 +25,12 @@ extension HTTPServer {
         public var tls: TLSIdentity?
         /// Let libmicrohttpd print its own diagnostics to stderr.
         public var logErrors: Bool
+        /// Where the server says what it did to a client (a slow connection cut).
+        public var log: @Sendable (String) -> Void = { _ in }
 
         public init(
-            host: String = "127.0.0.1", port: Int = 0, threadPoolSize: Int = 4, connectionTimeoutSeconds: Int = 60,
-            connectionMemoryLimit: Int = 64 * 1024, connectionLimit: Int = 1000, maxBodyBytes: Int = 8 << 20,
+            host: String = "127.0.0.1", port: Int = 0, threadPoolSize: Int = 4, connectionTimeoutSeconds: Int = 30,
+            connectionMemoryLimit: Int = 64 * 1024, limits: ConnectionTable.Limits = ConnectionTable.Limits(), maxBodyBytes: Int = 8 << 20,
             maxDecompressedBodyBytes: Int = 8 << 20, gzipMinimumBytes: Int = 1024, drainTimeout: Duration = .seconds(5),
             tls: TLSIdentity? = nil, logErrors: Bool = false
         ) {
@@ -35,7 +39,7 @@ extension HTTPServer {
             self.threadPoolSize = threadPoolSize
             self.connectionTimeoutSeconds = connectionTimeoutSeconds
             self.connectionMemoryLimit = connectionMemoryLimit
-            self.connectionLimit = connectionLimit
+            self.limits = limits
             self.maxBodyBytes = maxBodyBytes
             self.maxDecompressedBodyBytes = maxDecompressedBodyBytes
             self.gzipMinimumBytes = gzipMinimumBytes

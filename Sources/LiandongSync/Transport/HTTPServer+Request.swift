@@ -12,14 +12,18 @@ extension ServerCore {
         _ context: RequestContext
     ) -> Result<HTTPServerRequest, Refusal> {
         let headers = Self.values(connection, .HEADER_KIND, lowercased: true)
+        let methodName = method.map { String(cString: $0) } ?? ""
         let body: [UInt8]
-        switch decode(context.body, encoding: headers["content-encoding"]) {
+        // A body on GET, HEAD, DELETE, OPTIONS or TRACE has no meaning (RFC 9110 §9.3): it is
+        // dropped unread, so that the handler answers for the method (405) and not for the body.
+        let carriesBody = ["POST", "PUT", "PATCH"].contains(methodName)
+        switch decode(carriesBody ? context.body : [], encoding: headers["content-encoding"]) {
         case .success(let decoded): body = decoded
         case .failure(let refusal): return .failure(refusal)
         }
         return .success(
             HTTPServerRequest(
-                method: method.map { String(cString: $0) } ?? "",
+                method: methodName,
                 path: url.map { String(cString: $0) } ?? "/",
                 query: Self.values(connection, .GET_ARGUMENT_KIND, lowercased: false),
                 headers: headers,
@@ -42,10 +46,10 @@ extension ServerCore {
             } catch .tooLarge(let limit) {
                 return .failure(Refusal(response: .bodyTooLarge(limit: limit)))
             } catch {
-                return .failure(Refusal(response: .json(400, #"{"error":"bad_gzip"}"#)))
+                return .failure(Refusal(response: .json(400, #"{"error":"bad_gzip","message":"请求体声明为 gzip，但不是有效的 gzip 数据"}"#)))
             }
         default:
-            return .failure(Refusal(response: .json(415, #"{"error":"unsupported_content_encoding"}"#)))
+            return .failure(Refusal(response: .json(415, #"{"error":"unsupported_content_encoding","message":"不支持的 Content-Encoding：只接受 gzip 或不压缩"}"#)))
         }
     }
 

@@ -37,10 +37,13 @@ public final class HTTPServer: @unchecked Sendable {
             pems = [strdup(tls.privateKeyPEM), strdup(tls.certificatePEM)].compactMap { $0 }
         }
         let lot = ParkingLot()
-        let core = ServerCore(configuration: configuration, handler: handler, lot: lot)
+        // Every connection is a descriptor; keep 128 for SQLite, curl and the listening sockets.
+        let limits = configuration.limits.fitting(descriptors: Self.openFileLimit() - 128)
+        let connections = ConnectionGuard(limits: limits, log: configuration.log)
+        let core = ServerCore(configuration: configuration, handler: handler, lot: lot, connections: connections)
         // Retained for as long as the daemon may call back; released after MHD_stop_daemon.
         let context = Unmanaged.passRetained(core).toOpaque()
-        guard let started = Self.startDaemon(configuration, address, flags, context, pems) else {
+        guard let started = Self.startDaemon(configuration, limits, address, flags, context, pems) else {
             pems.forEach { free($0) }
             Unmanaged<ServerCore>.fromOpaque(context).release()
             throw HTTPServerError(
@@ -54,7 +57,17 @@ public final class HTTPServer: @unchecked Sendable {
         daemon = started
         port = Int(liandong_mhd_bind_port(started))
         Thread.detachNewThread { lot.sweepDeadlines() }
+        connections.start()
     }
+
+    /// The limits in force (the configured ones, scaled to the open-file limit).
+    public var limits: ConnectionTable.Limits { core.connections.limits }
+
+    /// Open connections from `address` not parked.
+    public func connectionCount(from address: String) -> Int { core.connections.ordinary(from: address) }
+
+    /// Open connections not parked, and parked long-polls.
+    public var connectionCounts: (ordinary: Int, parked: Int) { core.connections.counts }
 
     deinit {
         stop()
@@ -85,6 +98,7 @@ public final class HTTPServer: @unchecked Sendable {
             core.lot.waitUntilNothingSuspended()
             _ = core.lot.waitUntilIdle(timeout: configuration.drainTimeout)
             MHD_stop_daemon(daemon)
+            core.connections.stop()
             if listener >= 0 { close(listener) }
             core.lot.stopSweeping()
             pemCopies.forEach { free($0) }
@@ -93,23 +107,34 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private static func startDaemon(
-        _ configuration: Configuration, _ address: SocketAddress, _ flags: UInt32, _ context: UnsafeMutableRawPointer,
-        _ pems: [UnsafeMutablePointer<CChar>]
+        _ configuration: Configuration, _ limits: ConnectionTable.Limits, _ address: SocketAddress, _ flags: UInt32,
+        _ context: UnsafeMutableRawPointer, _ pems: [UnsafeMutablePointer<CChar>]
     ) -> OpaquePointer? {
         address.withPointer { address, isIPv6 in
-            let options = Self.options(configuration, address: address, pems: pems)
+            let options = Self.options(configuration, limits, address: address, pems: pems)
             return options.withUnsafeBufferPointer { items in
                 liandong_mhd_start_daemon(
                     flags | (isIPv6 ? MHD_USE_IPv6.rawValue : 0), 0,
+                    { cls, address, _ in
+                        guard let cls else { return .NO }
+                        let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+                        return core.connections.admits(SocketAddress.describe(address)) ? .YES : .NO
+                    },
+                    context,
                     { cls, connection, url, method, _, data, size, state in
                         guard let cls else { return .NO }
                         return Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
                             .access(connection, url, method, data, size, state)
                     },
                     context,
-                    { cls, _, state, _ in
+                    { cls, connection, state, _ in
                         guard let cls else { return }
-                        Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue().completed(state)
+                        Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue().completed(connection, state)
+                    },
+                    context,
+                    { cls, connection, _, code in
+                        guard let cls, let connection else { return }
+                        Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue().notify(connection, code)
                     },
                     context,
                     UnsafeMutablePointer(mutating: items.baseAddress))
@@ -118,13 +143,16 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private static func options(
-        _ configuration: Configuration, address: UnsafePointer<sockaddr>, pems: [UnsafeMutablePointer<CChar>]
+        _ configuration: Configuration, _ limits: ConnectionTable.Limits, address: UnsafePointer<sockaddr>,
+        pems: [UnsafeMutablePointer<CChar>]
     ) -> [MHD_OptionItem] {
         var items = [
             MHD_OptionItem(option: .THREAD_POOL_SIZE, value: max(1, configuration.threadPoolSize), ptr_value: nil),
             MHD_OptionItem(option: .CONNECTION_TIMEOUT, value: max(1, configuration.connectionTimeoutSeconds), ptr_value: nil),
             MHD_OptionItem(option: .CONNECTION_MEMORY_LIMIT, value: configuration.connectionMemoryLimit, ptr_value: nil),
-            MHD_OptionItem(option: .CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
+            // The ConnectionGuard admits connections; this is only libmicrohttpd's own ceiling.
+            MHD_OptionItem(option: .CONNECTION_LIMIT, value: limits.ordinary + limits.longPolls + 16, ptr_value: nil),
+            MHD_OptionItem(option: .LISTEN_BACKLOG_SIZE, value: 1024, ptr_value: nil),
             MHD_OptionItem(option: .SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(mutating: address)),
         ]
         if pems.count == 2 {

@@ -2,13 +2,15 @@
 /// Options the command did not ask for are errors, so a typo never passes silently.
 struct Arguments {
     /// Options that take no value.
-    static let flags: Set<String> = ["json", "tolerate-missing", "once", "help", "open", "all", "keep", "insecure-http", "single"]
+    static let flags: Set<String> = ["json", "tolerate-missing", "once", "help", "open", "all", "keep", "insecure-http", "single", "latest"]
     /// Flags that take a value when one follows (`demo --keep` keeps its directory; `conflicts resolve --keep VALUE`).
     static let flagsWithOptionalValue: Set<String> = ["keep"]
 
     private(set) var options: [String: [String]] = [:]
     private(set) var positionals: [String] = []
     private var consumed: Set<String> = []
+    /// Values from the config file for options not given on the command line (flags override it).
+    var defaults: [String: String] = [:]
 
     init(_ tokens: [String]) throws {
         var index = 0
@@ -43,14 +45,17 @@ struct Arguments {
         }
     }
 
+    /// Whether the command line itself gave the option (not the config file).
+    func isExplicit(_ name: String) -> Bool { options[name] != nil }
+
     mutating func flag(_ name: String) -> Bool {
         consumed.insert(name)
-        return options[name] != nil
+        return options[name] != nil || defaults[name] == "true"
     }
 
     mutating func optional(_ name: String) throws -> String? {
         consumed.insert(name)
-        guard let values = options[name] else { return nil }
+        guard let values = options[name] else { return defaults[name] }
         guard values.count == 1 else { throw CLIError.usage("选项 --\(name) 只能给一次") }
         return values[0]
     }

@@ -6,16 +6,22 @@ import LiandongStore
 struct CommandContext {
     var args: Arguments
     let console: Console
+    /// The config file's settings; its option-named keys are already `args.defaults`.
+    let config: NodeConfig
+    /// The config file read, if any.
+    let configPath: String?
 
     init(_ tokens: [String]) throws {
         var args = try Arguments(tokens)
         self.console = Console(json: args.flag("json"))
+        (config, configPath) = try ConfigFile.load(explicit: try args.optional("config"))
+        args.defaults = config.values
         self.args = args
     }
 
-    /// `--data DIR`, required by every command that works on a node.
+    /// `--data DIR` (or `data` in the config file), required by every command that works on a node.
     mutating func dataDirectory() throws -> String {
-        try args.required("data", "数据目录")
+        try args.required("data", "数据目录，或在配置文件中写 data = DIR")
     }
 
     mutating func openStore() throws -> NodeStore {

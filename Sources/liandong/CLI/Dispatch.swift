@@ -28,7 +28,14 @@ extension CommandLine {
             case "sync": handler = SyncCommand.run
             case "stats": handler = StatsCommand.run
             case "verify": handler = VerifyCommand.run
-            case "backup": handler = BackupCommand.backup
+            case "doctor": handler = DoctorCommand.run
+            case "backup":
+                if rest.first == "check" {
+                    rest.removeFirst()
+                    handler = BackupCommand.check
+                } else {
+                    handler = BackupCommand.backup
+                }
             case "restore": handler = BackupCommand.restore
             case "heal": handler = try subcommand(&rest, HealCommand.table)
             case "demo": handler = DemoCommand.run
@@ -40,6 +47,8 @@ extension CommandLine {
             var context = try CommandContext(rest)
             try handler(&context)
             return 0
+        } catch is DoctorFound {
+            return 1
         } catch {
             let failure = CLIError.from(error)
             Console.stderr("错误：\(failure.message)\n")

@@ -15,7 +15,7 @@ enum Help {
     static let text = """
     liandong \(version) — 县、乡镇、村三级政务服务办件协同
 
-    用法（所有命令都需要 --data DIR；加 --json 输出一个 JSON 文档）：
+    用法（所有命令都需要 --data DIR，或读配置文件 /etc/liandong/liandong.conf（--config FILE）；加 --json 输出一个 JSON 文档）：
       liandong init --data DIR --role county|township|village --code CODE --name NAME [--listen HOST:PORT]
                     [--parent URL --enroll TOKEN [--ca FILE]]      加入上级（口令由上级 node add 签发）
       liandong node add --data DIR --code CODE --role township|village --name NAME [--ttl-hours 24]   签发一次性加入口令
@@ -55,7 +55,10 @@ enum Help {
       liandong quarantine retry --data DIR ORIGIN#SEQ...|--all   原因排除后重新核验隔离的变更
       liandong status|verify --data DIR
       liandong stats --data DIR [--from D] [--to D] [--node CODE]   统计：合计、按事项、按节点（含下级）
-      liandong backup --data DIR --to FILE ; liandong restore --data DIR --from FILE
+      liandong backup --data DIR [--to FILE] [--passphrase-file F] [--keep-days N]   备份数据库、私钥与附件（0600，可加密）
+      liandong backup check FILE|--latest [--passphrase-file F]   不恢复而证明备份可以恢复
+      liandong restore --data DIR --from FILE [--passphrase-file F]   恢复到空目录（新电脑）；serve 运行时拒绝
+      liandong doctor --data DIR                     体检：时钟、磁盘、完整性、权限、证书、备份、上级连接
       liandong heal status --data DIR ; liandong heal end --data DIR --reason 原因   恢复后等待下级回传本节点变更
       liandong demo [--keep] [--deadline SECONDS]     县、两个乡镇、三个村六个进程的三级联动演示
       liandong demo --single [--keep]                单节点演示（模拟时钟，展示时限规则）

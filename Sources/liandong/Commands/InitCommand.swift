@@ -20,11 +20,36 @@ enum InitCommand {
         let caFile = try context.args.optional("ca")
         try context.args.finish(maxPositionals: 0)
         if token != nil, parent == nil { throw CLIError.usage("--enroll 需要同时给出 --parent（上级地址）") }
-        if caFile != nil, token == nil { throw CLIError.usage("--ca 只用于加入上级（与 --parent、--enroll 一起使用）") }
+        if caFile != nil, token == nil, context.args.isExplicit("ca") {
+            throw CLIError.usage("--ca 只用于加入上级（与 --parent、--enroll 一起使用）")
+        }
         if token != nil, role == .county {
             throw CLIError(code: "invalid_role", message: "县政务服务中心是根节点，没有上级可加入", exitCode: 2)
         }
 
+        let made = try initialize(
+            directory: directory, role: role, code: code, name: name, listen: listen, parent: parent, token: token, caFile: caFile)
+        let identity = made.identity
+        var document: [String: JSONValue] = [
+            "code": .string(identity.code), "role": .string(identity.role.rawValue), "name": .string(identity.name),
+            "publicKey": .string(Hex.encode(identity.publicKey)), "data": .string(directory),
+        ]
+        var text = "已初始化\(identity.role.chineseName)「\(identity.name)」（\(identity.code)），数据目录 \(directory)\n节点公钥 \(Hex.encode(identity.publicKey))"
+        if let grant = made.grant {
+            document["parent"] = ["code": .string(grant.parent.code), "role": .string(grant.parent.role.rawValue),
+                                  "name": .string(grant.parent.name), "publicKey": .string(Hex.encode(grant.parent.publicKey)),
+                                  "url": .optional(parent)]
+            document["registry"] = .int(Int64(grant.registry.count))
+            text += "\n已加入上级「\(grant.parent.name)」（\(grant.parent.code)），收到登记表 \(grant.registry.count) 个节点"
+        }
+        context.console.emit(.object(document), text: text)
+    }
+
+    /// Creates (and, for a child, enrolls) the node; on failure removes everything it made. Used by
+    /// the CLI and by the first-run setup page.
+    static func initialize(
+        directory: String, role: Role, code: String, name: String, listen: String?, parent: String?, token: String?, caFile: String?
+    ) throws -> (identity: NodeIdentity, grant: EnrollmentGrant?) {
         let created = NodeDirectory(path: directory)
         var initialized = false
         let made: (identity: NodeIdentity, grant: EnrollmentGrant?)
@@ -42,20 +67,8 @@ enum InitCommand {
             }
             throw error
         }
-        let identity = made.identity
-        var document: [String: JSONValue] = [
-            "code": .string(identity.code), "role": .string(identity.role.rawValue), "name": .string(identity.name),
-            "publicKey": .string(Hex.encode(identity.publicKey)), "data": .string(directory),
-        ]
-        var text = "已初始化\(identity.role.chineseName)「\(identity.name)」（\(identity.code)），数据目录 \(directory)\n节点公钥 \(Hex.encode(identity.publicKey))"
-        if let grant = made.grant {
-            document["parent"] = ["code": .string(grant.parent.code), "role": .string(grant.parent.role.rawValue),
-                                  "name": .string(grant.parent.name), "publicKey": .string(Hex.encode(grant.parent.publicKey)),
-                                  "url": .optional(parent)]
-            document["registry"] = .int(Int64(grant.registry.count))
-            text += "\n已加入上级「\(grant.parent.name)」（\(grant.parent.code)），收到登记表 \(grant.registry.count) 个节点"
-        }
-        context.console.emit(.object(document), text: text)
+        try handOver(directory)
+        return made
     }
 
     /// Makes the node and, for a child, enrolls it; the store is released when this returns or throws.
@@ -63,12 +76,25 @@ enum InitCommand {
         directory: String, role: Role, code: String, name: String, listen: String?, parent: String?, token: String?, caFile: String?,
         initialized: inout Bool
     ) throws -> (identity: NodeIdentity, grant: EnrollmentGrant?) {
+        let parsedToken = try token.map { text -> EnrollmentToken in
+            guard let parsed = EnrollmentToken.parse(text) else {
+                throw CLIError(code: "invalid_token", message: "加入口令格式不对：应为上级 node add 打印的整段文字", exitCode: 2)
+            }
+            return parsed
+        }
         let store = try NodeStore.initialize(directory: directory, role: role, code: code, name: name, parentURL: parent, listen: listen)
         initialized = true
+        // Listening beyond loopback needs https: the node makes its own certificate (no CA needed),
+        // and the tokens it issues carry that certificate's pin (NodeCommand.add).
+        if let listen, let address = ListenAddress.parse(listen), !address.isLoopback {
+            try SelfSignedCertificate.ensure(in: directory, commonName: "liandong \(code)")
+        }
         if role == .county { try store.registerSelf() }
-        guard let parent, let token else { return (store.identity, nil) }
-        let grant = try Enrollment.enroll(parentURL: parent, token: token, identity: store.identity, caFile: caFile)
+        guard let parent, let parsedToken else { return (store.identity, nil) }
+        let grant = try Enrollment.enroll(
+            parentURL: parent, token: parsedToken.secret, identity: store.identity, caFile: caFile, pin: parsedToken.pin)
         try store.trustRegistry(grant.registry + [grant.parent])
+        try store.setParentPin(parsedToken.pin)
         return (store.identity, grant)
     }
 }

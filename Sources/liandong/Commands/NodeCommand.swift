@@ -15,10 +15,19 @@ enum NodeCommand {
             throw CLIError(code: "invalid_role", message: "未知角色 \(roleName)，应为 county、township 或 village", exitCode: 2)
         }
         let name = try context.args.required("name", "下级节点名称")
+        let certificate = try context.args.optional("tls-cert")
         let hours = try context.args.int("ttl-hours") ?? 24
         guard hours > 0, hours <= 24 * 30 else { throw CLIError.usage("--ttl-hours 应在 1 到 720 之间，收到 \(hours)") }
         try context.args.finish(maxPositionals: 0)
-        let invitation = try store.addEnrollment(code: code, role: role, name: name, ttl: .seconds(hours * 3600))
+        var invitation = try store.addEnrollment(code: code, role: role, name: name, ttl: .seconds(hours * 3600))
+        // The token carries the pin of the certificate this node serves with, so the child trusts exactly it.
+        let served = certificate ?? ServeCommand.ownCertificate(store.directory)?.0
+        let pin = try served.map { file -> String in
+            do { return try SelfSignedCertificate.pin(certificateFile: file) } catch {
+                throw CLIError(code: "certificate_unreadable", message: "无法读取本节点的证书 \(file)：\(error)")
+            }
+        }
+        invitation.token = EnrollmentToken(secret: invitation.token, pin: pin).text
         let command = initCommand(for: invitation, parent: store.identity)
         context.console.emit(
             ["code": .string(code), "role": .string(role.rawValue), "name": .string(name), "token": .string(invitation.token),
@@ -115,11 +124,13 @@ enum NodeCommand {
     /// The child's init command line, for the parent's administrator to hand over with the token.
     static func initCommand(for invitation: EnrollmentInvitation, parent: NodeIdentity) -> String {
         let url: String
+        // A token with a pin means this node serves https with that certificate.
+        let scheme = EnrollmentToken.parse(invitation.token)?.pin == nil ? "http://" : "https://"
         if let listen = parent.listen, !listen.isEmpty, !listen.hasPrefix("0.0.0.0"), !listen.hasPrefix("[::]") {
-            url = listen.contains("://") ? listen : "http://" + listen
+            url = listen.contains("://") ? listen : scheme + listen
         } else {
             let port = parent.listen?.split(separator: ":").last.map(String.init) ?? "8080"
-            url = "http://<本节点地址>:\(port)"
+            url = scheme + "<本节点地址>:\(port)"
         }
         return ["liandong", "init", "--data", "<数据目录>", "--role", invitation.role.rawValue, "--code", invitation.code,
                 "--name", invitation.name, "--parent", url, "--enroll", invitation.token].map(shellQuoted).joined(separator: " ")

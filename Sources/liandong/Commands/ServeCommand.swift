@@ -10,20 +10,44 @@ enum ServeCommand {
     static func run(_ context: inout CommandContext) throws {
         let directory = try context.dataDirectory()
         let listenFlag = try context.args.optional("listen")
-        let certFile = try context.args.optional("tls-cert")
-        let keyFile = try context.args.optional("tls-key")
+        var certFile = try context.args.optional("tls-cert")
+        var keyFile = try context.args.optional("tls-key")
         let caFile = try context.args.optional("ca")
         let insecure = context.args.flag("insecure-http")
         try context.args.finish(maxPositionals: 0)
 
+        // Signals first: the setup page below and the server both stop on them.
+        let stop = DispatchSemaphore(value: 0)
+        let signalled = SignalFlag()
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let queue = DispatchQueue(label: "liandong.signals")
+        let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                signalled.set()
+                stop.signal()
+            }
+            source.resume()
+            return source
+        }
+        if !FileManager.default.fileExists(atPath: directory + "/" + NodeStore.databaseName) {
+            // First run without a terminal: the setup page until the node exists (SetupServer).
+            let early: @Sendable (String) -> Void = { Console.stderr(LogLine.format(.info, node: "-", $0) + "\n") }
+            try SetupServer.run(directory: directory, listen: listenFlag, caFile: caFile, wake: stop, log: early)
+            if signalled.isSet { return }
+        }
         let store = try NodeStore.open(directory: directory)
+        // Held until the process exits: restore refuses while it is held (NodeLock).
+        let lock = try NodeLock.acquire(directory: directory, purpose: "再启动一个 serve")
         let identity = store.identity
         guard let listen = listenFlag ?? identity.listen, !listen.isEmpty else {
-            throw CLIError.usage("缺少 --listen HOST:PORT（init 时也未设置监听地址）")
+            throw CLIError.usage("缺少 --listen HOST:PORT（init 时也未设置监听地址，也可在配置文件中写 listen = HOST:PORT）")
         }
         guard let (host, port) = parseListen(listen) else {
             throw CLIError(code: "invalid_listen", message: "监听地址 \(listen) 应为 HOST:PORT，例如 127.0.0.1:8080 或 [::1]:8080", exitCode: 2)
         }
+        if certFile == nil, keyFile == nil, let own = ownCertificate(directory) { (certFile, keyFile) = own }
         var tls: HTTPServer.TLSIdentity?
         switch (certFile, keyFile) {
         case (let cert?, let key?):
@@ -40,43 +64,59 @@ enum ServeCommand {
         }
         if let listenFlag { try store.setEndpoints(parentURL: nil, listen: listenFlag) }
 
-        let log: @Sendable (String) -> Void = { line in Console.stderr("[liandong \(identity.code)] \(line)\n") }
+        let threshold = context.config["log-level"].flatMap(LogLine.Level.init(rawValue:)) ?? .info
+        let log: @Sendable (String) -> Void = { line in
+            let level = LogLine.level(of: line)
+            guard level >= threshold else { return }
+            Console.stderr(LogLine.format(level, node: identity.code, line) + "\n")
+        }
+        // Taken before serving, so that a file swapped at any later moment is noticed.
+        let watch = try DataDirectoryWatch(directory: directory)
         var configuration = NodeServer.Configuration(directory: directory, host: host, port: port, tls: tls, caFile: caFile, parentURL: identity.parentURL)
         configuration.log = log
+        // Each connection is a descriptor: the connection limits need more than the usual 1,024.
+        let descriptors = HTTPServer.raiseOpenFileLimit()
+        if let perAddress = ProcessInfo.processInfo.environment["LIANDONG_PER_ADDRESS_LIMIT"].flatMap(Int.init), perAddress > 0 {
+            configuration.connectionLimits.perAddress = perAddress
+        }
         let server: NodeServer
         do { server = try NodeServer(configuration: configuration) } catch let error as HTTPServerError {
             throw CLIError(code: "listen_failed", message: "无法在 \(listen) 上监听：\(error.message)")
         }
         log("serving \(identity.role.rawValue) \(identity.code) on \(server.url)" + (identity.parentURL.map { ", syncing with parent \($0)" } ?? ""))
-
-        let stop = DispatchSemaphore(value: 0)
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let queue = DispatchQueue(label: "liandong.signals")
-        let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            return source
+        let limits = server.http.limits
+        log("connection limits: \(limits.perAddress) per address, \(limits.ordinary) in all, \(limits.longPolls) long-polls; headers within \(Int(limits.headerSeconds)) s, bodies within \(Int(limits.bodySeconds)) s; \(descriptors) open files allowed")
+        watch.start { problem in
+            // No graceful stop: closing SQLite would checkpoint into the old file and delete a
+            // `-wal` by name that may now belong to the file put in its place. Exiting at once
+            // stops every writer (lanes, server, watcher) before its next transaction.
+            log("data directory lost: \(problem); stopping at once without writing anything more")
+            Console.stderr("数据目录已失效：\(problem)。本节点已停止写入并退出；请恢复数据目录（liandong restore）后重新启动 serve\n")
+            _exit(ServeCommand.dataDirectoryLostStatus)
         }
+
         stop.wait()
         log("stopping")
+        watch.stop()
         server.stop()
         sources.forEach { $0.cancel() }
         log("stopped")
+        withExtendedLifetime(lock) {}
     }
+
+    /// The exit status of a `serve` whose database file was deleted or replaced under it.
+    static let dataDirectoryLostStatus: Int32 = 4
 
     /// `HOST:PORT` or `[IPv6]:PORT`.
     static func parseListen(_ text: String) -> (String, Int)? {
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            let host = String(text[text.index(after: text.startIndex)..<close])
-            let rest = text[text.index(after: close)...]
-            guard rest.hasPrefix(":"), let port = Int(rest.dropFirst()), (0...65535).contains(port) else { return nil }
-            return (host, port)
-        }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
-        let host = String(text[..<colon])
-        return host.isEmpty ? nil : (host, port)
+        ListenAddress.parse(text).map { ($0.host, $0.port) }
+    }
+
+    /// The certificate `init` made (SelfSignedCertificate) when no `tls-cert`/`tls-key` is configured.
+    static func ownCertificate(_ directory: String) -> (String, String)? {
+        let folder = directory + "/" + SelfSignedCertificate.directoryName
+        let files = (folder + "/" + SelfSignedCertificate.certificateName, folder + "/" + SelfSignedCertificate.keyName)
+        return FileManager.default.fileExists(atPath: files.0) && FileManager.default.fileExists(atPath: files.1) ? files : nil
     }
 
     static func isLoopback(_ host: String) -> Bool {
@@ -97,7 +137,8 @@ enum SyncCommand {
         }
         let outcome: SyncOutcome
         do {
-            let client = try SyncClient(store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile))
+            let client = try SyncClient(
+                store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile, pinnedPublicKey: try store.parentPin()))
             outcome = try client.syncOnce()
         } catch let error as SyncError {
             try? store.recordParentError(SyncLoop.staffMessage(error))
@@ -124,4 +165,13 @@ enum SyncCommand {
         }
         context.console.emit(outcome.json, text: text)
     }
+}
+
+/// SignalFlag records that SIGINT or SIGTERM arrived, for code that wakes on the same semaphore.
+final class SignalFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -7,8 +7,19 @@ import LiandongStore
 enum StatusCommand {
     static func run(_ context: inout CommandContext) throws {
         let store = try context.openStore()
+        let certificate = try context.args.optional("tls-cert") ?? ServeCommand.ownCertificate(store.directory)?.0
         try context.args.finish(maxPositionals: 0)
-        let status = try NodeStatus.json(store)
+        var status = try NodeStatus.json(store)
+        // The certificate's expiry, shown 30 days ahead (HealthCheck.certificateWarning) so it is renewed in time.
+        var certificateText: String?
+        if let certificate, let notAfter = try? CertificateFile.notAfter(file: certificate), case .object(var fields) = status {
+            let daysLeft = (notAfter - store.now()) / 86_400_000
+            fields["certificate"] = ["file": .string(certificate), "notAfter": .int(notAfter), "daysLeft": .int(daysLeft)]
+            status = .object(fields)
+            if notAfter - store.now() <= HealthCheck.certificateWarning {
+                certificateText = daysLeft < 0 ? "TLS 证书 \(certificate) 已过期，请立即更换" : "TLS 证书 \(certificate) 将在 \(daysLeft) 天后到期，请及时更换"
+            }
+        }
         let identity = store.identity
         var text = "\(identity.role.chineseName)「\(identity.name)」（\(identity.code)）\n"
         if let message = status["revoked"]?["message"]?.stringValue { text += "【已撤销】\(message)\n" }
@@ -48,6 +59,7 @@ enum StatusCommand {
                 text += "\n被上级隔离：\(report["origin"]?.stringValue ?? "")#\(report["seq"]?.intValue ?? 0)（\(report["reason"]?.stringValue ?? "")）\(report["message"]?.stringValue ?? "")"
             }
         }
+        if let certificateText { text += "\n" + certificateText }
         if let message = status["heal"]?["message"]?.stringValue { text += "\n" + message }
         if let lost = status["heal"]?["lost"]?.arrayValue, !lost.isEmpty {
             text += "\n上次恢复确已丢失的本节点变更：\(RestoreHeal.describe(lost.compactMap(\.intValue)))"

@@ -83,11 +83,12 @@ final class Cluster {
 
     /// `node add` at the parent (whose server must run), then `init --parent --enroll` at the child.
     @discardableResult
-    func enroll(code: String, role: String, name: String, under parent: ClusterNode, serve: Bool = false) throws -> ClusterNode {
+    /// `via` is the parent URL the child records instead of the parent's own (a FaultProxy in front of it).
+    func enroll(code: String, role: String, name: String, under parent: ClusterNode, serve: Bool = false, via: String? = nil) throws -> ClusterNode {
         let added = try parent.object("node", "add", "--code", code, "--role", role, "--name", name)
         guard let token = added["token"] as? String else { throw E2EFailure("node add --json printed no token: \(added)") }
         let node = try add(code: code, role: role, name: name, parent: parent)
-        try node.mustRun("init", "--role", role, "--code", code, "--name", name, "--parent", parent.url, "--enroll", token)
+        try node.mustRun("init", "--role", role, "--code", code, "--name", name, "--parent", via ?? parent.url, "--enroll", token)
         if serve { try node.startServer() }
         return node
     }

@@ -8,8 +8,13 @@ final class Spawned {
     private var status: Int32?
 
     /// Starts `liandong ARGS` on the real clock; stdout and stderr appended to `log` (or discarded).
-    init(_ arguments: [String], log: String? = nil) throws {
+    convenience init(_ arguments: [String], log: String? = nil) throws {
         let executable = try Liandong.binary()
+        try self.init([executable] + arguments, executable: executable, log: log)
+    }
+
+    /// Starts `executable` with `argv` (argv[0] included), `environment` added to this process's.
+    init(_ argv: [String], executable: String, log: String? = nil, environment extra: [String: String] = [:]) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -19,7 +24,8 @@ final class Spawned {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "LIANDONG_NOW")
         environment["USER"] = "e2e"
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        environment.merge(extra) { _, new in new }
+        let argv = argv.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
