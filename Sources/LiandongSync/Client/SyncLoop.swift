@@ -142,11 +142,11 @@ public final class SyncLoop: @unchecked Sendable {
         let hello = try client.hello()
         let renumberedBefore = try client.store.renumberedCases().count
         _ = try client.fetchLost()
-        succeeded()
         // A case renumbered by the restore rebase is announced where staff look: the log and `status`.
         for renumbering in try client.store.renumberedCases().dropFirst(renumberedBefore) {
             log("case renumbered after restore: \(renumbering.oldNumber) -> \(renumbering.newNumber)")
         }
+        succeeded()
         if let warning = try client.clockWarning() { log("sync: clock: \(warning)") }
         let clocksSent = try clockMark(client.store)
         var lastSeen: Int64 = -1
