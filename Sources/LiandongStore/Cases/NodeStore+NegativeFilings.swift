@@ -38,28 +38,7 @@ extension NodeStore {
     /// The refusals and denials of the cases held here (否定备案), newest first: at the county, its
     /// whole subtree's. `node` keeps those made in that node's subtree; `from`/`to` bound the day.
     public func negativeFilings(_ filter: NoticeFilter = NoticeFilter()) throws -> [JSONValue] {
-        if let from = filter.from, let to = filter.to, from > to {
-            throw StoreError("invalid_period", "开始日期 \(from.iso) 晚于结束日期 \(to.iso)")
-        }
-        var clauses: [String] = []
-        var args: [SQLValue] = []
-        if let node = filter.node {
-            clauses.append("node >= ? AND node < ?")
-            args += [.text(node), .text(node + "\u{7F}")]
-        }
-        if let item = filter.itemCode {
-            clauses.append("item_code = ?")
-            args.append(.text(item))
-        }
-        if let from = filter.from {
-            clauses.append("on_day >= ?")
-            args.append(.text(from.iso))
-        }
-        if let to = filter.to {
-            clauses.append("on_day <= ?")
-            args.append(.text(to.iso))
-        }
-        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let (whereClause, args) = try filter.sqlWhere(nodeColumn: "node", dayColumn: "on_day")
         return try db.query("SELECT body FROM negative_filings \(whereClause) ORDER BY on_day DESC, number DESC, idx DESC", args).compactMap { row in
             row.text("body").flatMap { try? JSONParser.parse($0) }
         }

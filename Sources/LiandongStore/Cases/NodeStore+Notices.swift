@@ -13,6 +13,34 @@ public struct NoticeFilter: Sendable {
         self.from = from
         self.to = to
     }
+
+    /// The SQL `WHERE` clause and its arguments selecting rows in this filter, for a table whose
+    /// issuing node and day are in `nodeColumn` and `dayColumn` (ISO dates compare as text). A node
+    /// keeps its whole subtree: codes extend their parent's (DESIGN §4).
+    func sqlWhere(nodeColumn: String, dayColumn: String) throws -> (clause: String, arguments: [SQLValue]) {
+        if let from, let to, from > to {
+            throw StoreError("invalid_period", "开始日期 \(from.iso) 晚于结束日期 \(to.iso)")
+        }
+        var clauses: [String] = []
+        var arguments: [SQLValue] = []
+        if let node {
+            clauses.append("\(nodeColumn) >= ? AND \(nodeColumn) < ?")
+            arguments += [.text(node), .text(node + "\u{7F}")]
+        }
+        if let itemCode {
+            clauses.append("item_code = ?")
+            arguments.append(.text(itemCode))
+        }
+        if let from {
+            clauses.append("\(dayColumn) >= ?")
+            arguments.append(.text(from.iso))
+        }
+        if let to {
+            clauses.append("\(dayColumn) <= ?")
+            arguments.append(.text(to.iso))
+        }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
+    }
 }
 
 extension NodeStore {
@@ -68,25 +96,7 @@ extension NodeStore {
     /// The one-time notices this node holds (its own and its subtree's), newest first; the
     /// applicant's name and ID number masked unless `masked` is false (GB/T 35273: lists are masked).
     public func oneTimeNotices(_ filter: NoticeFilter = NoticeFilter(), masked: Bool = true) throws -> [JSONValue] {
-        var clauses: [String] = []
-        var args: [SQLValue] = []
-        if let node = filter.node {
-            clauses.append("origin >= ? AND origin < ?")
-            args += [.text(node), .text(node + "\u{7F}")]
-        }
-        if let item = filter.itemCode {
-            clauses.append("item_code = ?")
-            args.append(.text(item))
-        }
-        if let from = filter.from {
-            clauses.append("issued_on >= ?")
-            args.append(.text(from.iso))
-        }
-        if let to = filter.to {
-            clauses.append("issued_on <= ?")
-            args.append(.text(to.iso))
-        }
-        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let (whereClause, args) = try filter.sqlWhere(nodeColumn: "origin", dayColumn: "issued_on")
         return try db.query("SELECT body FROM notices \(whereClause) ORDER BY wall DESC, number", args).compactMap { row in
             guard let text = row.text("body"), case .object(var fields)? = try? JSONParser.parse(text) else { return nil }
             if masked, case .object(var applicant)? = fields["applicant"] {

@@ -9,10 +9,7 @@ enum FilingsCommand {
 
     static func list(_ context: inout CommandContext) throws {
         let store = try context.openStore()
-        var filter = NoticeFilter(node: try context.args.optional("node"), itemCode: try context.args.optional("item"))
-        filter.from = try PeriodArguments.date(try context.args.optional("from"), option: "--from")
-        filter.to = try PeriodArguments.date(try context.args.optional("to"), option: "--to")
-        try PeriodArguments.checkOrder(filter.from, filter.to)
+        let filter = try PeriodArguments.filter(&context)
         try context.args.finish(maxPositionals: 0)
         let filings = try store.negativeFilings(filter)
         let lines = filings.map { filing -> String in

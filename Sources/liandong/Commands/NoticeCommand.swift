@@ -8,10 +8,7 @@ enum NoticeCommand {
 
     static func list(_ context: inout CommandContext) throws {
         let store = try context.openStore()
-        var filter = NoticeFilter(node: try context.args.optional("node"), itemCode: try context.args.optional("item"))
-        filter.from = try PeriodArguments.date(try context.args.optional("from"), option: "--from")
-        filter.to = try PeriodArguments.date(try context.args.optional("to"), option: "--to")
-        try PeriodArguments.checkOrder(filter.from, filter.to)
+        let filter = try PeriodArguments.filter(&context)
         try context.args.finish(maxPositionals: 0)
         let notices = try store.oneTimeNotices(filter)
         let lines = notices.map { notice -> String in
@@ -26,6 +23,15 @@ enum NoticeCommand {
 
 /// PeriodArguments reads `--from`/`--to` dates and refuses a period that ends before it starts.
 enum PeriodArguments {
+    /// `--node`, `--item`, `--from` and `--to` of the notice and filing lists.
+    static func filter(_ context: inout CommandContext) throws -> NoticeFilter {
+        var filter = NoticeFilter(node: try context.args.optional("node"), itemCode: try context.args.optional("item"))
+        filter.from = try date(try context.args.optional("from"), option: "--from")
+        filter.to = try date(try context.args.optional("to"), option: "--to")
+        try checkOrder(filter.from, filter.to)
+        return filter
+    }
+
     static func date(_ text: String?, option: String) throws -> LocalDate? {
         guard let text else { return nil }
         guard let date = LocalDate(iso: text) else { throw CLIError.usage("\(option) 应为 YYYY-MM-DD 格式的日期，收到 \(text)") }
