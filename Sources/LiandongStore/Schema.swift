@@ -410,5 +410,17 @@ enum Schema {
                 PRIMARY KEY (origin, seq, old_hash)
             );
             """),
+        // The quarantine held below this node, as its children report it in their hellos (NodeStore+HeldQuarantine).
+        Migration("022_held_quarantine", sql: """
+            CREATE TABLE held_quarantine (
+                holder TEXT NOT NULL,
+                origin TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                reported_by TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (holder, origin)
+            );
+            CREATE INDEX held_quarantine_by_reporter ON held_quarantine (reported_by);
+            """),
     ])
 }
