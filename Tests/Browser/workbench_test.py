@@ -387,6 +387,18 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.assertEqual(self.fetch_status("/cases/%s/act" % number, "action=approve"), 403)
         self.assertEqual(self.fetch_status("/cases/%s/act" % number, "csrf=wrong&action=approve"), 403)
         self.assertNotEqual(self.county.cli("case", "show", number)["state"], "approved")
+        # 统计 at the county: a line per node of its subtree, and one node's subtree on its own.
+        self.driver.get(self.county.url + "/stats")
+        lines = self.driver.find_element(By.ID, "stats-nodes").text
+        self.assertIn(self.village.code, lines)
+        self.assertIn(self.township.code, lines)
+        Select(self.driver.find_element(By.ID, "node")).select_by_value(self.village.code)
+        self.click("统计")
+        self.assertIn(self.village.code, self.driver.find_element(By.ID, "node").get_attribute("value"))
+        self.assertNotIn(self.township.code, "".join(e.text for e in self.driver.find_elements(By.ID, "stats-nodes")), "the village's subtree only")
+        self.driver.get(self.county.url + "/stats?from=2026-12-31&to=2026-01-01")
+        self.assertIn("晚于结束日期", self.driver.page_source)
+        self.shot("08b-stats")
         # The auditor sees the forged POST.
         self.login(self.county, "audit1")
         self.assertTrue(self.driver.current_url.endswith("/audit"))
