@@ -422,5 +422,13 @@ enum Schema {
             );
             CREATE INDEX held_quarantine_by_reporter ON held_quarantine (reported_by);
             """),
+        // The TLS pins each node announced (`node.certificate`, NodeStore+CertificatePins): the latest by HLC.
+        Migration("023_certificate_pins", sql: """
+            CREATE TABLE certificate_pins (
+                code TEXT PRIMARY KEY,
+                pins TEXT NOT NULL,
+                hlc INTEGER NOT NULL
+            );
+            """),
     ])
 }
