@@ -364,6 +364,11 @@ final class ConvergenceHarness {
             if Int.random(in: 0..<3, using: &random) == 0 { return ["address": .string("某村 \(Int.random(in: 1...9, using: &random)) 组")] }
             return ["phone": .string("1390000\(Int.random(in: 1000...9999, using: &random))")]
         case .rehandle: return ["reason": "复核后责令重新办理"]
+        // Only the change: the blob lane is not part of convergence (the same file from two nodes is one attachment).
+        case .attach:
+            let sha = String(repeating: String(format: "%02x", Int.random(in: 0...3, using: &random)), count: 32)
+            return ["material": .string(materials.randomElement(using: &random)!), "sha256": .string(sha), "size": 1_000,
+                    "mediaType": "image/jpeg", "fileName": "scan.jpg"]
         case .accept, .refuse: return [:]
         }
     }
