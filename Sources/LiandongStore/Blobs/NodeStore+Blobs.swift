@@ -22,9 +22,11 @@ public struct BlobCounts: Sendable {
     public var missingBytes: Int64 = 0
     /// Bytes already received of missing blobs (transfers under way).
     public var partialBytes: Int64 = 0
+    /// Files whose exchange with the parent keeps failing or waiting.
+    public var transfers: [BlobTransferNote] = []
 
     public var json: JSONValue {
-        ["referenced": .int(Int64(referenced)), "present": .int(Int64(present)), "missing": .int(Int64(missing)),
+        ["transfers": .array(transfers.map(\.json)), "referenced": .int(Int64(referenced)), "present": .int(Int64(present)), "missing": .int(Int64(missing)),
          "presentBytes": .int(presentBytes), "missingBytes": .int(missingBytes), "partialBytes": .int(partialBytes)]
     }
 }
@@ -69,6 +71,7 @@ extension NodeStore {
                 counts.partialBytes += store.held(reference.sha256)
             }
         }
+        counts.transfers = try blobTransferNotes()
         return counts
     }
 

@@ -140,10 +140,13 @@ enum SyncCommand {
             throw CLIError(code: "no_parent", message: "本节点没有上级（init 时未给 --parent），无需同步")
         }
         let outcome: SyncOutcome
+        let files: BlobPassOutcome
         do {
             let client = try SyncClient(
                 store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile, pinnedPublicKey: try store.parentPin()))
             outcome = try client.syncOnce()
+            // Then the files, after the changes that name them (Protocol/blobs.md).
+            files = try client.blobPass()
         } catch let error as SyncError {
             try? store.recordParentError(SyncLoop.staffMessage(error))
             if error.code == "revoked_node" {
@@ -159,6 +162,10 @@ enum SyncCommand {
                            fields: ["transport": .string("\(error.kind)"), "detail": .string(error.message)])
         }
         var text = "已与上级 \(outcome.parent) 同步：上送 \(outcome.pushed) 条，接收 \(outcome.pulled) 条"
+        if files.uploadedBytes + files.downloadedBytes > 0 || !files.completed.isEmpty {
+            text += "；附件上送 \(AttachmentLimits.describe(files.uploadedBytes))、接收 \(AttachmentLimits.describe(files.downloadedBytes))，收齐 \(files.completed.count) 个"
+        }
+        for failure in files.failed { text += "\n  附件 \(failure.sha256.prefix(12))… 未能传输：\(failure.reason)" }
         if outcome.fetched > 0 { text += "，取回本节点丢失的变更 \(outcome.fetched) 条" }
         if let rebase = outcome.rebase {
             text += "\n" + rebase.summary
@@ -167,7 +174,12 @@ enum SyncCommand {
         for report in outcome.quarantined {
             text += "\n  被上级隔离：\(report.origin)#\(report.seq)（\(report.reason)）\(report.message)"
         }
-        context.console.emit(outcome.json, text: text)
+        var json = outcome.json
+        if case .object(var fields) = json {
+            fields["blobs"] = files.json
+            json = .object(fields)
+        }
+        context.console.emit(json, text: text)
     }
 }
 
