@@ -124,4 +124,36 @@ final class BlobLaneEndToEndTests: XCTestCase {
         XCTAssertTrue(shown.stdout.contains("材料传输中"), shown.transcript)
         XCTAssertFalse(try township.verifyClean(), "verify at the township names the damaged file")
     }
+
+    /// A parent killed (SIGKILL) in the middle of an upload keeps the chunks it fsynced; once it is
+    /// back, the child asks what it holds and sends only the rest.
+    func testAParentKilledMidTransferResumesWithoutStartingOver() throws {
+        let county = try cluster.county()
+        let township = try cluster.enroll(code: Self.township, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let store = try NodeStore.open(directory: township.directory)
+        try cluster.waitUntil("the catalog never reached the township") { try store.item(code: Self.item) != nil }
+        let number = try accept(at: township)
+        let scan = cluster.file("scan.pdf")
+        let size = 16 << 20
+        try AttachmentEndToEndTests.write(scan, magic: AttachmentEndToEndTests.pdf, size: size)
+        let sha = try attach(township, number, material: "disability_certificate", file: scan)
+        let partial = county.directory + "/blob-partial/" + sha + ".part"
+        func held() -> Int { ((try? FileManager.default.attributesOfItem(atPath: partial))?[.size] as? Int) ?? 0 }
+        XCTAssertTrue(eventually(within: 60) { held() >= 2 << 20 }, "the upload never got going")
+        county.killServer()
+        let kept = held()
+        XCTAssertGreaterThan(kept, 0)
+        XCTAssertLessThan(kept, size, "killed before the end")
+        try county.startServer(samePort: true)
+        try cluster.waitUntil("the scan never reached the county after the restart", within: 120) { self.holds(county, sha, sameAs: scan) }
+        // What the township sent after the restart: the passes' log lines name the bytes sent.
+        let log = String(decoding: FileManager.default.contents(atPath: township.logPath) ?? Data(), as: UTF8.self)
+        let sent = log.split(separator: "\n").filter { $0.contains("file(s) complete (up ") }.compactMap { line -> Int? in
+            guard let range = line.range(of: "(up ") else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }
+        print("blob lane kill: county held \(kept) of \(size) B when killed; the completing pass sent \(sent.last ?? -1) B")
+        XCTAssertLessThanOrEqual(try XCTUnwrap(sent.last), size - kept, "the completing pass resumed at what the county held, not at 0")
+        XCTAssertTrue(try county.verifyClean())
+    }
 }
