@@ -410,6 +410,18 @@ enum Schema {
                 PRIMARY KEY (origin, seq, old_hash)
             );
             """),
+        // The quarantine held below this node, as its children report it in their hellos (NodeStore+HeldQuarantine).
+        Migration("022_held_quarantine", sql: """
+            CREATE TABLE held_quarantine (
+                holder TEXT NOT NULL,
+                origin TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                reported_by TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (holder, origin)
+            );
+            CREATE INDEX held_quarantine_by_reporter ON held_quarantine (reported_by);
+            """),
         // The blob lane (issue 12, Protocol/blobs.md): files this node has seen its parent hold
         // whole (not asked about again), and files whose transfer keeps failing or waiting, with
         // the reason and when to try next (status reports them with their case).
