@@ -162,10 +162,6 @@ enum SyncCommand {
                            fields: ["transport": .string("\(error.kind)"), "detail": .string(error.message)])
         }
         var text = "已与上级 \(outcome.parent) 同步：上送 \(outcome.pushed) 条，接收 \(outcome.pulled) 条"
-        if files.uploadedBytes + files.downloadedBytes > 0 || !files.completed.isEmpty {
-            text += "；附件上送 \(AttachmentLimits.describe(files.uploadedBytes))、接收 \(AttachmentLimits.describe(files.downloadedBytes))，收齐 \(files.completed.count) 个"
-        }
-        for failure in files.failed { text += "\n  附件 \(failure.sha256.prefix(12))… 未能传输：\(failure.reason)" }
         if outcome.fetched > 0 { text += "，取回本节点丢失的变更 \(outcome.fetched) 条" }
         if let rebase = outcome.rebase {
             text += "\n" + rebase.summary
@@ -174,6 +170,10 @@ enum SyncCommand {
         for report in outcome.quarantined {
             text += "\n  被上级隔离：\(report.origin)#\(report.seq)（\(report.reason)）\(report.message)"
         }
+        if files.uploadedBytes + files.downloadedBytes > 0 || !files.completed.isEmpty {
+            text += "\n附件上送 \(AttachmentLimits.describe(files.uploadedBytes))、接收 \(AttachmentLimits.describe(files.downloadedBytes))，收齐 \(files.completed.count) 个"
+        }
+        for failure in files.failed { text += "\n  附件 \(failure.sha256.prefix(12))… 未能传输：\(failure.reason)" }
         var json = outcome.json
         if case .object(var fields) = json {
             fields["blobs"] = files.json
