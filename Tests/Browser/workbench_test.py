@@ -551,9 +551,11 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.assertIn("不是 PDF、OFD、JPEG 或 PNG", self.driver.find_element(By.CSS_SELECTOR, "[role=alert]").text)
         shown = self.village.cli("case", "show", number)
         self.assertEqual(len(shown["files"]), 2)
-        # The files climb to the county on the blob lane (the case is decided there).
+        # The files climb to the county on the blob lane (the case is decided there); test_10 left the township stopped.
+        if self.township.process is None:
+            self.township.serve()
         self.login(self.county, "chief")
-        self.open_case(self.county, number, until_text="id-card-photo.png")
+        self.open_case(self.county, number, until_text="id-card-photo.png", timeout=60)
         deadline = time.time() + 60
         while "材料传输中" in self.driver.find_element(By.ID, "attachments").text and time.time() < deadline:
             time.sleep(1)

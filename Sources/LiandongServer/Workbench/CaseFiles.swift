@@ -48,19 +48,22 @@ extension Workbench {
                 do {
                     try store.attachFile(path, to: number, material: material, actor: actor(context), fileName: name.isEmpty ? "upload" : name)
                 } catch let error as StoreError {
-                    try audit(context, StaffPermission.attach.rawValue, target: number, outcome: "refused", detail: error.code, store: store)
-                    let view = try store.caseView(number)
-                    return try staffPage(context, store: store, title: "办件 \(number)", active: "", body: caseBody(context, view: view, unmask: false, store: store, error: "\(name)：\(error.message)"), live: true)
+                    return try refusedUpload(context, number: number, code: error.code, message: "\(name)：\(error.message)", store: store)
                 } catch let error as CaseError {
-                    try audit(context, StaffPermission.attach.rawValue, target: number, outcome: "refused", detail: error.code, store: store)
-                    let view = try store.caseView(number)
-                    return try staffPage(context, store: store, title: "办件 \(number)", active: "", body: caseBody(context, view: view, unmask: false, store: store, error: "\(name)：\(error.message)"), live: true)
+                    return try refusedUpload(context, number: number, code: error.code, message: "\(name)：\(error.message)", store: store)
                 }
                 try audit(context, StaffPermission.attach.rawValue, target: number, detail: name, store: store)
             }
             changedHere()
             return redirect("/cases/\(HTML.q(number))")
         }
+    }
+
+    /// A refused upload: audited, and the case page again with the reason.
+    func refusedUpload(_ context: WebContext, number: String, code: String, message: String, store: NodeStore) throws -> HTTPServerResponse {
+        try audit(context, StaffPermission.attach.rawValue, target: number, outcome: "refused", detail: code, store: store)
+        let view = try store.caseView(number)
+        return try staffPage(context, store: store, title: "办件 \(number)", active: "", body: caseBody(context, view: view, unmask: false, store: store, error: message), live: true)
     }
 
     /// The upload form of 办件详情: a material and one or more files (scanner output, phone photos).

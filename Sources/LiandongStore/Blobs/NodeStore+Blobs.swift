@@ -111,28 +111,31 @@ extension NodeStore {
         return (["sha256": .string(stored.sha256), "size": .int(stored.size), "mediaType": .string(type.rawValue), "fileName": .string(name)], added)
     }
 
-    /// `case attach`: stores the file and records `case.attached` for one material; a refused change leaves no new file behind.
+    /// `case attach`: stores the file and records `case.attached` for one material.
     @discardableResult
     public func attachFile(_ path: String, to number: String, material: String, actor: String, fileName: String? = nil) throws -> CaseState {
-        let (fields, added) = try storeCaseFile(path, number: number, fileName: fileName)
-        var payload = fields
-        payload["material"] = .string(material)
-        do {
+        try recordWithFile(path, on: number, fileName: fileName) { fields in
+            var payload = fields
+            payload["material"] = .string(material)
             return try act(on: number, .attach, payload: .object(payload), actor: actor)
-        } catch {
-            if added, let sha = fields["sha256"]?.stringValue { blobs.remove(sha) }
-            throw error
         }
     }
 
     /// `case issue … --file`: the result document's file goes in the payload's `file`.
     @discardableResult
     public func issueWithFile(_ path: String, on number: String, payload: JSONValue, actor: String) throws -> CaseState {
-        let (fields, added) = try storeCaseFile(path, number: number)
-        var object = payload.objectValue ?? [:]
-        object["file"] = .object(fields)
-        do {
+        try recordWithFile(path, on: number) { fields in
+            var object = payload.objectValue ?? [:]
+            object["file"] = .object(fields)
             return try act(on: number, .issue, payload: .object(object), actor: actor)
+        }
+    }
+
+    /// Stores the file, then records the change that names it; a refused change leaves no new file behind.
+    func recordWithFile(_ path: String, on number: String, fileName: String? = nil, _ record: ([String: JSONValue]) throws -> CaseState) throws -> CaseState {
+        let (fields, added) = try storeCaseFile(path, number: number, fileName: fileName)
+        do {
+            return try record(fields)
         } catch {
             if added, let sha = fields["sha256"]?.stringValue { blobs.remove(sha) }
             throw error
