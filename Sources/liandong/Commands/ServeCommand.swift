@@ -143,7 +143,7 @@ enum SyncCommand {
         let files: BlobPassOutcome
         do {
             let client = try SyncClient(
-                store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile, pinnedPublicKey: try store.parentPin()))
+                store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile, pinnedPublicKeys: try store.acceptedParentPins()))
             outcome = try client.syncOnce()
             // Then the files, after the changes that name them (Protocol/blobs.md).
             files = try client.blobPass()
