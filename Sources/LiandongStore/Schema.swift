@@ -422,7 +422,14 @@ enum Schema {
             );
             CREATE INDEX held_quarantine_by_reporter ON held_quarantine (reported_by);
             """),
-<<<<<<< HEAD
+        // The TLS pins each node announced (`node.certificate`, NodeStore+CertificatePins): the latest by HLC.
+        Migration("023_certificate_pins", sql: """
+            CREATE TABLE certificate_pins (
+                code TEXT PRIMARY KEY,
+                pins TEXT NOT NULL,
+                hlc INTEGER NOT NULL
+            );
+            """),
         // The blob lane (issue 12, Protocol/blobs.md): files this node has seen its parent hold
         // whole (not asked about again), and files whose transfer keeps failing or waiting, with
         // the reason and when to try next (status reports them with their case).
@@ -441,14 +448,6 @@ enum Schema {
                 next_at INTEGER NOT NULL,
                 reason TEXT NOT NULL,
                 at INTEGER NOT NULL
-=======
-        // The TLS pins each node announced (`node.certificate`, NodeStore+CertificatePins): the latest by HLC.
-        Migration("023_certificate_pins", sql: """
-            CREATE TABLE certificate_pins (
-                code TEXT PRIMARY KEY,
-                pins TEXT NOT NULL,
-                hlc INTEGER NOT NULL
->>>>>>> main
             );
             """),
     ])
