@@ -573,7 +573,41 @@ class WorkbenchBrowserTests(unittest.TestCase):
             self.assertEqual(cookie.get("sameSite"), "Strict", cookie)
         self.shot("18-https")
 
-    def test_14_scans_upload_show_inline_and_travel_up(self):
+    def test_14_county_orders_a_refusal_handled_again(self):
+        """A village refuses an application (不予受理, with its reason); the county's approver sees it
+        and orders it handled again with a reason; the case reopens at the village."""
+        if self.township.process is None:
+            self.township.serve()  # test_10 left it stopped
+        self.login(self.village, "agent")
+        item = catalog_item(ITEM)
+        self.accept_form(self.village, ITEM, "王建国", resident_id("33010619600101003"), [m["id"] for m in item["materials"]])
+        self.fill("不予受理理由", "申请人不属于本村户籍")
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        self.button("不予受理").click()
+        WebDriverWait(self.driver, 10).until(lambda d: self._alert_present())
+        self.driver.switch_to.alert.accept()
+        WebDriverWait(self.driver, 20).until(lambda d: not self._alive(page))
+        number = self.case_number_from_url()
+        self.assertEqual(self.village.cli("case", "show", number)["state"], "refused")
+        self.login(self.county, "chief")
+        self.open_case(self.county, number, until_button="责令重新办理", timeout=60)
+        self.fill("重新办理理由", "经核实申请人户籍在本村，请重新受理")
+        self.click("责令重新办理")
+        self.assertNotIn("不予受理", self.driver.find_element(By.ID, "case-status").text)
+        self.shot("19-rehandle")
+        deadline = time.time() + 60
+        while self.village.cli("case", "show", number)["state"] == "refused":
+            self.assertLess(time.time(), deadline, "the order never reached the village")
+            time.sleep(0.5)
+
+    def _alert_present(self):
+        try:
+            self.driver.switch_to.alert
+            return True
+        except NoAlertPresentException:
+            return False
+
+    def test_15_scans_upload_show_inline_and_travel_up(self):
         """Issue 12: a phone photo and a scanned PDF uploaded on 办件详情 show inline, and reach the county."""
         import zlib
         item = catalog_item(ITEM)
