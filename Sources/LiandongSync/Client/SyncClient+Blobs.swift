@@ -10,6 +10,8 @@ public struct BlobPassOutcome: Sendable {
     public var completed: [String] = []
     /// Files refused or failing, with the reason (retried later with back-off).
     public var failed: [(sha256: String, reason: String)] = []
+    /// Whether the parent answered at all: a pass with nothing to do proves nothing about the link.
+    public var contacted = false
 
     public var json: JSONValue {
         ["uploadedBytes": .int(uploadedBytes), "downloadedBytes": .int(downloadedBytes), "completed": .strings(completed),
@@ -57,7 +59,9 @@ extension SyncClient {
         var parentHeld: Int64
         do {
             parentHeld = try JSONParser.parse(try signed("GET", path).body)["held"]?.intValue ?? 0
+            outcome.contacted = true
         } catch let error as SyncError where error.code == "blob_unknown" {
+            outcome.contacted = true
             // The change naming it has not reached the parent yet (it goes on the change lanes).
             try store.noteBlobMiss(sha, number: reference.number, failed: false, reason: "上级尚未收到引用该附件的变更")
             return true

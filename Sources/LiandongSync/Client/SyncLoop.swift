@@ -195,7 +195,8 @@ public final class SyncLoop: @unchecked Sendable {
     private func blobLane(_ client: SyncClient, _ succeeded: () -> Void) throws {
         while !isStopping {
             let pass = try client.blobPass(shouldStop: { isStopping })
-            succeeded()
+            // Only an answer from the parent clears the link's error: an idle pass sent nothing.
+            if pass.contacted { succeeded() }
             if !pass.completed.isEmpty { log("sync blobs: \(pass.completed.count) file(s) complete (up \(pass.uploadedBytes) B, down \(pass.downloadedBytes) B)") }
             for failure in pass.failed { log("sync blobs: \(failure.sha256): \(failure.reason)") }
             if !sleep(configuration.blobInterval) { return }
