@@ -450,7 +450,8 @@ def check_openapi(validators) -> int:
         fail(f"openapi.yaml: {str(error)[:300]}")
     expected = {"/sync/v1/hello", "/sync/v1/push", "/sync/v1/pull", "/sync/v1/fetch", "/sync/v1/enroll", "/healthz",
                 "/metrics", "/public/v1/cases/{number}", "/api/v1/status", "/api/v1/cases", "/api/v1/cases/{number}",
-                "/api/v1/notices", "/api/v1/filings", "/setup", "/"}
+                "/api/v1/notices", "/api/v1/filings", "/setup", "/",
+                "/sync/v1/blobs/{sha256}", "/sync/v1/blobs/{sha256}/{offset}"}
     if set(spec.get("paths", {})) != expected:
         fail(f"openapi.yaml paths differ: {sorted(set(spec.get('paths', {})) ^ expected)}")
     count = 0

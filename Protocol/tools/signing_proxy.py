@@ -30,6 +30,9 @@ import urllib.parse
 from pathlib import Path
 
 SIGNED = {"/sync/v1/hello", "/sync/v1/push", "/sync/v1/pull", "/sync/v1/fetch"}
+# The blob lane (blobs.md): every path under it is signed as it is sent, whatever the method.
+SIGNED_PREFIX = "/sync/v1/blobs/"
+SIGNED_TEMPLATES = ["/sync/v1/blobs/{sha256}", "/sync/v1/blobs/{sha256}/{offset}"]
 HEADERS = {"Liandong-Node", "Liandong-Time", "Liandong-Nonce", "Liandong-Signature"}
 
 
@@ -75,7 +78,7 @@ def make_handler(upstream, code, key):
             path = urllib.parse.urlsplit(self.path).path
             headers = {name: value for name, value in self.headers.items()
                        if name.lower() not in ("host", "content-length", "connection", "transfer-encoding")}
-            if path in SIGNED:
+            if path in SIGNED or path.startswith(SIGNED_PREFIX):
                 if self.command == "POST":
                     body = speak_as(path, body, code)
                 for name in list(headers):
@@ -126,8 +129,9 @@ def write_signed_spec(out_dir):
         shutil.rmtree(out / "schemas")
     shutil.copytree(protocol / "schemas", out / "schemas")
     spec = yaml.safe_load((protocol / "openapi.yaml").read_text(encoding="utf-8"))
-    for path in SIGNED:
-        operation = spec["paths"][path]["post"]
+    operations = [spec["paths"][path]["post"] for path in SIGNED]
+    operations += [operation for path in SIGNED_TEMPLATES for operation in spec["paths"][path].values()]
+    for operation in operations:
         operation.pop("security", None)
         operation["parameters"] = [p for p in operation.get("parameters", [])
                                    if not p.get("$ref", "").startswith("#/components/parameters/Liandong")]

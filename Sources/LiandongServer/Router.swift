@@ -28,6 +28,8 @@ public struct Router: Sendable {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         do {
             switch segments.first {
+            case "sync" where (segments.count == 4 || segments.count == 5) && segments[1] == "v1" && segments[2] == "blobs":
+                return service.handleBlob(request, sha256: segments[3], offset: segments.count == 5 ? segments[4] : nil)
             case "sync" where segments.count == 3 && segments[1] == "v1":
                 if let extra = syncHandlers[segments[2]] {
                     let result = try extra(request)

@@ -430,5 +430,25 @@ enum Schema {
                 hlc INTEGER NOT NULL
             );
             """),
+        // The blob lane (issue 12, Protocol/blobs.md): files this node has seen its parent hold
+        // whole (not asked about again), and files whose transfer keeps failing or waiting, with
+        // the reason and when to try next (status reports them with their case).
+        Migration("040_blob_lane", sql: """
+            CREATE TABLE blob_exchanged (
+                sha256 TEXT NOT NULL,
+                parent TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (sha256, parent)
+            );
+            CREATE TABLE blob_transfers (
+                sha256 TEXT PRIMARY KEY,
+                number TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                failed INTEGER NOT NULL,
+                next_at INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
+            """),
     ])
 }

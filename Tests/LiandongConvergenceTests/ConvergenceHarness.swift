@@ -325,7 +325,17 @@ final class ConvergenceHarness {
             return (try? CaseReducer.authorize(action, origin: code, state: state)) != nil
         }
         guard let action = candidates.randomElement(using: &random) else { return }
-        let after = try node.act(on: state.number, action, payload: payload(for: action, state: state, at: code), actor: "staff")
+        let after: CaseState
+        if action == .attach {
+            // A real file, so that verify finds it where it was attached; four distinct files, often the same one twice.
+            let material = state.item.materials.map(\.id).randomElement(using: &random)!
+            let path = NSTemporaryDirectory() + "liandong-convergence-scan-\(UUID().uuidString).jpg"
+            try Data([0xFF, 0xD8, 0xFF, 0xE0, UInt8.random(in: 0...3, using: &random)]).write(to: URL(fileURLWithPath: path))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            after = try node.attachFile(path, to: state.number, material: material, actor: "staff", fileName: "scan.jpg")
+        } else {
+            after = try node.act(on: state.number, action, payload: payload(for: action, state: state, at: code), actor: "staff")
+        }
         // A decider that takes the material itself often decides at once, racing the village's own supplement.
         if action == .recordSupplement, after.decider == code, after.holder == code, Bool.random(using: &random) {
             try node.act(on: state.number, .approve, payload: payload(for: .approve, state: after, at: code), actor: "staff")
@@ -364,7 +374,7 @@ final class ConvergenceHarness {
             if Int.random(in: 0..<3, using: &random) == 0 { return ["address": .string("某村 \(Int.random(in: 1...9, using: &random)) 组")] }
             return ["phone": .string("1390000\(Int.random(in: 1000...9999, using: &random))")]
         case .rehandle: return ["reason": "复核后责令重新办理"]
-        case .accept, .refuse: return [:]
+        case .accept, .refuse, .attach: return [:]
         }
     }
 

@@ -267,7 +267,7 @@ final class CaseLifeEndToEndTests: XCTestCase {
         let again = try node.failing("case", "approve", number)
         let againError = try again.object()
         XCTAssertEqual(againError["state"] as? String, "result_ready")
-        XCTAssertEqual(againError["allowed"] as? [String], ["deliver", "update-contact"])
+        XCTAssertEqual(againError["allowed"] as? [String], ["deliver", "update-contact", "attach"])
         XCTAssertTrue(again.stderr.contains("「待领取」"), again.transcript)
 
         let supplementWithoutRequest = try node.failing("case", "supplement", try node.acceptNumber(.oldAgeAllowance, name: "赵敏"),

@@ -39,7 +39,7 @@ final class SchemathesisEndToEndTests: XCTestCase {
         try cluster.waitUntil("the signing proxy never started", within: 30) { FileManager.default.fileExists(atPath: portFile) }
         let port = try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let signed = try run(schemathesis, spec + "/openapi.yaml", url: "http://127.0.0.1:\(port)", examples: 15,
-                             extra: ["--include-path-regex", "^/sync/v1/(hello|push|pull|fetch)$"], tools: tools,
+                             extra: ["--include-path-regex", "^/sync/v1/(hello|push|pull|fetch|blobs/.*)$"], tools: tools,
                              log: cluster.file("schemathesis-signed.txt"))
         XCTAssertEqual(signed.status, 0, "schemathesis found failures with signatures:\n\(signed.output)")
         print("schemathesis unsigned: \(Self.summary(unsigned.output)); signed: \(Self.summary(signed.output))")

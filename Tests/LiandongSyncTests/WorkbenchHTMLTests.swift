@@ -28,4 +28,23 @@ final class WorkbenchHTMLTests: XCTestCase {
         XCTAssertTrue(svg.contains("&lt;b&gt;"))
         XCTAssertFalse(svg.contains("<b>"))
     }
+
+    func testMultipartUploadsKeepFieldsAndFileBytes() throws {
+        let boundary = "----liandong7MA4YWxk"
+        XCTAssertEqual(Multipart.boundary(contentType: "multipart/form-data; boundary=\(boundary)"), boundary)
+        XCTAssertEqual(Multipart.boundary(contentType: "multipart/form-data; boundary=\"\(boundary)\""), boundary)
+        XCTAssertNil(Multipart.boundary(contentType: "application/x-www-form-urlencoded"))
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x0D, 0x0A, 0x2D, 0x2D]
+        var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n".utf8)
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"material\"\r\n\r\nid_card\r\n".utf8)
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"身份证 %22正面%22.png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+        body += png + Array("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n\r\n\r\n--\(boundary)--\r\n".utf8)
+        let form = try XCTUnwrap(Multipart(body: body, boundary: boundary))
+        XCTAssertEqual(form.fields["csrf"], ["tok"])
+        XCTAssertEqual(form.fields["material"], ["id_card"])
+        XCTAssertEqual(form.files.count, 1, "an empty file input sends an empty part, which is no file")
+        XCTAssertEqual(form.files.first?.fileName, "身份证 \"正面\".png")
+        XCTAssertEqual(form.files.first.map { Array($0.bytes) }, png, "bytes that look like a line break and dashes stay")
+        XCTAssertNil(Multipart(body: Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end".utf8), boundary: boundary))
+    }
 }

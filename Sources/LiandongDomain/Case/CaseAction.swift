@@ -21,6 +21,8 @@ public enum CaseAction: String, Sendable, CaseIterable {
     case updateContact = "case.contact_updated"
     /// 责令重新办理: the county orders a refused or denied case handled again (否定备案 review).
     case rehandle = "case.rehandle_ordered"
+    /// A file (a page of a material) attached to the case; the blob travels on its own lane.
+    case attach = "case.attached"
 
     /// Who may make a change of this kind (checked against the origin's node code).
     public enum Party: String, Sendable {
@@ -61,6 +63,7 @@ public enum CaseAction: String, Sendable, CaseIterable {
         case .transfer: return "transfer"
         case .updateContact: return "update-contact"
         case .rehandle: return "rehandle"
+        case .attach: return "attach"
         }
     }
 
@@ -85,6 +88,7 @@ public enum CaseAction: String, Sendable, CaseIterable {
         case .transfer: return "转办"
         case .updateContact: return "修改联系方式"
         case .rehandle: return "责令重新办理"
+        case .attach: return "上传材料"
         }
     }
 
@@ -94,7 +98,7 @@ public enum CaseAction: String, Sendable, CaseIterable {
         case .requestSupplement, .review, .forward, .transfer: return .holder
         case .approve, .deny, .extend, .startSpecialProcedure, .endSpecialProcedure: return .decider
         case .issue, .deliver, .evaluate: return .resultPath
-        case .recordSupplement, .withdraw, .updateContact, .closeFollowUp: return .anyParty
+        case .recordSupplement, .withdraw, .updateContact, .closeFollowUp, .attach: return .anyParty
         case .rehandle: return .county
         }
     }
@@ -118,6 +122,8 @@ public enum CaseAction: String, Sendable, CaseIterable {
         case .updateContact: return Set(CaseStatus.allCases).subtracting([.refused, .withdrawn, .delivered])
         // A denied case whose result is issued is still a denial (the transition checks the decision).
         case .rehandle: return [.refused, .denied, .resultReady]
+        // Materials may come in (a scan, a page the review asked for) until the case is over.
+        case .attach: return Set(CaseStatus.allCases).subtracting([.refused, .withdrawn, .delivered])
         }
     }
 

@@ -92,6 +92,11 @@ extension CaseReducer {
                 validUntil = date
             }
             let number = try payload.optionalString("documentNumber")
+            if let file = payload.json["file"], !file.isNull {
+                let attachment = try Attachment.read(PayloadReader(file, field: "payload.file"), purpose: .result, material: nil,
+                                                     change: change, caseBytes: state.attachmentBytes)
+                addAttachment(&state, attachment)
+            }
             state.result = ResultDocument(name: name, number: number, validUntil: validUntil, issuedBy: change.origin, issuedOn: day)
             state.status = .resultReady
             return "出件：\(name)" + (number.map { "（\($0)）" } ?? "")
@@ -192,6 +197,13 @@ extension CaseReducer {
             state.result = nil
             return "责令重新办理，由 \(at) 重新办理：\(reason)"
 
+        case .attach:
+            let material = try payload.string("material")
+            guard let named = state.item.materials.first(where: { $0.id == material }) else { throw payload.fail("material", "事项没有材料 \(material)") }
+            let attachment = try Attachment.read(payload, purpose: .material, material: material, change: change, caseBytes: state.attachmentBytes)
+            addAttachment(&state, attachment)
+            return "上传材料：\(named.name)（\(attachment.fileName)，\(AttachmentLimits.describe(attachment.size))）"
+
         case .updateContact:
             let phone = try payload.optionalString("phone")
             let address = try payload.optionalString("address")
@@ -227,6 +239,12 @@ extension CaseReducer {
         guard let text = try payload.optionalString("documentNumber") else { return }
         _ = try DocumentNumber.check(text, change: change, kind: kind)
         state.documents.append(CaseDocument(kind: kind, number: text, issuedBy: change.origin, issuedOn: change.wallDate, changeKind: change.kind, rights: rights))
+    }
+
+    /// Adds a file unless the same file is already there for the same purpose and material.
+    static func addAttachment(_ state: inout CaseState, _ file: Attachment) {
+        guard !state.attachments.contains(where: { $0.sha256 == file.sha256 && $0.purpose == file.purpose && $0.material == file.material }) else { return }
+        state.attachments.append(file)
     }
 
     static func closePause(_ pauses: inout [ClockPauseRecord], reason: ClockPauseRecord.Reason?, on day: LocalDate) {

@@ -2,7 +2,7 @@
 /// and what the store keeps. Sets are sorted and absent values are null, so equal states encode equally.
 extension CaseState {
     public var json: JSONValue {
-        .object([
+        var fields: [String: JSONValue] = [
             "number": .string(number),
             "queryCode": .string(queryCode),
             "item": ["code": .string(item.code), "name": .string(item.name), "version": .int(Int64(item.version)), "kind": .string(item.kind.rawValue)],
@@ -34,7 +34,10 @@ extension CaseState {
             "negatives": .array(negatives.map(\.json)),
             "rehandlings": .array(rehandlings.map(\.json)),
             "renumberedFrom": .optional(renumberedFrom),
-        ])
+        ]
+        // Only when there are some: the states (and state hashes) of cases without files stay as they were.
+        if !attachments.isEmpty { fields["attachments"] = .array(attachments.map(\.json)) }
+        return .object(fields)
     }
 }
 

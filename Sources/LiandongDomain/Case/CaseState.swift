@@ -47,6 +47,9 @@ public struct CaseState: Hashable, Sendable {
     public var rehandlings: [Rehandling] = []
     /// The number the case had before a restore rebase gave it a new one (the applicant's receipt shows it).
     public var renumberedFrom: String?
+    /// The files the case carries (materials' pages, the result document), in the order attached;
+    /// a file attached twice for the same purpose and material is kept once.
+    public var attachments: [Attachment] = []
 }
 
 /// A refusal (不予受理) or denial (不予许可), as filed with the county (否定备案).

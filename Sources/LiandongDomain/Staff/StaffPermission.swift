@@ -34,6 +34,8 @@ public enum StaffPermission: String, Sendable, CaseIterable {
     case transfer = "case.transfer"
     /// 否定备案: the county orders a refused or denied case handled again.
     case rehandle = "case.rehandle"
+    /// Attaching a file to a case: whoever works the case at this node.
+    case attach = "case.attach"
     case resolveConflict = "conflict.resolve"
     case retryQuarantine = "quarantine.retry"
     // Administration
@@ -57,6 +59,7 @@ public enum StaffPermission: String, Sendable, CaseIterable {
         case .issue: return [.acceptor, .approver]
         case .review, .forward: return [.reviewer]
         case .approve, .deny, .requestSupplement, .extend, .specialProcedure, .transfer, .rehandle: return [.approver]
+        case .attach: return [.acceptor, .reviewer, .approver]
         case .resolveConflict: return [.approver]
         case .retryQuarantine: return [.admin]
         case .manageStaff, .manageCatalog, .manageCalendar, .manageNodes: return [.admin]
@@ -88,12 +91,14 @@ public enum StaffPermission: String, Sendable, CaseIterable {
         case .transfer: self = .transfer
         case .updateContact: self = .updateContact
         case .rehandle: self = .rehandle
+        case .attach: self = .attach
         }
     }
 
     /// The case actions a staff member holding `held` may take on a case in `status`: the
     /// state machine's allowance intersected with the permission table.
     public static func caseActions(for held: Set<StaffRole>, in status: CaseStatus) -> [CaseAction] {
-        CaseAction.allowed(in: status).filter { StaffPermission($0).isGranted(to: held) }
+        // Attaching is a file upload, not a button of the workflow.
+        CaseAction.allowed(in: status).filter { $0 != .attach && StaffPermission($0).isGranted(to: held) }
     }
 }

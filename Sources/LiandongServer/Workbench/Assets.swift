@@ -32,6 +32,9 @@ enum Assets {
     button.secondary{background:#fff;color:#1f4e86}
     button.danger{background:#b3392f;border-color:#8a1c12}
     .panel{background:#fff;border:1px solid #d5dce5;padding:10px 14px;margin:8px 0;border-radius:3px}
+    img.page{max-width:320px;max-height:240px;border:1px solid #d5dce5;margin-top:4px}
+    iframe.page{width:100%;min-width:320px;height:420px;border:1px solid #d5dce5;margin-top:4px}
+    .blob-transit{color:#9a6700}
     .grid{display:grid;grid-template-columns:1fr 1fr;gap:12px}
     .actions form{border-top:1px dashed #d5dce5;padding:6px 0}
     .light{display:inline-block;padding:0 8px;border-radius:9px;font-size:12px;color:#fff}

@@ -51,6 +51,8 @@ enum CaseForms {
         case .endSpecialProcedure: return HTML.field(id("result"), "特别程序结果")
         case .transfer: return HTML.field(id("to"), "转办至节点", extra: "required") + HTML.field(id("reason"), "转办原因", extra: "required")
         case .rehandle: return HTML.textarea(id("reason"), "重新办理理由", extra: "required")
+        // Files come in through the CLI (`case attach`); the workbench shows them (Attachments).
+        case .attach: return ""
         case .updateContact:
             return HTML.field(id("phone"), "新联系电话", value: state.applicant.phone) + HTML.field(id("address"), "新住址", value: state.applicant.address ?? "")
                 + HTML.field(id("mail"), "新邮寄地址", value: state.deliveryPreference.mailAddress ?? "")
@@ -98,6 +100,7 @@ enum CaseForms {
         case .endSpecialProcedure: return ["result": .optional(value("result"))]
         case .transfer: return ["to": .string(try required("to", "转办目标节点")), "reason": .string(try required("reason", "转办原因"))]
         case .rehandle: return ["reason": .string(try required("reason", "重新办理理由"))]
+        case .attach: throw WebError.invalid("上传材料请用 liandong case attach")
         case .updateContact: return ["phone": .optional(value("phone")), "address": .optional(value("address")), "mailAddress": .optional(value("mail"))]
         }
     }

@@ -56,6 +56,7 @@ extension Workbench {
         if let result = state.result { body += "<tr><th>结果文书</th><td>\(HTML.esc(result.name)) \(HTML.esc(result.number ?? ""))</td></tr>" }
         if let evaluation = state.evaluation { body += "<tr><th>评价</th><td>\(evaluation.level.chineseName)</td></tr>" }
         body += "</table></div>"
+        body += attachmentsPanel(state, store: store) + attachForm(context, state: state)
 
         body += "<h2>办理过程</h2><table id=\"timeline\"><tr><th>时间</th><th>节点</th><th>经办人</th><th>环节与意见</th></tr>"
         for step in state.timeline {
@@ -108,5 +109,28 @@ extension Workbench {
             changedHere()
             return redirect("/cases/\(HTML.q(number))")
         }
+    }
+}
+
+extension Workbench {
+    /// The files the case carries; one not yet at this node shows "材料传输中" and how much has arrived.
+    func attachmentsPanel(_ state: CaseState, store: NodeStore) -> String {
+        guard !state.attachments.isEmpty else { return "" }
+        var body = "<h2>附件</h2><table id=\"attachments\"><tr><th>材料</th><th>文件</th><th>类型</th><th>大小</th><th>上传</th><th>状态</th></tr>"
+        for file in state.attachments {
+            let what = file.purpose == .result ? "结果文书" : (state.item.materials.first { $0.id == file.material }?.name ?? file.material ?? "")
+            let present = store.blobs.has(file.sha256)
+            let link = "/cases/\(HTML.q(state.number))/files/\(file.sha256)"
+            var status = present ? "<a href=\"\(link)\" target=\"_blank\" rel=\"noopener\">查看</a>" : "材料传输中（\(AttachmentLimits.describe(store.blobs.held(file.sha256))) / \(AttachmentLimits.describe(file.size))）"
+            // Each page inline: images as pictures, PDF embedded; OFD has no viewer in the browser and is downloaded.
+            if present, file.mediaType == .jpeg || file.mediaType == .png {
+                status += "<br><img class=\"page\" src=\"\(link)\" alt=\"\(HTML.esc(file.fileName))\" loading=\"lazy\">"
+            } else if present, file.mediaType == .pdf {
+                status += "<br><iframe class=\"page\" src=\"\(link)\" title=\"\(HTML.esc(file.fileName))\" loading=\"lazy\"></iframe>"
+            }
+            body += "<tr><td>\(HTML.esc(what))</td><td>\(HTML.esc(file.fileName))</td><td>\(file.mediaType.chineseName)</td><td>\(AttachmentLimits.describe(file.size))</td>"
+                + "<td>\(HTML.esc(nodeName(file.by, store: store))) \(file.on.iso)</td><td class=\"blob blob-\(present ? "present" : "transit")\">\(status)</td></tr>"
+        }
+        return body + "</table>"
     }
 }

@@ -111,7 +111,14 @@ public final class Workbench: @unchecked Sendable {
             }
             var context = WebContext(request: request, session: session, token: token, form: WebForm(query: request.query))
             if request.method == "POST" {
-                context.form = WebForm(body: request.body)
+                if let boundary = Multipart.boundary(contentType: request.headers["content-type"]) {
+                    // The upload form (办件详情): its fields, CSRF token included, and its files.
+                    guard let multipart = Multipart(body: request.body, boundary: boundary) else { throw WebError.invalid("上传的表单无法读取，请重试") }
+                    context.form = WebForm(multipart.fields)
+                    context.files = multipart.files
+                } else {
+                    context.form = WebForm(body: request.body)
+                }
                 guard let sent = context.form["csrf"], PasswordHash.equal(Array(sent.utf8), Array(session.csrf.utf8)) else {
                     try box.with { try $0.audit(staff: session.member.login, action: "csrf", target: path, outcome: "refused") }
                     return .respond(page(403, title: "请求被拒绝", body: "<main><div class=\"error\">表单校验码缺失或不正确（CSRF），请求被拒绝。请刷新页面后重试。</div></main>"))
@@ -148,6 +155,8 @@ public final class Workbench: @unchecked Sendable {
         case ("accept", 1, true): return try acceptPost(context)
         case ("cases", 2, false): return try casePage(context, number: segments[1])
         case ("cases", 3, true) where segments[2] == "act": return try caseAction(context, number: segments[1])
+        case ("cases", 4, false) where segments[2] == "files": return try caseFile(context, number: segments[1], sha256: segments[3])
+        case ("cases", 3, true) where segments[2] == "attach": return try caseAttach(context, number: segments[1], files: context.files)
         case ("cases", 4, false) where segments[2] == "print": return try printCase(context, number: segments[1], slug: segments[3])
         case ("board", 1, false): return try boardPage(context)
         case ("stats", 1, false): return try statsPage(context)
@@ -240,6 +249,8 @@ struct WebContext {
     var session: StaffSession
     var token: String
     var form: WebForm
+    /// The files of a multipart upload (empty for every other request).
+    var files: [Multipart.File] = []
 
     func can(_ permission: StaffPermission) -> Bool { permission.isGranted(to: session.member.roles) }
 }

@@ -28,6 +28,7 @@ extension NodeStore {
             "renumbered": .array(try renumberedCases().map {
                 ["old": .string($0.oldNumber), "new": .string($0.newNumber), "at": .int($0.at), "message": .string($0.message)]
             }),
+            "blobs": try blobCounts().json,
             "calendarWarning": .optional(CalendarWarning.upcomingYear(calendar: calendar, today: today).map(CalendarWarning.upcomingMessage)),
         ]
     }

@@ -36,6 +36,7 @@ extension NodeStore {
             try verifyCases(&report, nonCase: log, db: db)
             if log { try verifyPublished(&report, db: db) }
             if log { try verifyRegistry(&report, db: db) }
+            if log { try verifyBlobs(&report) }
             if log, let broken = try verifyAuditTrail().firstBroken {
                 report.problems.append(VerifyProblem(code: "audit_trail_broken", entity: nil, change: nil,
                                                      message: "审计记录第 \(broken) 条的哈希与链不符：审计记录被改动或删除"))

@@ -33,7 +33,7 @@ public final class SyncClient {
     public var sizer = BatchSizer()
     /// The parent's heads as known in this exchange, raised by every push answer.
     public private(set) var parentHeads: Heads = [:]
-    public private(set) var parentCode = ""
+    public internal(set) var parentCode = ""
     /// Set by a hello that shows the parent holding less of its own chain than this node.
     var returnsParentChain = false
     /// What the last fetch of this node's own lost changes did, when it changed anything (staff are told).
@@ -234,21 +234,33 @@ public final class SyncClient {
         try call(endpoint, body: body.canonicalBytes)
     }
 
+    /// One signed request of any method to a path on the parent (the blob lane); a refusal is thrown as its SyncError.
+    func signed(_ method: String, _ path: String, body: [UInt8] = [], contentType: String? = nil) throws -> HTTPResponse {
+        let headers = try RequestSignature.headers(for: store, method: method, path: path, body: body, time: store.now())
+        let response = try http.perform(HTTPRequest(
+            method: method, url: parentURL + path, headers: (contentType.map { [("Content-Type", $0)] } ?? []) + headers, body: body))
+        guard response.status == 200 else { throw refusal(response) }
+        return response
+    }
+
+    /// The parent's refusal as a SyncError: code, message and detail fields as sent.
+    func refusal(_ response: HTTPResponse) -> SyncError {
+        if let fields = (try? JSONParser.parse(response.body))?.objectValue, let code = fields["error"]?.stringValue {
+            var details = fields
+            details["error"] = nil
+            details["message"] = nil
+            return SyncError(code, fields["message"]?.stringValue ?? "上级拒绝了请求（HTTP \(response.status)）", details.merging(["status": .int(Int64(response.status))]) { a, _ in a })
+        }
+        return SyncError("internal", "上级返回 HTTP \(response.status)", ["status": .int(Int64(response.status))])
+    }
+
     func call(_ endpoint: String, body bytes: [UInt8]) throws -> MessageReader {
         let path = "/sync/v1/" + endpoint
         let headers = try RequestSignature.headers(for: store, method: "POST", path: path, body: bytes, time: store.now())
         let response = try http.perform(HTTPRequest(
             method: "POST", url: parentURL + path, headers: [("Content-Type", "application/json")] + headers, body: bytes,
             gzipBody: bytes.count > 1024))
-        guard response.status == 200 else {
-            if let fields = (try? JSONParser.parse(response.body))?.objectValue, let code = fields["error"]?.stringValue {
-                var details = fields
-                details["error"] = nil
-                details["message"] = nil
-                throw SyncError(code, fields["message"]?.stringValue ?? "上级拒绝了请求（HTTP \(response.status)）", details.merging(["status": .int(Int64(response.status))]) { a, _ in a })
-            }
-            throw SyncError("internal", "上级返回 HTTP \(response.status)", ["status": .int(Int64(response.status))])
-        }
+        guard response.status == 200 else { throw refusal(response) }
         return try MessageReader.parse(response.body, checkProtocol: false)
     }
 }

@@ -6,7 +6,9 @@ import LiandongStore
 /// NodeStore and HTTP connection (Protocol/sync.md, client loop):
 /// - the push lane says hello, pushes what the parent lacks, then checks for new local changes
 ///   every 250 ms (changes the CLI records are picked up the same way);
-/// - the pull lane long-polls (wait 20 s), ingests, and wakes the local server's parked pulls.
+/// - the pull lane long-polls (wait 20 s), ingests, and wakes the local server's parked pulls;
+/// - the blob lane moves the files cases carry, in chunks, every 2 s (Protocol/blobs.md), so that
+///   a large upload never delays a change.
 /// Failures back off with jitter and are recorded for `status`.
 ///
 /// `@unchecked Sendable`: the only mutable state is `stopping` and the thread count, guarded by `condition`.
@@ -17,6 +19,7 @@ public final class SyncLoop: @unchecked Sendable {
         public var caFile: String?
         public var pushInterval: Duration = .milliseconds(250)
         public var pullWait: Int64 = 20
+        public var blobInterval: Duration = .seconds(2)
         public var now: @Sendable () -> Int64 = NodeStore.systemNow
 
         public init(directory: String, parentURL: String, caFile: String? = nil) {
@@ -41,9 +44,10 @@ public final class SyncLoop: @unchecked Sendable {
     }
 
     public func start() {
-        condition.withLock { running = 2 }
+        condition.withLock { running = 3 }
         Thread.detachNewThread { [self] in lane("push", pushLane) }
         Thread.detachNewThread { [self] in lane("pull", pullLane) }
+        Thread.detachNewThread { [self] in lane("blobs", blobLane) }
     }
 
     /// Asks both lanes to stop and waits up to `timeout` for them (a pull parked at the parent
@@ -184,6 +188,29 @@ public final class SyncLoop: @unchecked Sendable {
             let page = try client.pullOnce(wait: configuration.pullWait)
             succeeded()
             if page.stored > 0 { log("sync pull: \(page.stored) change(s) received") }
+        }
+    }
+
+    /// Passes of the blob lane every `blobInterval`; a link error ends the lane's round (back-off).
+    private func blobLane(_ client: SyncClient, _ succeeded: () -> Void) throws {
+        while !isStopping {
+            let pass = try client.blobPass(shouldStop: { isStopping })
+            // Only an answer from the parent clears the link's error: an idle pass sent nothing.
+            if pass.contacted { succeeded() }
+            if !pass.completed.isEmpty { log("sync blobs: \(pass.completed.count) file(s) complete (up \(pass.uploadedBytes) B, down \(pass.downloadedBytes) B)") }
+            for failure in pass.failed { log("sync blobs: \(failure.sha256): \(failure.reason)") }
+            if !sleep(configuration.blobInterval) { return }
+        }
+    }
+
+    /// Sleeps without taking a nudge meant for the push lane; false when the loop is stopping.
+    func sleep(_ duration: Duration) -> Bool {
+        let limit = Date().addingTimeInterval(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        return condition.withLock {
+            while !stopping {
+                if !condition.wait(until: limit) { return true }
+            }
+            return false
         }
     }
 

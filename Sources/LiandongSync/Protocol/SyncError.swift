@@ -19,6 +19,7 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         "unauthenticated": 401, "bad_signature": 401, "unknown_node": 401, "stale_request": 401, "replayed_request": 401,
         "revoked_node": 403, "not_a_child": 403, "clock_skew": 409, "invalid_token": 403, "token_expired": 403,
         "code_mismatch": 403, "not_found": 404, "method_not_allowed": 405, "internal": 500,
+        "blob_unknown": 404, "blob_not_held": 404, "blob_offset_mismatch": 409, "blob_hash_mismatch": 422, "blob_too_long": 422,
     ]
 
     public var status: Int { Self.statuses[code] ?? 400 }

@@ -17,6 +17,8 @@ public final class SyncService: @unchecked Sendable {
     public var maxPullBytes = 4 << 20
     /// Counts of answers by HTTP status, for /metrics.
     public let statusCounts = StatusCounter()
+    /// Serializes writes to partial blobs (two children may send the same file); changes never wait on it.
+    let blobLock = NSLock()
 
     public init(box: StoreBox, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.box = box

@@ -12,9 +12,12 @@ enum CaseCommand {
         case "show": return show
         case "list": return list
         case "print": return PrintCommand.run
+        case "attach": return CaseFilesCommand.attach
+        case "files": return CaseFilesCommand.export
+        case "issue": return CaseFilesCommand.issue
         default:
             guard let action = CaseAction.allCases.first(where: { $0.verb == verb && $0 != .accept && $0 != .refuse }) else {
-                let verbs = ["accept", "refuse", "show", "list", "print"] + CaseAction.allCases.filter { $0 != .accept && $0 != .refuse }.map(\.verb)
+                let verbs = ["accept", "refuse", "show", "list", "print", "files"] + CaseAction.allCases.filter { $0 != .accept && $0 != .refuse }.map(\.verb)
                 throw CLIError.usage("未知的 case 子命令 \(verb)，可用：\(verbs.joined(separator: "|"))")
             }
             return { try act(&$0, action) }
@@ -65,13 +68,15 @@ enum CaseCommand {
         let number = try context.args.positional(0, "办件编号")
         try context.args.finish(maxPositionals: 1)
         let view = try store.caseView(number)
+        let files = CaseFilesCommand.listing(view.state, store: store)
         var json = view.json(masked: false)
         if case .object(var fields) = json {
             // The state hash: SHA-256 of the canonical state, equal on every node that holds the same state.
             fields["stateHash"] = .string(Hex.encode(SHA256.hash(view.state.json.canonicalBytes)))
+            fields["files"] = files.json
             json = .object(fields)
         }
-        context.console.emit(json, text: Notices.detail(view))
+        context.console.emit(json, text: Notices.detail(view) + files.text)
     }
 
     static func list(_ context: inout CommandContext) throws {

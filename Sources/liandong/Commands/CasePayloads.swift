@@ -6,6 +6,8 @@ enum CasePayloads {
         switch action {
         case .accept, .refuse:
             throw CLIError.usage("受理请用 case accept")
+        case .attach:
+            throw CLIError.usage("用法：liandong case attach 办件编号 --material 材料编号 文件")
         case .requestSupplement:
             let materials = args.all("material")
             guard !materials.isEmpty else { throw CLIError.usage("补正告知必须用 --material 一次列明全部所需材料（可多次）") }

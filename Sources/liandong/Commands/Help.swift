@@ -37,7 +37,9 @@ enum Help {
       liandong case review|forward NUMBER [--opinion TEXT]
       liandong case approve NUMBER [--opinion TEXT] | deny NUMBER --reason R...
       liandong case request-supplement NUMBER --material ID... [--note TEXT] | supplement NUMBER --material ID...
-      liandong case issue NUMBER [--document-name N] [--document-number N] [--valid-until YYYY-MM-DD]
+      liandong case issue NUMBER [--document-name N] [--document-number N] [--valid-until YYYY-MM-DD] [--file FILE]
+      liandong case attach NUMBER --material ID FILE   上传材料（PDF、OFD、JPEG、PNG，按内容判断；单个 20 MB、每件 200 MB）
+      liandong case files NUMBER --to FOLDER           导出办件的全部附件
       liandong case deliver NUMBER [--method collected|mailed] [--tracking-number N]
       liandong case evaluate NUMBER --level 1-5 [--comment TEXT] | follow-up NUMBER --result TEXT
       liandong case withdraw NUMBER --reason R | extend NUMBER --reason R [--days 10]

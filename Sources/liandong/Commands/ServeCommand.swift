@@ -140,10 +140,13 @@ enum SyncCommand {
             throw CLIError(code: "no_parent", message: "本节点没有上级（init 时未给 --parent），无需同步")
         }
         let outcome: SyncOutcome
+        let files: BlobPassOutcome
         do {
             let client = try SyncClient(
                 store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile, pinnedPublicKeys: try store.acceptedParentPins()))
             outcome = try client.syncOnce()
+            // Then the files, after the changes that name them (Protocol/blobs.md).
+            files = try client.blobPass()
         } catch let error as SyncError {
             try? store.recordParentError(SyncLoop.staffMessage(error))
             if error.code == "revoked_node" {
@@ -167,7 +170,16 @@ enum SyncCommand {
         for report in outcome.quarantined {
             text += "\n  被上级隔离：\(report.origin)#\(report.seq)（\(report.reason)）\(report.message)"
         }
-        context.console.emit(outcome.json, text: text)
+        if files.uploadedBytes + files.downloadedBytes > 0 || !files.completed.isEmpty {
+            text += "\n附件上送 \(AttachmentLimits.describe(files.uploadedBytes))、接收 \(AttachmentLimits.describe(files.downloadedBytes))，收齐 \(files.completed.count) 个"
+        }
+        for failure in files.failed { text += "\n  附件 \(failure.sha256.prefix(12))… 未能传输：\(failure.reason)" }
+        var json = outcome.json
+        if case .object(var fields) = json {
+            fields["blobs"] = files.json
+            json = .object(fields)
+        }
+        context.console.emit(json, text: text)
     }
 }
 

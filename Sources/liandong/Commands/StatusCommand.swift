@@ -29,6 +29,12 @@ enum StatusCommand {
         }
         text += "上级：\(identity.parentURL ?? "无")\n"
         text += "变更 \(status["changes"]?.intValue ?? 0) 条（本节点 \(status["ownChanges"]?.intValue ?? 0) 条），办件 \(status["cases"]?.intValue ?? 0) 件（在办 \(status["openCases"]?.intValue ?? 0) 件，超期 \(status["overdue"]?.intValue ?? 0) 件），事项 \(status["items"]?.intValue ?? 0) 个，冲突 \(status["conflicts"]?.intValue ?? 0) 条"
+        if let blobs = status["blobs"], let referenced = blobs["referenced"]?.intValue, referenced > 0 {
+            text += "\n附件 \(referenced) 个：已到达 \(blobs["present"]?.intValue ?? 0) 个（\(AttachmentLimits.describe(blobs["presentBytes"]?.intValue ?? 0))）"
+            if let missing = blobs["missing"]?.intValue, missing > 0 {
+                text += "，传输中 \(missing) 个（共 \(AttachmentLimits.describe(blobs["missingBytes"]?.intValue ?? 0))，已收到 \(AttachmentLimits.describe(blobs["partialBytes"]?.intValue ?? 0))）"
+            }
+        }
         if let sync = status["sync"] {
             if identity.parentURL != nil {
                 text += "\n同步：上级 \(sync["parentCode"]?.stringValue ?? "未连接")"
