@@ -589,8 +589,14 @@ class WorkbenchBrowserTests(unittest.TestCase):
         WebDriverWait(self.driver, 20).until(lambda d: not self._alive(page))
         number = self.case_number_from_url()
         self.assertEqual(self.village.cli("case", "show", number)["state"], "refused")
+        # Village → township (just restarted) → county; on a loaded 2-core machine this has taken over a minute.
+        started = time.time()
+        while self.county.cli("case", "show", number, check=False) is None or self.county.cli("case", "show", number)["state"] != "refused":
+            self.assertLess(time.time() - started, 180, "the refusal never reached the county")
+            time.sleep(1)
+        print("\n  refusal at the county %.1f s after it was made" % (time.time() - started))
         self.login(self.county, "chief")
-        self.open_case(self.county, number, until_button="责令重新办理", timeout=60)
+        self.open_case(self.county, number, until_button="责令重新办理", timeout=30)
         self.fill("重新办理理由", "经核实申请人户籍在本村，请重新受理")
         self.click("责令重新办理")
         self.assertNotIn("不予受理", self.driver.find_element(By.ID, "case-status").text)
