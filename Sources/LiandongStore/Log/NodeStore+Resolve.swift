@@ -86,6 +86,7 @@ extension NodeStore {
         guard try db.query("SELECT value FROM settings WHERE key = 'rebuild_conflicts'").first != nil else { return }
         try writeRecording { db in
             try db.run("DELETE FROM conflicts")
+            try db.run("DELETE FROM conflict_cases")
             let entities = try db.query("SELECT DISTINCT entity FROM changes WHERE kind LIKE 'case.%' OR kind = ? ORDER BY entity",
                                         [.text(ConflictKind.resolved)]).compactMap { $0.text("entity") }
             try inCaseBatch(db: db) {
