@@ -101,6 +101,30 @@ final class PossibleDuplicatesTests: XCTestCase {
         XCTAssertNotEqual(grown.first?.id, pair.id)
         XCTAssertNil(grown.first?.resolution)
     }
+
+    func testTheCountysResolutionOfAWholeSetSettlesThePartANodeHolds() throws {
+        // The county holds A and B (the village's) and T (the township's): one set of three.
+        let a = accepted("A", at: 1), b = accepted("B", at: 2), t = accepted("T", at: 3, origin: Self.township)
+        let whole = try XCTUnwrap(PossibleDuplicates.found(in: histories([a, b, t]), id: Self.id).first)
+        XCTAssertEqual(whole.record.cases, ["A", "B", "T"])
+        // Resolved as `conflicts resolve` does: on every case of the set.
+        let resolutions = ["A", "B", "T"].enumerated().map { resolved($1, whole.id, at: 10 + Int64($0)) }
+        XCTAssertEqual(PossibleDuplicates.found(in: histories([a, b, t] + resolutions), id: Self.id).first?.resolution?.ref.id, resolutions[0].id)
+
+        // The village holds A and B only: its own set, its own id, settled by the county's resolution of the whole.
+        let atVillage = try XCTUnwrap(PossibleDuplicates.found(in: histories([a, b] + resolutions.prefix(2)), id: Self.id).first)
+        XCTAssertNotEqual(atVillage.id, whole.id)
+        XCTAssertEqual(atVillage.resolution?.ref.id, resolutions[0].id)
+        // Until the resolution of both its cases arrives, it is open.
+        XCTAssertNil(PossibleDuplicates.found(in: histories([a, b, resolutions[0]]), id: Self.id).first?.resolution)
+        // A fourth case opens at the village: the set grew beyond what the county checked.
+        let grown = PossibleDuplicates.found(in: histories([a, b, accepted("C", at: 20)] + resolutions.prefix(2)), id: Self.id)
+        XCTAssertEqual(sets(grown), [["A", "B", "C"]])
+        XCTAssertNil(grown.first?.resolution)
+        // A resolution from below the resolver settles nothing, whatever it names.
+        let fromVillage = ["A", "B"].map { resolved($0, whole.id, at: 30, origin: Self.village) }
+        XCTAssertNil(PossibleDuplicates.found(in: histories([a, b] + fromVillage), id: Self.id).first?.resolution)
+    }
 }
 
 private extension Change {

@@ -31,9 +31,7 @@ public enum PossibleDuplicates {
     /// The possible duplicates among `histories` (of any groups; a case with no acceptance held is in
     /// none). For a set to be whole, `histories` must hold every case whose span overlaps one of its
     /// cases: the store loads them by index, verify passes every case. `id` names a record (the store
-    /// hashes ConflictRecord.idMaterial). A set is settled by the first resolution naming its id,
-    /// recorded on any of its cases, from the resolver or above: a resolution of an older set (before
-    /// it grew or split) names another id and settles nothing now.
+    /// hashes ConflictRecord.idMaterial). `settlement` says which resolution settles each set.
     public static func found(in histories: [CaseHistory], id: (ConflictRecord) -> String) -> [Found] {
         var groups: [DuplicateGroup: [(history: CaseHistory, state: CaseState, opened: ChangeRef)]] = [:]
         for history in histories {
@@ -47,11 +45,30 @@ public enum PossibleDuplicates {
                 let cases = set.map { members[$0] }
                 let record = record(cases.map { ($0.state, $0.opened) })
                 let name = id(record)
-                let resolution = ConflictResolution.first(for: record, id: name, in: cases.flatMap(\.history.resolutions))
+                let resolution = settlement(of: record, id: name, by: cases.map(\.history.resolutions))
                 found.append(Found(record: record, id: name, resolution: resolution))
             }
         }
         return found.sorted { $0.record.cases.lexicographicallyPrecedes($1.record.cases) { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+    }
+
+    /// The resolution that settles a set, from the resolver's tier or above, the first in order of:
+    /// - one naming the set's id, recorded on any of its cases (a set the resolver saw as it is here);
+    /// - one naming a set that every case of this one carries a resolution of. `conflicts resolve`
+    ///   records the resolution on every case of the set it resolves, so a set all of whose cases
+    ///   carry it lies inside the resolved one: a node that holds only some of the cases (a village
+    ///   does not hold the township's), or a set that split when a late change arrived, is settled
+    ///   by the county's resolution of the whole. A set that grew has a case that carries none: it
+    ///   is open again, and the older resolution stays in the log, settling what it named.
+    /// `resolutions` holds the resolutions recorded on each case of the set.
+    public static func settlement(of record: ConflictRecord, id: String, by resolutions: [[ConflictResolution]]) -> ConflictResolution? {
+        let allowed = resolutions.map { $0.filter { record.mayBeResolved(by: $0.ref.origin) } }
+        var carried: Set<String>?
+        for held in allowed {
+            let named = Set(held.filter { $0.rule == ConflictRule.possibleDuplicate.rawValue }.map(\.conflict))
+            carried = carried.map { $0.intersection(named) } ?? named
+        }
+        return allowed.joined().filter { $0.conflict == id || carried?.contains($0.conflict) == true }.min { $0.ref.precedes($1.ref) }
     }
 
     /// The record of one set of cases of the same applicant and item (two or more), each with its
