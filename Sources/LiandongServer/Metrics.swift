@@ -38,6 +38,8 @@ enum Metrics {
                subtree.map { ("{\(node),subtree_node=\"\($0.code)\"}", $0.lastHeard.map { String(format: "%.3f", Double(max(0, now - $0)) / 1000) } ?? "-1") })
         metric("liandong_subtree_quarantined_changes", "gauge", "Changes of a node's subtree held in quarantine here.",
                subtree.map { ("{\(node),subtree_node=\"\($0.code)\"}", "\($0.quarantined)") })
+        metric("liandong_subtree_quarantined_below_changes", "gauge", "Changes of a node's subtree held in quarantine by nodes further down the path.",
+               subtree.map { ("{\(node),subtree_node=\"\($0.code)\"}", "\($0.quarantinedBelow)") })
         metric("liandong_subtree_revoked", "gauge", "1 when a node below is revoked.",
                subtree.map { ("{\(node),subtree_node=\"\($0.code)\"}", $0.revoked ? "1" : "0") })
         metric("liandong_subtree_behind", "gauge", "1 when a direct child has had changes unacknowledged for over an hour (never for a revoked node).",

@@ -410,6 +410,18 @@ enum Schema {
                 PRIMARY KEY (origin, seq, old_hash)
             );
             """),
+        // The quarantine held below this node, as its children report it in their hellos (NodeStore+HeldQuarantine).
+        Migration("022_held_quarantine", sql: """
+            CREATE TABLE held_quarantine (
+                holder TEXT NOT NULL,
+                origin TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                reported_by TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (holder, origin)
+            );
+            CREATE INDEX held_quarantine_by_reporter ON held_quarantine (reported_by);
+            """),
         // possible_duplicate per set, not per pair (issue 11; PossibleDuplicates): a set of cases of an
         // applicant and item open at once is one record, kept once in `conflicts` (on its first case)
         // and named on each of its cases here. The pair records are re-derived as sets.

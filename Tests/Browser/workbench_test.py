@@ -138,6 +138,14 @@ class WorkbenchBrowserTests(unittest.TestCase):
                 return True
         WebDriverWait(self.driver, 20).until(replaced)
 
+    @staticmethod
+    def _alive(element):
+        try:
+            element.is_enabled()
+            return True
+        except (StaleElementReferenceException, WebDriverException):
+            return False
+
     def printed(self, verb, shot):
         """Clicks a print button (it opens the A4 document in a new window), renders that window to
         PDF with Chromium and returns the PDF's text (pdftotext); the window is closed again."""
@@ -256,6 +264,25 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.assertIn("liandong init --data <数据目录> --role township --code 330106110", command)
         self.assertIn("--enroll ", command)
         self.shot("03-admin")
+        # Another staff member's roles are edited on the same page; 管理员 with 审计员 is refused (三权分立).
+        def save_roles(login, *roles):
+            for role in ["acceptor", "reviewer", "approver", "admin", "auditor"]:
+                box = self.driver.find_element(By.ID, "roles-%s-%s" % (login, role))
+                if box.is_selected() != (role in roles):
+                    box.click()
+            page = self.driver.find_element(By.TAG_NAME, "html")
+            self.driver.find_element(By.CSS_SELECTOR, "button[aria-label='保存岗位 %s']" % login).click()
+            WebDriverWait(self.driver, 20).until(lambda d: not self._alive(page))
+        save_roles("victim", "acceptor", "reviewer")
+        self.assertIn("已将 victim 的岗位改为：受理员、审查员", self.driver.page_source)
+        listed = {m["login"]: m for m in self.county.cli("staff", "list")}
+        self.assertEqual(sorted(listed["victim"]["roles"]), ["acceptor", "reviewer"])
+        save_roles("audit1", "admin", "auditor")
+        self.assertIn("三权分立", self.driver.page_source)
+        self.driver.get(self.county.url + "/admin")
+        self.assertFalse(self.driver.find_elements(By.ID, "roles-admin-admin"), "no one edits their own roles")
+        listed = {m["login"]: m for m in self.county.cli("staff", "list")}
+        self.assertEqual(listed["audit1"]["roles"], ["auditor"])
         # The administrator cannot read the audit trail.
         self.driver.get(self.county.url + "/audit")
         self.assertIn("无权", self.driver.page_source)
@@ -360,6 +387,18 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.assertEqual(self.fetch_status("/cases/%s/act" % number, "action=approve"), 403)
         self.assertEqual(self.fetch_status("/cases/%s/act" % number, "csrf=wrong&action=approve"), 403)
         self.assertNotEqual(self.county.cli("case", "show", number)["state"], "approved")
+        # 统计 at the county: a line per node of its subtree, and one node's subtree on its own.
+        self.driver.get(self.county.url + "/stats")
+        lines = self.driver.find_element(By.ID, "stats-nodes").text
+        self.assertIn(self.village.code, lines)
+        self.assertIn(self.township.code, lines)
+        Select(self.driver.find_element(By.ID, "node")).select_by_value(self.village.code)
+        self.click("统计")
+        self.assertIn(self.village.code, self.driver.find_element(By.ID, "node").get_attribute("value"))
+        self.assertNotIn(self.township.code, "".join(e.text for e in self.driver.find_elements(By.ID, "stats-nodes")), "the village's subtree only")
+        self.driver.get(self.county.url + "/stats?from=2026-12-31&to=2026-01-01")
+        self.assertIn("晚于结束日期", self.driver.page_source)
+        self.shot("08b-stats")
         # The auditor sees the forged POST.
         self.login(self.county, "audit1")
         self.assertTrue(self.driver.current_url.endswith("/audit"))

@@ -21,6 +21,20 @@ final class RestoreHealTests: XCTestCase {
         XCTAssertEqual(RestoreHeal.state(restored: true, children: ["330106109": .returning]), .waiting(pending: ["330106109"]))
     }
 
+    func testARestoredChildWaitsForItsParentUntilOneExchangeBroughtItsChainBack() {
+        let parent = (code: "330106109", state: RestoreHeal.ChildState.notReported)
+        let state = RestoreHeal.state(restored: true, children: [:], parent: parent)
+        XCTAssertEqual(state, .waiting(pending: [], parent: "330106109"))
+        XCTAssertEqual(state.pendingNeighbours, ["330106109"])
+        XCTAssertTrue(state.message?.hasPrefix(RestoreHeal.waitingForParentMessage) ?? false)
+        XCTAssertFalse(state.message?.contains(RestoreHeal.waitingMessage) ?? true, "no child is owed")
+        let both = RestoreHeal.state(restored: true, children: ["330106109001": .notReported], parent: parent)
+        XCTAssertEqual(both.pendingNeighbours, ["330106109", "330106109001"])
+        XCTAssertTrue(both.message?.contains(RestoreHeal.waitingMessage) ?? false)
+        XCTAssertEqual(RestoreHeal.state(restored: true, children: [:], parent: (code: "330106109", state: .returned)), .healed)
+        XCTAssertEqual(RestoreHeal.state(restored: true, children: [:], parent: (code: "330106109", state: .waived)), .healed)
+    }
+
     func testADifferentChangeAtTheReportedSeqIsAForkAndOwesNothing() {
         XCTAssertEqual(RestoreHeal.childState(report: .init(seq: 7, hash: a), heldHash: b, waived: false), .forked)
         XCTAssertEqual(RestoreHeal.state(restored: true, children: ["330106109": .forked]), .healed)

@@ -121,4 +121,12 @@ final class SecondFactorRuleTests: XCTestCase {
         XCTAssertFalse(SecondFactorRule(required: true).demandsCode(from: [.acceptor, .reviewer, .auditor]))
         XCTAssertFalse(SecondFactorRule(required: false).demandsCode(from: [.admin]))
     }
+
+    func testAnAdministratorIsNeverAlsoTheAuditor() {
+        XCTAssertNil(StaffRole.conflict(in: [.acceptor, .reviewer, .approver]))
+        XCTAssertNil(StaffRole.conflict(in: [.admin, .approver]))
+        XCTAssertNotNil(StaffRole.conflict(in: []))
+        XCTAssertTrue(StaffRole.conflict(in: [.admin, .auditor])?.contains("三权分立") ?? false)
+        XCTAssertNotNil(StaffRole.conflict(in: [.acceptor, .admin, .auditor]))
+    }
 }

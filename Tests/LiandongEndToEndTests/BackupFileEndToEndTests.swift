@@ -93,7 +93,6 @@ final class BackupFileEndToEndTests: XCTestCase {
     }
 
     func testCountyRestoredIntoANewDirectoryCarriesOnWithItsTownship() throws {
-        try Cluster.requireSyncCommands()
         let cluster = try Cluster()
         defer { cluster.shutdown() }
         let county = try cluster.county()

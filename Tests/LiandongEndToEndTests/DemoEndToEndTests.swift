@@ -5,7 +5,6 @@ import XCTest
 /// demo is stopped with SIGTERM halfway. `demo --single` and `help` print JSON with `--json`.
 final class DemoEndToEndTests: XCTestCase {
     func testThreeTierDemoAgreesEverywhereAndLeavesNothingBehind() throws {
-        try Cluster.requireSyncCommands()
         let result = try Liandong.run(["demo", "--json"], now: nil)
         XCTAssertEqual(result.exitCode, 0, result.transcript)
         let summary = try result.object()
@@ -38,7 +37,6 @@ final class DemoEndToEndTests: XCTestCase {
     /// Starts `liandong demo`, waits until some of its nodes serve, sends `signal`, and checks that
     /// the demo ends with 128+signal, no node process is left and the directory is gone.
     func assertStoppingTheDemo(with signal: Int32, file: StaticString = #filePath, line: UInt = #line) throws {
-        try Cluster.requireSyncCommands()
         let demo = try Spawned(["demo"])
         let directory = NSTemporaryDirectory() + "liandong-demo-\(demo.pid)"
         defer {
@@ -54,7 +52,6 @@ final class DemoEndToEndTests: XCTestCase {
     }
 
     func testTheNodesOfADemoKilledWithSIGKILLAreStoppedByTheNextDemo() throws {
-        try Cluster.requireSyncCommands()
         let demo = try Spawned(["demo"])
         let directory = NSTemporaryDirectory() + "liandong-demo-\(demo.pid)"
         defer { for pid in DemoProcesses.serving(under: directory + "/") { kill(pid, SIGKILL) } }

@@ -19,6 +19,8 @@ final class PrintEndToEndTests: XCTestCase {
         XCTAssertEqual(json["document"] as? String, document, file: file, line: line)
         let attributes = try FileManager.default.attributesOfItem(atPath: target)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the page holds a full ID number", file: file, line: line)
+        let audited = try node.sql("SELECT target || '|' || detail FROM audit_trail WHERE action = 'print.\(document)' ORDER BY id DESC LIMIT 1")
+        XCTAssertTrue(audited.hasSuffix("|" + target) && (number.map { audited.hasPrefix($0 + "|") } ?? true), "every print is audited: \(audited)", file: file, line: line)
         let pdf = try PrintedPDF(html: target)
         XCTAssertEqual(pdf.pages, 1, "\(document) fits one A4 page", file: file, line: line)
         let documentNumber = try XCTUnwrap(json["documentNumber"] as? String)

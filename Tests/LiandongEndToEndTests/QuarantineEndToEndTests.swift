@@ -22,7 +22,6 @@ final class QuarantineEndToEndTests: XCTestCase {
     }
 
     func testAChangeAheadOfTheTownshipsClockIsListedAndLandsOnRetryOnceTheClockCaughtUp() throws {
-        try Cluster.requireSyncCommands()
         let cluster = try Cluster()
         self.cluster = cluster
         let county = try cluster.county()

@@ -14,7 +14,6 @@ final class RecoveryEndToEndTests: XCTestCase {
     static let raocheng = "330106109201"
 
     override func setUpWithError() throws {
-        try Cluster.requireSyncCommands()
         cluster = try Cluster()
     }
 

@@ -83,6 +83,10 @@ final class SetupPageEndToEndTests: XCTestCase {
         ]))
         XCTAssertEqual(joined.status, 200, joined.body)
         XCTAssertTrue(joined.body.contains("初始化完成") && joined.body.contains("千岛湖镇"), joined.body)
+        // The administrator's one-time password is shown once on the page (the agent has no terminal) and never logged.
+        let shown = try XCTUnwrap(joined.body.range(of: #"id="admin-password">[^<]{8,}<"#, options: .regularExpression), joined.body)
+        let password = String(joined.body[shown].dropFirst(#"id="admin-password">"#.count).dropLast())
+        XCTAssertFalse(String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self).contains(password))
 
         // serve carries on as the node, on the same port, and syncs with its parent.
         XCTAssertTrue(eventually(within: 30) { HTTPProbe.get(port: port, path: "/healthz")?.body.contains("330127101") == true },

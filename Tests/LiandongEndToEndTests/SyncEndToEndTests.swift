@@ -16,7 +16,6 @@ final class SyncEndToEndTests: XCTestCase {
     static let tongjianhu = "330106110201"
 
     override func setUpWithError() throws {
-        try Cluster.requireSyncCommands()
         cluster = try Cluster()
     }
 
@@ -248,9 +247,6 @@ final class SyncEndToEndTests: XCTestCase {
         let county = try cluster.county()
         let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
         let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
-        guard try village.hasMigration("007_rebase") else {
-            throw XCTSkip("restore repair (REBASE helper, migration 007_rebase) is not in this build of liandong yet")
-        }
         try village.syncOnce()
         let first = try accept(Item.oldAgeAllowance, at: village)
         try village.syncOnce()
@@ -262,6 +258,14 @@ final class SyncEndToEndTests: XCTestCase {
 
         try village.mustRun("restore", "--from", backup)
         XCTAssertNil(try village.caseAt(second), "the backup predates the second case")
+        // The restored village records nothing before its parent has returned its chain ...
+        let refused = try village.run(TestNode.acceptArguments(item: Item.minimumLiving.code, materials: Item.minimumLiving.requiredMaterials) + ["--json"])
+        XCTAssertFalse(refused.succeeded, refused.transcript)
+        XCTAssertEqual(try refused.object()["error"] as? String, "healing", refused.transcript)
+        XCTAssertTrue(refused.stderr.contains("恢复中：等待上级回传本节点的变更") || refused.stdout.contains("恢复中：等待上级回传本节点的变更"), refused.transcript)
+        // ... unless the operator ends the wait to work with the link down (recorded); then a number can
+        // come out again, and the rebase gives the new case another.
+        try village.mustRun("heal", "end", "--reason", "上级链路中断，须先办件")
         let third = try accept(Item.minimumLiving, at: village)
         try cluster.waitUntil("the village never got its lost change back and its new one up") {
             _ = try village.run("sync", "--once", "--json")
@@ -299,6 +303,35 @@ final class SyncEndToEndTests: XCTestCase {
         XCTAssertEqual(body["number"] as? String, final, answer.body)
         XCTAssertEqual(body["renumberedFrom"] as? String, third, answer.body)
         XCTAssertEqual(HTTPProbe.get(port: county.port, path: "/public/v1/cases/\(third)?code=ZZZZZZZZ")?.status, 404)
+    }
+
+    /// The usual restore: the village waits for its parent, takes its lost case back with the first
+    /// exchange, and only then accepts again, under a number never given out before (no rebase).
+    func testRestoredVillageWaitsForItsParentAndNeverGivesANumberOutTwice() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        try village.syncOnce()
+        let first = try accept(Item.oldAgeAllowance, at: village)
+        try village.syncOnce()
+        let backup = cluster.file("village-backup.sqlite")
+        try village.mustRun("backup", "--to", backup)
+        let second = try accept(Item.oldAgeAllowance, at: village)
+        try village.syncOnce()
+
+        try village.mustRun("restore", "--from", backup)
+        let heal = try village.object("heal", "status")
+        XCTAssertEqual(heal["healing"] as? Bool, true, "\(heal)")
+        XCTAssertEqual((heal["parent"] as? [String: Any])?["state"] as? String, "not_reported", "\(heal)")
+        XCTAssertTrue(try village.mustRun("status").stdout.contains("恢复中：等待上级回传本节点的变更"))
+        try village.syncOnce()
+        XCTAssertEqual(try village.object("heal", "status")["healing"] as? Bool, false)
+        let third = try accept(Item.minimumLiving, at: village)
+        XCTAssertFalse([first, second].contains(third), "a number printed on a receipt is never given out again")
+        try village.syncOnce()
+        XCTAssertEqual(try village.sql("SELECT count(*) FROM rebase_log"), "0", "nothing to renumber")
+        try cluster.waitUntil("the county never received \(third)") { Set(try county.caseNumbers()) == [first, second, third] }
+        for node in [village, sandun, county] { XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)") }
     }
 
     // MARK: The county's view of its subtree

@@ -38,11 +38,18 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         try down(townshipNode, villageNode)
     }
 
-    /// Closes a node, restores it from backup, and opens it again.
-    private func restore(_ name: String, from backup: String) throws {
+    /// Closes a node, restores it from backup, and opens it again. A restored node records nothing
+    /// until its parent has returned its chain; `workBeforeTheParent` is the operator ending that
+    /// wait (`heal end`, recorded as the next change of its chain) to work with the link down: the
+    /// case the rebase is for.
+    private func restore(_ name: String, from backup: String, workBeforeTheParent: Bool = false) throws {
         nodes[name] = nil
         try NodeStore.restore(directory: nodeDirectory(name), from: backup, now: clock.closure)
         nodes[name] = try reopen(name)
+        if workBeforeTheParent {
+            let ended = try XCTUnwrap(try nodes[name]?.endHealWait(reason: "上级链路中断，须先办件", actor: "管理员-周"))
+            XCTAssertEqual(ended.kind, RestoreHeal.healedKind)
+        }
     }
 
     /// Push: every change the child holds whose `(origin, seq)` the parent lacks.
@@ -123,13 +130,16 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
 
         try restore("village", from: backup)
         XCTAssertEqual(try villageNode.chainHead(of: Self.villageCode).seq, 2)
-        // The restored village goes on working before it reaches its parent: the same number again.
+        let waiting = assertStoreError("healing") { try villageNode.accept(Items.relief, applicant: People.li, collectAt: nil) }
+        XCTAssertTrue(waiting?.message.hasPrefix(RestoreHeal.waitingForParentMessage) ?? false, waiting?.message ?? "")
+        // The operator ends the wait (#3) and the village goes on working before it reaches its parent: the same number again.
+        try restore("village", from: backup, workBeforeTheParent: true)
         clock.advance(millis: 3_600_000)
         let newCase = try villageNode.accept(Items.relief, applicant: People.li, collectAt: nil).number
         XCTAssertEqual(newCase, lostCase, "the backup's counter gives the lost number out again")
         try villageNode.act(on: newCase, .updateContact, payload: ["address": "某村 5 组"], actor: "代办员-赵")
         try villageNode.act(on: newCase, .forward, payload: ["opinion": "材料齐全"], actor: "代办员-赵")
-        XCTAssertEqual(try villageNode.chainHead(of: Self.villageCode).seq, 5)
+        XCTAssertEqual(try villageNode.chainHead(of: Self.villageCode).seq, 6)
 
         let state = try villageNode.divergence(parentHead: lostHead)
         XCTAssertEqual(state, .diverged(fetchAfter: 2))
@@ -141,8 +151,8 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         let outcome = try villageNode.adoptOwnChanges(copies)
         XCTAssertEqual(outcome.adopted.map(\.seq), [3, 4])
         XCTAssertEqual(outcome.alreadyHeld, 0)
-        XCTAssertEqual(outcome.setAside.map(\.seq), [3, 4, 5])
-        XCTAssertEqual(outcome.rerecorded.map(\.seq), [5, 6, 7])
+        XCTAssertEqual(outcome.setAside.map(\.seq), [3, 4, 5, 6])
+        XCTAssertEqual(outcome.rerecorded.map(\.seq), [5, 6, 7, 8])
         XCTAssertEqual(outcome.refused, [])
         let renamed = number("2026-03-02", 3)
         XCTAssertEqual(outcome.renumbered.map(\.oldNumber), [newCase])
@@ -164,12 +174,13 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         let chain = try ownChain(villageNode)
         let parentCopies = try fetch(townshipNode, origin: Self.villageCode, after: 0)
         XCTAssertEqual(chain.prefix(4).map(\.hash), parentCopies.map(\.hash))
-        XCTAssertEqual(chain.map(\.seq), [1, 2, 3, 4, 5, 6, 7])
-        XCTAssertEqual(chain[4].kind, CaseAction.accept.kind)
-        XCTAssertEqual(chain[4].entity, renamed)
-        XCTAssertEqual(chain[4].payload["number"]?.stringValue, renamed, "the payload names the new number")
+        XCTAssertEqual(chain.map(\.seq), [1, 2, 3, 4, 5, 6, 7, 8])
+        XCTAssertEqual(chain[4].kind, RestoreHeal.healedKind, "the operator's decision is signed again first")
+        XCTAssertEqual(chain[5].kind, CaseAction.accept.kind)
         XCTAssertEqual(chain[5].entity, renamed)
+        XCTAssertEqual(chain[5].payload["number"]?.stringValue, renamed, "the payload names the new number")
         XCTAssertEqual(chain[6].entity, renamed)
+        XCTAssertEqual(chain[7].entity, renamed)
         XCTAssertGreaterThan(chain[4].hlc, chain[3].hlc, "the re-signed changes sort after everything adopted")
         XCTAssertEqual(try villageNode.caseState(lostCase)?.applicant.phone, "13900000001", "the lost case is back under its number")
         XCTAssertEqual(try villageNode.caseState(lostCase)?.item.code, Items.elderCard)
@@ -179,11 +190,11 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(try villageNode.caseState(lostCase)?.document(.acceptance)?.number, "\(Self.villageCode)受〔2026〕2号")
         XCTAssertEqual(try villageNode.caseState(renamed)?.document(.acceptance)?.number, "\(Self.villageCode)受〔2026〕3号",
                        "a document number the adopted copies already carry is given anew")
-        XCTAssertEqual(try villageNode.divergence(parentHead: lostHead), .ahead(by: 3))
+        XCTAssertEqual(try villageNode.divergence(parentHead: lostHead), .ahead(by: 4))
 
         // The parent takes the rebased changes: no fork, nothing quarantined.
         let pushed = try up(villageNode, townshipNode)
-        XCTAssertEqual(pushed.stored.map(\.seq), [5, 6, 7])
+        XCTAssertEqual(pushed.stored.map(\.seq), [5, 6, 7, 8])
         XCTAssertEqual(pushed.quarantined, [])
         XCTAssertEqual(try up(townshipNode, countyNode).quarantined, [])
         try down(townshipNode, villageNode)
@@ -234,6 +245,10 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(head.seq, parentHead.seq)
         XCTAssertEqual(head.hash, parentHead.hash)
         XCTAssertEqual(try villageNode.divergence(parentHead: parentHead), .inStep)
+        XCTAssertTrue(try villageNode.healStatus().state.isWaiting, "the parent's head is not noted yet")
+        XCTAssertEqual(try villageNode.noteParentHead(parentHead), .inStep)
+        XCTAssertEqual(try villageNode.healStatus().parent?.state, .returned)
+        XCTAssertFalse(try villageNode.healStatus().state.isWaiting, "everything the parent held is back: the wait is over")
         XCTAssertEqual(try villageNode.caseState(lost)?.item.code, Items.elderCard)
         XCTAssertEqual(try villageNode.caseState(kept)?.status, .forwarded)
         try assertSameCases(villageNode, townshipNode)
@@ -261,7 +276,7 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         try up(villageNode, townshipNode)
         let lostHead = try townshipNode.chainHead(of: Self.villageCode)
 
-        try restore("village", from: backup)
+        try restore("village", from: backup, workBeforeTheParent: true)
         clock.advance(millis: 60_000)
         let again = try villageNode.accept().number
         XCTAssertEqual(again, lost)
@@ -270,11 +285,11 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
 
         let state = try villageNode.divergence(parentHead: lostHead)
         let outcome = try villageNode.adoptOwnChanges(try fetch(townshipNode, origin: Self.villageCode, after: try XCTUnwrap(state.fetchAfter)))
-        XCTAssertEqual(outcome.rerecorded.map(\.seq), [3])
+        XCTAssertEqual(outcome.rerecorded.map(\.seq), [3, 4], "the operator's decision, then the acceptance")
         let renamed = try XCTUnwrap(outcome.renumbered.first?.newNumber)
         let after = try villageNode.conflicts().filter { $0.rule == ConflictRule.possibleDuplicate.rawValue }
         XCTAssertEqual(after.map(\.entities), [[kept, renamed]])
-        XCTAssertEqual(after.first?.detail["changes"]?.arrayValue?.compactMap { $0["change"]?.stringValue }, ["\(Self.villageCode)#1", "\(Self.villageCode)#3"])
+        XCTAssertEqual(after.first?.detail["changes"]?.arrayValue?.compactMap { $0["change"]?.stringValue }, ["\(Self.villageCode)#1", "\(Self.villageCode)#4"])
         XCTAssertEqual(try villageNode.conflicts(ofCase: kept).map(\.id), after.map(\.id), "no row of the old record is left on the other case")
         try assertVerifiesClean(villageNode)
         try up(villageNode, townshipNode)
@@ -348,22 +363,22 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         try villageNode.act(on: first, .forward, payload: [:], actor: "代办员-赵")
         try up(villageNode, townshipNode)
 
-        try restore("village", from: backup)
+        try restore("village", from: backup, workBeforeTheParent: true)
         clock.advance(millis: 3_600_000)
         try villageNode.act(on: first, .forward, payload: ["opinion": "再次上报"], actor: "代办员-赵")
         let second = try villageNode.accept(Items.elderCard, applicant: People.li).number
         let outcome = try villageNode.adoptOwnChanges(try fetch(townshipNode, origin: Self.villageCode, after: 1))
         XCTAssertEqual(outcome.adopted.map(\.seq), [2])
-        XCTAssertEqual(outcome.setAside.map(\.seq), [2, 3])
-        XCTAssertEqual(outcome.refused.map(\.change.seq), [2], "the second forward is refused: the case is at the township already")
+        XCTAssertEqual(outcome.setAside.map(\.seq), [2, 3, 4])
+        XCTAssertEqual(outcome.refused.map(\.change.seq), [3], "the second forward is refused: the case is at the township already")
         XCTAssertTrue(outcome.refused.first?.message.contains(first) ?? false, outcome.refused.first?.message ?? "")
-        XCTAssertEqual(outcome.rerecorded.map(\.seq), [3])
+        XCTAssertEqual(outcome.rerecorded.map(\.seq), [3, 4])
         XCTAssertEqual(outcome.renumbered, [], "no number was used twice")
         XCTAssertEqual(try villageNode.count("SELECT count(*) FROM rebase_set_aside WHERE entity = ? AND kind = ?", [.text(first), .text(CaseAction.forward.kind)]), 1)
         XCTAssertEqual(try villageNode.caseState(second)?.item.code, Items.elderCard)
 
         let pushed = try up(villageNode, townshipNode)
-        XCTAssertEqual(pushed.stored.map(\.seq), [3])
+        XCTAssertEqual(pushed.stored.map(\.seq), [3, 4])
         XCTAssertEqual(pushed.quarantined, [])
         try assertSameCases(villageNode, townshipNode)
         try assertVerifiesClean(villageNode)
@@ -379,7 +394,7 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         let lost = try villageNode.accept(Items.elderCard).number
         try villageNode.act(on: lost, .updateContact, payload: ["phone": "13900000001"], actor: "代办员-赵")
         try up(villageNode, townshipNode)
-        try restore("village", from: backup)
+        try restore("village", from: backup, workBeforeTheParent: true)
         try villageNode.accept(Items.relief, applicant: People.li)
         let genuine = try fetch(townshipNode, origin: Self.villageCode, after: 1)
         XCTAssertEqual(genuine.count, 2)

@@ -194,4 +194,31 @@ final class SyncNoticeTests: SyncTestCase {
         XCTAssertTrue(metrics.contains("liandong_subtree_last_heard_seconds{node=\"\(Tree.county)\",subtree_node=\"\(Tree.village)\"}"), metrics)
         XCTAssertTrue(metrics.contains("liandong_subtree_revoked{node=\"\(Tree.county)\",subtree_node=\"\(Tree.village2)\"} 1"), metrics)
     }
+
+    /// A village change stuck in quarantine at its township never reaches the county: the township's
+    /// hello reports it, the county shows it for the village and the township, and the line goes away
+    /// with the township's next report once the quarantine is empty.
+    func testTheCountySeesAVillageChangeQuarantinedAtItsTownship() throws {
+        try makeNodes([Tree.county, Tree.township, Tree.village])
+        try serve(Tree.county)
+        try serve(Tree.township)
+        for code in [Tree.township, Tree.village] { try sync(code) }
+        try store(Tree.township).quarantineMalformed(origin: Tree.village, seq: 7, hash: Array(repeating: 9, count: 32),
+                                                     message: "无法解析", wire: "{}", from: Tree.village)
+        try sync(Tree.township)
+
+        let county = store(Tree.county)
+        let view = Dictionary(uniqueKeysWithValues: try county.subtreeView().map { ($0.code, $0) })
+        XCTAssertEqual(view[Tree.village]?.quarantinedBelow, 1)
+        XCTAssertEqual(view[Tree.village]?.quarantined, 0, "nothing of it is quarantined at the county itself")
+        XCTAssertEqual(view[Tree.township]?.quarantinedBelow, 1, "the township's subtree holds it")
+        XCTAssertEqual(try county.heldQuarantineReport(), [HeldQuarantine(holder: Tree.township, origin: Tree.village, count: 1)],
+                       "what the county would report further up")
+        let metrics = try Metrics.render(service: try XCTUnwrap(servers[Tree.county]).service)
+        XCTAssertTrue(metrics.contains("liandong_subtree_quarantined_below_changes{node=\"\(Tree.county)\",subtree_node=\"\(Tree.village)\"} 1"), metrics)
+
+        try store(Tree.township).db.run("DELETE FROM quarantine")
+        try sync(Tree.township)
+        XCTAssertEqual(try county.subtreeView().first { $0.code == Tree.village }?.quarantinedBelow, 0, "a report replaces the last one")
+    }
 }

@@ -108,7 +108,7 @@ public struct Change: Sendable, Hashable {
 public struct ChangeDecodeError: Error, Equatable, CustomStringConvertible {
     public let field: String
     public let reason: String
-    public var description: String { "change field \(field): \(reason)" }
+    public var description: String { field.isEmpty ? "变更\(reason)" : "变更字段 \(field)：\(reason)" }
 }
 
 extension Change {
@@ -117,39 +117,39 @@ extension Change {
     /// Decodes a change from its wire form, checking every field's type; hash and signature are
     /// checked by the receiver, not here.
     public init(wire json: JSONValue) throws {
-        guard case .object(let f) = json else { throw ChangeDecodeError(field: "", reason: "not an object") }
+        guard case .object(let f) = json else { throw ChangeDecodeError(field: "", reason: "应为 JSON 对象") }
         func string(_ key: String) throws -> String {
-            guard let s = f[key]?.stringValue else { throw ChangeDecodeError(field: key, reason: "expected string") }
+            guard let s = f[key]?.stringValue else { throw ChangeDecodeError(field: key, reason: "应为字符串") }
             return s
         }
         func int(_ key: String) throws -> Int64 {
-            guard let i = f[key]?.intValue else { throw ChangeDecodeError(field: key, reason: "expected integer") }
+            guard let i = f[key]?.intValue else { throw ChangeDecodeError(field: key, reason: "应为整数") }
             return i
         }
         func hex(_ key: String, count: Int) throws -> [UInt8] {
             guard let bytes = Hex.decode(try string(key)), bytes.count == count else {
-                throw ChangeDecodeError(field: key, reason: "expected \(count) bytes of lower-case hex")
+                throw ChangeDecodeError(field: key, reason: "应为 \(count) 字节的小写十六进制")
             }
             return bytes
         }
         let version = try int("v")
         guard version == Change.envelopeVersion else {
-            throw ChangeDecodeError(field: "v", reason: "unknown envelope version \(version)")
+            throw ChangeDecodeError(field: "v", reason: "信封版本 \(version) 无法识别")
         }
         if let unknown = f.keys.first(where: { !Change.wireFields.contains($0) }) {
-            throw ChangeDecodeError(field: unknown, reason: "unknown field")
+            throw ChangeDecodeError(field: unknown, reason: "无法识别（变更信封不接受未知字段）")
         }
-        guard let payload = f["payload"] else { throw ChangeDecodeError(field: "payload", reason: "missing") }
-        guard let partyList = f["parties"]?.arrayValue else { throw ChangeDecodeError(field: "parties", reason: "expected array") }
+        guard let payload = f["payload"] else { throw ChangeDecodeError(field: "payload", reason: "缺失") }
+        guard let partyList = f["parties"]?.arrayValue else { throw ChangeDecodeError(field: "parties", reason: "应为数组") }
         var parties: [String] = []
         for p in partyList {
-            guard let s = p.stringValue else { throw ChangeDecodeError(field: "parties", reason: "expected strings") }
+            guard let s = p.stringValue else { throw ChangeDecodeError(field: "parties", reason: "应为字符串数组") }
             parties.append(s)
         }
         let hlc = try int("hlc")
-        guard hlc > 0 else { throw ChangeDecodeError(field: "hlc", reason: "must be > 0") }
+        guard hlc > 0 else { throw ChangeDecodeError(field: "hlc", reason: "应大于 0") }
         let seq = try int("seq")
-        guard seq >= 1 else { throw ChangeDecodeError(field: "seq", reason: "must be ≥ 1") }
+        guard seq >= 1 else { throw ChangeDecodeError(field: "seq", reason: "应不小于 1") }
         self.init(
             origin: try string("origin"), seq: seq, hlc: HLC(rawValue: hlc), wall: try int("wall"),
             actor: try string("actor"), entity: try string("entity"), kind: try string("kind"),

@@ -14,11 +14,14 @@ public struct SubtreeNode: Hashable, Sendable {
     public var oldestUnackedAge: Int64?
     /// Changes of the node's subtree held in quarantine here.
     public var quarantined: Int64
+    /// Changes of the node's subtree held in quarantine by nodes further down the path (reported up
+    /// in each hello): a village change refused at its township never reaches the county.
+    public var quarantinedBelow: Int64
     /// Its clock's offset from its parent's in milliseconds (positive: ahead), when measured.
     public var clockSkew: Int64?
 
     public init(code: String, name: String, revoked: Bool, lastHeard: Int64?, lastContact: Int64?, unacked: Int64?, oldestUnackedAge: Int64?,
-                quarantined: Int64, clockSkew: Int64? = nil) {
+                quarantined: Int64, quarantinedBelow: Int64 = 0, clockSkew: Int64? = nil) {
         self.code = code
         self.name = name
         self.revoked = revoked
@@ -27,6 +30,7 @@ public struct SubtreeNode: Hashable, Sendable {
         self.unacked = unacked
         self.oldestUnackedAge = oldestUnackedAge
         self.quarantined = quarantined
+        self.quarantinedBelow = quarantinedBelow
         self.clockSkew = clockSkew
     }
 
@@ -44,6 +48,6 @@ public struct SubtreeNode: Hashable, Sendable {
          "lastHeard": .optional(lastHeard), "lastHeardSeconds": lastHeard.map { .int(max(0, now - $0) / 1000) } ?? .null,
          "lastContact": .optional(lastContact), "unacked": .optional(unacked),
          "oldestUnackedSeconds": oldestUnackedAge.map { .int($0 / 1000) } ?? .null,
-         "quarantined": .int(quarantined), "behind": .bool(isBehind), "clockSkewMillis": .optional(clockSkew)]
+         "quarantined": .int(quarantined), "quarantinedBelow": .int(quarantinedBelow), "behind": .bool(isBehind), "clockSkewMillis": .optional(clockSkew)]
     }
 }

@@ -44,6 +44,15 @@ public enum StaffRole: String, Sendable, CaseIterable, Comparable {
         return .success(roles)
     }
 
+    /// Why a set of roles cannot be held by one person, or nil: none at all, or 管理员 with 审计员 —
+    /// the administrator must not read the trail of what administrators did (等保 2.0 三权分立,
+    /// GB/T 22239-2019 8.1.4.2 安全审计: 审计员与系统管理员分离).
+    public static func conflict(in roles: Set<StaffRole>) -> String? {
+        if roles.isEmpty { return "至少要有一个岗位" }
+        if roles.contains(.admin) && roles.contains(.auditor) { return "管理员与审计员须由不同的人担任（三权分立），不能同时勾选" }
+        return nil
+    }
+
     /// A stable text form for storage: code names sorted, comma-separated.
     public static func storageText(_ roles: Set<StaffRole>) -> String {
         roles.sorted().map(\.rawValue).joined(separator: ",")

@@ -20,6 +20,14 @@ extension Workbench {
                     body += "<form method=\"post\" action=\"/admin/staff-state\">\(csrfField(context))\(HTML.hidden("login", member.login))"
                         + "<button type=\"submit\" name=\"do\" value=\"\(member.disabled ? "enable" : "disable")\" class=\"secondary\" aria-label=\"\(member.disabled ? "启用" : "停用") \(HTML.esc(member.login))\">\(member.disabled ? "启用" : "停用")</button>"
                         + "<button type=\"submit\" name=\"do\" value=\"reset\" class=\"secondary\" aria-label=\"重置密码 \(HTML.esc(member.login))\">重置密码</button></form>"
+                    // Roles are changed by another administrator, never by oneself.
+                    body += "<form method=\"post\" action=\"/admin/staff-roles\" class=\"roles\">\(csrfField(context))\(HTML.hidden("login", member.login))"
+                    for role in StaffRole.allCases {
+                        let id = "roles-\(HTML.esc(member.login))-\(role.rawValue)"
+                        body += "<input type=\"checkbox\" id=\"\(id)\" name=\"role\" value=\"\(role.rawValue)\"\(member.roles.contains(role) ? " checked" : "")>"
+                            + "<label for=\"\(id)\">\(role.chineseName)</label>"
+                    }
+                    body += "<button type=\"submit\" class=\"secondary\" aria-label=\"保存岗位 \(HTML.esc(member.login))\">保存岗位</button></form>"
                 }
                 body += "</td></tr>"
             }
@@ -103,6 +111,16 @@ extension Workbench {
                 try audit(context, "admin.staff.\(form["do"] ?? "")", target: login, store: store)
             }
             return try adminPage(context, message: message)
+        case "staff-roles":
+            try require(.manageStaff, context)
+            guard let login = form["login"], login != context.session.member.login else { throw WebError.invalid("不能修改自己的岗位，请由另一位管理员修改") }
+            let roles = Set(form.all("role").compactMap(StaffRole.init(rawValue:)))
+            if let conflict = StaffRole.conflict(in: roles) { throw WebError.invalid(conflict) }
+            try box.with { store in
+                try store.setStaffRoles(login, roles)
+                try audit(context, "admin.staff.roles", target: login, detail: StaffRole.storageText(roles), store: store)
+            }
+            return try adminPage(context, message: "已将 \(login) 的岗位改为：\(roles.sorted().map(\.chineseName).joined(separator: "、"))")
         case "catalog", "calendar":
             try require(what == "catalog" ? .manageCatalog : .manageCalendar, context)
             let text = form.values["\(what)-json"]?.first ?? ""

@@ -50,22 +50,44 @@ extension Workbench {
         try require(.viewStats, context)
         let from = context.form["from"].flatMap(LocalDate.init(iso:))
         let to = context.form["to"].flatMap(LocalDate.init(iso:))
+        if let from, let to, from > to { throw WebError.invalid("统计期间的开始日期 \(from.iso) 晚于结束日期 \(to.iso)") }
         return try box.with { store in
-            let stats = try store.statistics(from: from, to: to)
+            // The node whose subtree is counted: this node by default, or any node below it (issue 10, item 6).
+            let own = store.identity.code
+            let names = Dictionary(try store.registry().map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+            let subtree = names.keys.filter { NodeCode.isAncestorOrSelf(own, of: $0) }.sorted()
+            let chosen = context.form["node"].flatMap { $0.isEmpty ? nil : $0 }
+            if let chosen, !subtree.contains(chosen) { throw WebError.invalid("节点 \(chosen) 不在本节点辖区内") }
+            let stats = try store.statistics(from: from, to: to, node: chosen)
             var body = "<form method=\"get\" action=\"/stats\" class=\"panel\">" + HTML.field("from", "起始日期", value: from?.iso ?? "", type: "date")
-                + HTML.field("to", "截止日期", value: to?.iso ?? "", type: "date") + "<button type=\"submit\">统计</button></form>"
-            let names = ["cases": "办件数", "completed": "办结数", "overdueOpen": "在办超期", "onTimeRatePermille": "按时办结率",
+                + HTML.field("to", "截止日期", value: to?.iso ?? "", type: "date")
+            if subtree.count > 1 {
+                body += HTML.select("node", "节点（含下级）", options: subtree.map { ($0, "\($0) \(names[$0] ?? "")") }, selected: chosen ?? own)
+            }
+            body += "<button type=\"submit\">统计</button></form>"
+            if let warning = stats.calendarWarning { body += "<p class=\"error\" role=\"alert\">\(HTML.esc(warning))</p>" }
+            let columns = ["cases": "办件数", "completed": "办结数", "overdueOpen": "在办超期", "onTimeRatePermille": "按时办结率",
                          "earlyRatePermille": "提前办结率", "immediateRatePermille": "即办件比例", "supplementRatePermille": "补正率",
                          "satisfactionRatePermille": "满意率"]
             let overall = stats.overall.json
-            body += "<table id=\"stats-overall\"><tr>" + names.keys.sorted().map { "<th>\(names[$0] ?? $0)</th>" }.joined() + "<th>平均办理工作日</th></tr><tr>"
-            body += names.keys.sorted().map { key in "<td>\(key.hasSuffix("Permille") ? Workbench.permille(overall[key]) : String(overall[key]?.intValue ?? 0))</td>" }.joined()
+            body += "<table id=\"stats-overall\"><tr>" + columns.keys.sorted().map { "<th>\(columns[$0] ?? $0)</th>" }.joined() + "<th>平均办理工作日</th></tr><tr>"
+            body += columns.keys.sorted().map { key in "<td>\(key.hasSuffix("Permille") ? Workbench.permille(overall[key]) : String(overall[key]?.intValue ?? 0))</td>" }.joined()
             body += "<td>\(overall["averageWorkingDaysTenths"]?.intValue.map { String(format: "%.1f", Double($0) / 10) } ?? "—")</td></tr></table>"
             body += HTML.bars("各事项办件数", stats.perItem.map { ($0.name, Double($0.stats.cases), String($0.stats.cases)) })
             body += HTML.bars("各事项按时办结率", stats.perItem.map { item in
                 let rate = item.stats.json["onTimeRatePermille"]?.intValue
                 return (item.name, Double(rate ?? 0), Workbench.permille(item.stats.json["onTimeRatePermille"]))
             }, max: 1000)
+            if stats.perNode.count > 1 {
+                body += "<h2>各节点（含下级）</h2><table id=\"stats-nodes\"><tr><th>节点</th><th>办件数</th><th>办结数</th><th>在办超期</th><th>按时办结率</th><th>满意率</th><th>一次性告知</th></tr>"
+                for line in stats.perNode {
+                    let json = line.stats.json
+                    body += "<tr><td>\(HTML.esc(line.code)) \(HTML.esc(names[line.code] ?? ""))</td><td>\(line.stats.cases)</td><td>\(line.stats.completed)</td>"
+                        + "<td>\(line.stats.overdueOpen)</td><td>\(Workbench.permille(json["onTimeRatePermille"]))</td>"
+                        + "<td>\(Workbench.permille(json["satisfactionRatePermille"]))</td><td>\(line.stats.oneTimeNotices)</td></tr>"
+                }
+                body += "</table>"
+            }
             if context.can(.exportStats) { body += "<p><a href=\"/stats.csv\" download>下载 CSV</a></p>" }
             return try staffPage(context, store: store, title: "统计", active: "/stats", body: body)
         }

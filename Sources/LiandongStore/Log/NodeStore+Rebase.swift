@@ -39,6 +39,7 @@ extension NodeStore {
 
     /// Like `divergence`, and remembers the parent's head as acknowledged when this node holds it
     /// identically: call it with the parent's head of this node's origin after every `hello` and `push`.
+    /// A restored node's wait for its parent ends there too: the parent holds nothing this node lacks.
     @discardableResult
     public func noteParentHead(_ parentHead: (seq: Int64, hash: [UInt8])) throws -> RestoreState {
         let state = try divergence(parentHead: parentHead)
@@ -47,6 +48,7 @@ extension NodeStore {
             if parentHead.seq > (try lastAcknowledgedOwnSeq()) {
                 try db.write { db in try setAcknowledgedOwnSeq(parentHead.seq, db: db) }
             }
+            try noteParentReturned(head: parentHead)
         case .behind, .diverged:
             break
         }

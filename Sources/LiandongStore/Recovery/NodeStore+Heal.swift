@@ -1,10 +1,11 @@
 import LiandongDomain
 
 /// The heal of a restored node (DESIGN §7; rules in RestoreHeal): children report in their hello the
-/// head they hold of this node's chain (`noteChildReport`), push back what this node lacks, and
-/// until every child has done so (or the operator ends the wait, `endHealWait`) nothing new is
-/// recorded here, so that no seq and no case number is given out twice. The parent's side is the
-/// fetch and rebase (NodeStore+Rebase.swift).
+/// head they hold of this node's chain (`noteChildReport`), push back what this node lacks; the
+/// parent's side is the fetch and rebase (NodeStore+Rebase.swift), after which `noteParentHead`
+/// notes what the parent held (`noteParentReturned`). Until every neighbour has done so (or the operator
+/// ends the wait, `endHealWait`) nothing new is recorded here, so that no seq and no case number is
+/// given out twice. Reports of both kinds are kept in `heal_reports`, by the neighbour's code.
 extension NodeStore {
     /// How one child stands in the heal, for status and the API.
     public struct HealChild: Sendable, Equatable {
@@ -13,20 +14,24 @@ extension NodeStore {
         public var reportedSeq: Int64?
     }
 
-    /// The heal as it stands: the node's state and each child's.
+    /// The heal as it stands: the node's state, its parent's and each child's.
     public struct HealStatus: Sendable {
         public var restoredAt: Int64?
         public var state: RestoreHeal.State
+        /// The parent, for a node that has one, while the node waits or healed.
+        public var parent: HealChild?
         public var children: [HealChild]
         /// The lost seqs of the last heal that ended with losses (from its `node.healed` change).
         public var lost: [Int64]
 
         public var json: JSONValue {
+            func entry(_ neighbour: HealChild) -> JSONValue {
+                ["code": .string(neighbour.code), "state": .string(neighbour.state.rawValue), "reportedSeq": neighbour.reportedSeq.map { .int($0) } ?? .null]
+            }
             var fields: [String: JSONValue] = [
                 "healing": .bool(state.isWaiting),
-                "children": .array(children.map {
-                    ["code": .string($0.code), "state": .string($0.state.rawValue), "reportedSeq": $0.reportedSeq.map { .int($0) } ?? .null]
-                }),
+                "parent": parent.map(entry) ?? .null,
+                "children": .array(children.map(entry)),
                 "lost": .array(lost.map { .int($0) }),
             ]
             fields["restoredAt"] = restoredAt.map { .int($0) } ?? .null
@@ -70,18 +75,19 @@ extension NodeStore {
         try refreshIfChangedElsewhere()
         let lost = try lastLostSeqs()
         guard let restoredAt = try restoredAwaitingHeal() else {
-            return HealStatus(restoredAt: nil, state: .healed, children: [], lost: lost)
+            return HealStatus(restoredAt: nil, state: .healed, parent: nil, children: [], lost: lost)
         }
         let reports = try healReports(since: restoredAt)
-        var children: [HealChild] = []
-        for code in try healChildren() {
+        func neighbour(_ code: String) throws -> HealChild {
             let report = reports[code]
             let held = try report.flatMap { try heldHash(ChangeID(origin: identity.code, seq: $0.seq)) }
-            children.append(HealChild(code: code, state: RestoreHeal.childState(report: report, heldHash: held, waived: false),
-                                      reportedSeq: report?.seq))
+            return HealChild(code: code, state: RestoreHeal.childState(report: report, heldHash: held, waived: false), reportedSeq: report?.seq)
         }
-        let state = RestoreHeal.state(restored: true, children: Dictionary(uniqueKeysWithValues: children.map { ($0.code, $0.state) }))
-        return HealStatus(restoredAt: restoredAt, state: state, children: children, lost: lost)
+        let children = try healChildren().map(neighbour)
+        let parent = try NodeCode.parent(of: identity.code).map(neighbour)
+        let state = RestoreHeal.state(restored: true, children: Dictionary(uniqueKeysWithValues: children.map { ($0.code, $0.state) }),
+                                      parent: parent.map { ($0.code, $0.state) })
+        return HealStatus(restoredAt: restoredAt, state: state, parent: parent, children: children, lost: lost)
     }
 
     /// The lost seqs named by this node's latest `node.healed` change.
@@ -132,7 +138,20 @@ extension NodeStore {
         }
     }
 
-    /// Ends the heal when every child has reported and returned what it holds: nothing to do when it
+    /// Notes the parent's head of this node's chain once it is held here identically (`noteParentHead`,
+    /// after a hello or after the fetch brought back what the parent held): the parent owes nothing more.
+    func noteParentReturned(head: (seq: Int64, hash: [UInt8])) throws {
+        guard let parent = NodeCode.parent(of: identity.code) else { return }
+        try db.write { db in
+            guard try restoredAwaitingHeal() != nil else { return }
+            try db.run("""
+                INSERT INTO heal_reports (child, seq, hash, reported_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (child) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, reported_at = excluded.reported_at
+                """, .text(parent), .integer(head.seq), .blob(head.hash), .integer(now()))
+        }
+    }
+
+    /// Ends the heal when every neighbour has reported and returned what it holds: nothing to do when it
     /// lost nothing; otherwise records `node.healed` listing the lost seqs. Returns the state.
     @discardableResult
     public func settleHeal() throws -> RestoreHeal.State {
@@ -142,7 +161,7 @@ extension NodeStore {
         return .healed
     }
 
-    /// The operator ends the wait: the children still owed are waived, the chain continues past the
+    /// The operator ends the wait: the neighbours still owed are waived, the chain continues past the
     /// highest seq any child reported, and `node.healed` records the decision and what was lost.
     @discardableResult
     public func endHealWait(reason: String, actor: String) throws -> Change? {
@@ -150,7 +169,7 @@ extension NodeStore {
         guard !trimmed.isEmpty else { throw StoreError("invalid_reason", "结束等待须写明原因（例如：某下级设备已损毁，不会再回来）") }
         let status = try healStatus()
         guard status.restoredAt != nil else { throw StoreError("not_healing", "本节点不在恢复等待中，无需结束等待") }
-        let waived = status.children.filter { $0.state == .notReported || $0.state == .returning }.map(\.code)
+        let waived = status.state.pendingNeighbours
         return try finishHeal(mode: "ended", waived: waived, reason: trimmed, actor: actor)
     }
 
@@ -199,14 +218,7 @@ extension NodeStore {
         guard !recordingHealEnd, try restoredAwaitingHeal() != nil else { return }
         let status = try healStatus()
         if let message = status.state.message {
-            throw StoreError("healing", message, details: ["pending": status.state.pendingList.joined(separator: ",")])
+            throw StoreError("healing", message, details: ["pending": status.state.pendingNeighbours.joined(separator: ",")])
         }
-    }
-}
-
-extension RestoreHeal.State {
-    var pendingList: [String] {
-        if case .waiting(let pending) = self { return pending }
-        return []
     }
 }

@@ -65,10 +65,10 @@ public struct EnrollmentGrant: Sendable, Equatable {
     }
 
     public static func parse(_ json: JSONValue) throws -> EnrollmentGrant {
-        guard case .object = json else { throw CaseError.invalidPayload(field: "response", reason: "expected object") }
-        guard let parentJSON = json["parent"] else { throw CaseError.invalidPayload(field: "parent", reason: "missing") }
+        guard case .object = json else { throw CaseError.invalidPayload(field: "response", reason: "应为 JSON 对象") }
+        guard let parentJSON = json["parent"] else { throw CaseError.invalidPayload(field: "parent", reason: "缺失") }
         let parent = try RegistryEntry.parse(parentJSON, field: "parent")
-        guard let list = json["registry"]?.arrayValue else { throw CaseError.invalidPayload(field: "registry", reason: "expected array") }
+        guard let list = json["registry"]?.arrayValue else { throw CaseError.invalidPayload(field: "registry", reason: "应为数组") }
         let registry = try list.enumerated().map { try RegistryEntry.parse($1, field: "registry[\($0)]") }
         return EnrollmentGrant(parent: parent, registry: registry)
     }

@@ -11,7 +11,7 @@ extension NodeStore {
             throw StoreError("invalid_login", "登录名「\(login)」应为 2–32 位字母、数字、点、下划线或连字符")
         }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError("invalid_name", "姓名不能为空") }
-        guard !roles.isEmpty else { throw StoreError("invalid_roles", "至少要有一个岗位") }
+        if let conflict = StaffRole.conflict(in: roles) { throw StoreError("invalid_roles", conflict) }
         if let violation = policy.check(password, login: login) { throw StoreError(violation.code, violation.message) }
         let salt = try secureRandomBytes(16)
         let hash = try PasswordHash.derive(password: password, salt: salt, iterations: PasswordHash.defaultIterations)
@@ -59,7 +59,7 @@ extension NodeStore {
     /// Replaces the roles of an account.
     public func setStaffRoles(_ login: String, _ roles: Set<StaffRole>) throws {
         _ = try requireStaff(login)
-        guard !roles.isEmpty else { throw StoreError("invalid_roles", "至少要有一个岗位") }
+        if let conflict = StaffRole.conflict(in: roles) { throw StoreError("invalid_roles", conflict) }
         try db.write { db in try db.run("UPDATE staff SET roles = ? WHERE login = ?", .text(StaffRole.storageText(roles)), .text(login)) }
     }
 

@@ -16,15 +16,17 @@ extension NodeStore {
                           [.text(own), .text(own + "\u{7F}")]) { row in
             if let origin = row.text("origin") { quarantined[origin] = row.int64("n") ?? 0 }
         }
+        let below = try quarantinedBelow()
         // Clock offsets as each node's parent measured them (clock safety), reported up the tree.
         let clocks = Dictionary(try nodeClocks().map { ($0.code, $0.offsetMillis) }, uniquingKeysWith: { first, _ in first })
         return try registry().filter { $0.code != own && NodeCode.isAncestorOrSelf(own, of: $0.code) }.map { entry in
             let child = children[entry.code]
             let held = quarantined.filter { NodeCode.isAncestorOrSelf(entry.code, of: $0.key) }.values.reduce(0, +)
+            let heldBelow = below.filter { NodeCode.isAncestorOrSelf(entry.code, of: $0.key) }.values.reduce(0, +)
             return SubtreeNode(
                 code: entry.code, name: entry.name, revoked: entry.isRevoked, lastHeard: heard[entry.code],
                 lastContact: child?.lastContact, unacked: child.map { $0.unacked }, oldestUnackedAge: child?.oldestUnackedAge,
-                quarantined: held, clockSkew: clocks[entry.code])
+                quarantined: held, quarantinedBelow: heldBelow, clockSkew: clocks[entry.code])
         }
     }
 }

@@ -77,7 +77,8 @@ public final class SyncClient {
     @discardableResult
     public func hello() throws -> HelloResponse {
         let clocks = try store.nodeClocks().map { ClockReport(node: $0.code, offsetMillis: $0.offsetMillis, at: $0.at) }
-        let request = HelloRequest(node: store.identity.code, time: store.now(), heads: Heads(try store.heads()), clocks: clocks)
+        let request = HelloRequest(node: store.identity.code, time: store.now(), heads: Heads(try store.heads()), clocks: clocks,
+                                   held: try store.heldQuarantineReport())
         let response: HelloResponse
         do {
             response = try HelloResponse(try call("hello", request.json))

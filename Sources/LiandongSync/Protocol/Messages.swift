@@ -43,23 +43,27 @@ public struct ClockReport: Sendable, Equatable {
 }
 
 /// HelloRequest opens an exchange: who the child is, its clock, what it holds (its heads: the
-/// parent's own chain among them, which a restored parent waits for), and the clocks of its subtree.
+/// parent's own chain among them, which a restored parent waits for), the clocks of its subtree and
+/// the quarantine held in it.
 public struct HelloRequest: Sendable {
     public var node: String
     public var time: Int64
     public var heads: Heads
     public var clocks: [ClockReport]
+    public var held: [HeldQuarantine]
 
-    public init(node: String, time: Int64, heads: Heads, clocks: [ClockReport] = []) {
+    public init(node: String, time: Int64, heads: Heads, clocks: [ClockReport] = [], held: [HeldQuarantine] = []) {
         self.node = node
         self.time = time
         self.heads = heads
         self.clocks = clocks
+        self.held = held
     }
 
     public var json: JSONValue {
         var fields: [String: JSONValue] = ["protocol": .int(SyncProtocol.version), "node": .string(node), "time": .int(time), "heads": heads.json]
         if !clocks.isEmpty { fields["clocks"] = .array(clocks.map(\.json)) }
+        if !held.isEmpty { fields["held"] = .array(held.map(\.json)) }
         return .object(fields)
     }
 
@@ -68,6 +72,7 @@ public struct HelloRequest: Sendable {
         time = try reader.int("time", in: 0...JSONParser.maxSafeInteger)
         heads = try reader.heads("heads")
         clocks = []
+        held = try HeldQuarantine.list(reader)
         guard reader.fields["clocks"] != nil else { return }
         for (index, item) in try reader.array("clocks").enumerated() {
             guard let fields = item.objectValue else { throw SyncError.invalid("clocks[\(index)]", "应为对象") }

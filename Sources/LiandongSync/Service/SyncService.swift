@@ -94,6 +94,8 @@ public final class SyncService: @unchecked Sendable {
             let below = hello.clocks.filter { $0.node != node && $0.node.hasPrefix(node) }
             try store.recordNodeClocks([NodeStore.NodeClock(code: node, offsetMillis: hello.time - now, measuredBy: store.identity.code, at: now)]
                 + below.map { NodeStore.NodeClock(code: $0.node, offsetMillis: $0.offsetMillis, measuredBy: NodeCode.parent(of: $0.node) ?? node, at: $0.at) })
+            // The quarantine held in the child's subtree: the county sees changes stuck anywhere on the path.
+            try store.recordHeldQuarantine(hello.held, from: node)
             // What the child holds of this node's own chain: a restored node waits for it (NodeStore+Heal.swift).
             let own = hello.heads[store.identity.code]
             if try store.noteChildReport(child: node, head: own.map { ($0.seq, $0.hash) }) {

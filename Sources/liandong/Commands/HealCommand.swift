@@ -2,7 +2,7 @@ import LiandongDomain
 import LiandongStore
 
 /// `liandong heal status` and `liandong heal end --reason TEXT`: the wait of a node restored from a
-/// backup for its children to return its own changes (NodeStore+Heal.swift), and the operator's
+/// backup for its parent and children to return its own changes (NodeStore+Heal.swift), and the operator's
 /// decision to end it when a child will never come back (recorded as a `node.healed` change).
 enum HealCommand {
     static var table: [String: (inout CommandContext) throws -> Void] { ["status": status, "end": end] }
@@ -33,6 +33,9 @@ enum HealCommand {
 
     static func text(_ heal: NodeStore.HealStatus) -> String {
         var text = heal.state.message ?? (heal.restoredAt == nil ? "本节点无需恢复等待。" : "恢复完成。")
+        if let parent = heal.parent {
+            text += "\n上级 \(parent.code)：\(name(parent.state))" + (parent.reportedSeq.map { "（持有本节点变更至 #\($0)）" } ?? "")
+        }
         for child in heal.children {
             text += "\n下级 \(child.code)：\(name(child.state))" + (child.reportedSeq.map { "（持有本节点变更至 #\($0)）" } ?? "")
         }

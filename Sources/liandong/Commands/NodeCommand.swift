@@ -51,6 +51,8 @@ enum NodeCommand {
         let links = Dictionary(try store.childLinks().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         // Every node below as its parent measured its clock at the last hello (issue 10, clock safety).
         let clocks = Dictionary(try store.nodeClocks().map { ($0.code, $0.offsetMillis) }, uniquingKeysWith: { a, _ in a })
+        // The whole subtree as the status shows it: when each node was last heard of, what of its subtree is stuck in quarantine.
+        let subtree = Dictionary(try store.subtreeView().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for entry in try store.registry() where !(entry.publicKey.isEmpty && entry.revokedHLC == nil) {
             let link = links[entry.code]
             let contact: (lastContact: Int64?, lagMillis: Int64?) = (link?.lastContact, link.map { $0.oldestUnackedAge ?? 0 })
@@ -64,9 +66,11 @@ enum NodeCommand {
                 "revokedAt": .optional(revoked.map(timestamp)),
                 "lastContact": .optional(contact.lastContact.map(timestamp)), "lagSeconds": .optional(contact.lagMillis.map { $0 / 1000 }),
                 "clockOffsetSeconds": .optional(clocks[entry.code].map { $0 / 1000 }),
+                "lastHeard": .optional(subtree[entry.code]?.lastHeard.map(timestamp)),
+                "quarantined": .optional(subtree[entry.code]?.quarantined), "quarantinedBelow": .optional(subtree[entry.code]?.quarantinedBelow),
             ])
             lines.append(row(entry.code, entry.role, entry.name, entry.isRevoked ? "已撤销" : (entry.code == own ? "本节点" : "已登记"),
-                             registered.map(displayTime) ?? "直接信任", contact) + clockText(clocks[entry.code]))
+                             registered.map(displayTime) ?? "直接信任", contact) + clockText(clocks[entry.code]) + quarantineText(subtree[entry.code]))
         }
         for pending in try store.pendingEnrollments() {
             let expired = pending.expiresAt <= store.now()
@@ -87,6 +91,12 @@ enum NodeCommand {
     static func clockText(_ offset: Int64?) -> String {
         guard let offset, abs(offset) > ClockSafety.warnMillis else { return "" }
         return "  时钟\(offset > 0 ? "快" : "慢") \(abs(offset) / 1000) 秒"
+    }
+
+    /// Changes of the node's subtree stuck in quarantine, here and further down the path, for the list.
+    static func quarantineText(_ node: SubtreeNode?) -> String {
+        guard let node, node.quarantined + node.quarantinedBelow > 0 else { return "" }
+        return "  隔离 \(node.quarantined + node.quarantinedBelow) 条" + (node.quarantinedBelow > 0 ? "（其中下级节点 \(node.quarantinedBelow) 条）" : "")
     }
 
     /// `node revoke CODE [--reason TEXT]`: from now on every node refuses its changes and requests.

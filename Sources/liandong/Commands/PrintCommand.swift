@@ -47,11 +47,22 @@ enum PrintCommand {
             throw CLIError(code: error.code, message: error.message, exitCode: error.code == "invalid_public_base" ? 2 : 1)
         }
         try write(html, to: target)
+        // A printed document carries the applicant's full name and ID number: every print is audited,
+        // from the command line as from the workbench (等保 2.0 安全审计).
+        try store.audit(staff: StaffCommand.cliActor(), action: "print.\(kind.slug)", target: printTarget(subject), outcome: "ok", detail: target)
         let number = PrintedNumber.resolve(kind: kind, request: request)
         context.console.emit(
             ["document": .string(kind.slug), "title": .string(kind.title(for: request.state)), "file": .string(target),
              "documentNumber": .string(number.text), "documentNumberDerived": .bool(number.isDerived), "bytes": .int(Int64(html.utf8.count))],
             text: "已生成\(kind.title(for: request.state))（文书编号 \(number.text)）：\(target)")
+    }
+
+    /// What the audit row names: the case number, or the item of a notice without a case (as the workbench does).
+    static func printTarget(_ subject: PrintRequest.Subject) -> String {
+        switch subject {
+        case .existing(let view): return view.state.number
+        case .unaccepted(let application): return application.item.code
+        }
     }
 
     /// `--public-base URL`, else the node's own listen address (what the PC itself can open).

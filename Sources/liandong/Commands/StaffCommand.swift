@@ -7,7 +7,7 @@ import LiandongStore
 enum StaffCommand {
     static var table: [String: (inout CommandContext) throws -> Void] { [
         "add": add, "list": list, "disable": { try setDisabled(&$0, true) }, "enable": { try setDisabled(&$0, false) },
-        "passwd": passwd, "totp": totp, "require-totp": requireTOTP,
+        "passwd": passwd, "totp": totp, "require-totp": requireTOTP, "roles": roles,
     ] }
 
     static func cliActor() -> String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "root") }
@@ -34,6 +34,24 @@ enum StaffCommand {
             text += "\n一次性密码：\(password)（首次登录后必须修改）"
         }
         context.console.emit(.object(document), text: text)
+    }
+
+    /// `staff roles LOGIN --role a,b`: replaces the roles of an account (its sessions keep going; every
+    /// action is checked against the roles at the time it is made).
+    static func roles(_ context: inout CommandContext) throws {
+        let store = try context.openStore()
+        let login = try context.args.positional(0, "登录名")
+        let rolesText = try context.args.required("role", "岗位：acceptor,reviewer,approver,admin,auditor（可用逗号分隔多个）")
+        try context.args.finish(maxPositionals: 1)
+        let roles: Set<StaffRole>
+        switch StaffRole.parseList(rolesText) {
+        case .success(let parsed): roles = parsed
+        case .failure(let error): throw CLIError(code: "invalid_role", message: error.message, exitCode: 2)
+        }
+        try store.setStaffRoles(login, roles)
+        try store.audit(staff: cliActor(), action: "staff.roles", target: login, outcome: "ok", detail: StaffRole.storageText(roles))
+        context.console.emit(["login": .string(login), "roles": .strings(roles.sorted().map(\.rawValue))],
+                             text: "已将 \(login) 的岗位改为：\(roles.sorted().map(\.chineseName).joined(separator: "、"))")
     }
 
     static func list(_ context: inout CommandContext) throws {

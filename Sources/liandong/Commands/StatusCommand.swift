@@ -54,6 +54,7 @@ enum StatusCommand {
                     text += node["lastHeard"]?.intValue.map { "最近收到其变更 \(timeText($0))" } ?? "尚未收到其变更"
                 }
                 if let held = node["quarantined"]?.intValue, held > 0 { text += "，本节点隔离 \(held) 条" }
+                if let held = node["quarantinedBelow"]?.intValue, held > 0 { text += "，下级节点隔离 \(held) 条" }
             }
             for report in sync["reports"]?.arrayValue ?? [] {
                 text += "\n被上级隔离：\(report["origin"]?.stringValue ?? "")#\(report["seq"]?.intValue ?? 0)（\(report["reason"]?.stringValue ?? "")）\(report["message"]?.stringValue ?? "")"

@@ -27,10 +27,15 @@ enum SetupPage {
             """)
     }
 
-    static func done(name: String, code: String, parent: String?) -> String {
+    /// The administrator's one-time password is shown here once, as `init` prints it: the village agent
+    /// who set the node up has no terminal, and it must be changed at the first login (等保 2.0 身份鉴别).
+    static func done(name: String, code: String, parent: String?, adminPassword: String) -> String {
         page(title: "联动 · 初始化完成", body: """
             <h1>初始化完成</h1>
             <p class="lead">本节点「\(escape(name))」（\(escape(code))）已经建立\(parent.map { "，并已加入上级「\(escape($0))」" } ?? "")。</p>
+            <div class="credentials"><p>工作台管理员账号：<strong>admin</strong></p>
+            <p>一次性密码：<strong id="admin-password">\(escape(adminPassword))</strong></p>
+            <p>请立即抄下；本页关闭后不再显示。首次登录时必须修改密码。</p></div>
             <p>服务正在启动，几秒钟后刷新本页即可进入工作台。</p>
             """)
     }

@@ -83,7 +83,8 @@ final class SetupServer: @unchecked Sendable {
                 parent: form.parentURL, token: form.token, caFile: caFile)
             finished = true
             done.signal()
-            return html(200, SetupPage.done(name: made.identity.name, code: made.identity.code, parent: made.grant?.parent.name))
+            return html(200, SetupPage.done(
+                name: made.identity.name, code: made.identity.code, parent: made.grant?.parent.name, adminPassword: made.adminPassword))
         } catch {
             let failure = CLIError.from(error)
             return html(400, SetupPage.form(csrf: csrf, values: fields, problems: [failure.message]))

@@ -53,23 +53,6 @@ final class Cluster {
 
     // MARK: Building the tree
 
-    /// The commands a sync test needs, or an XCTSkip naming what is not on this build yet.
-    static func requireSyncCommands() throws {
-        let probes: [(arguments: [String], missing: String, owner: String)] = [
-            (["serve", "--data", "/nonexistent-liandong-probe"], "未知命令 serve", "`liandong serve` (SYNC helper)"),
-            (["sync", "--once", "--data", "/nonexistent-liandong-probe"], "未知命令 sync", "`liandong sync --once` (SYNC helper)"),
-            (["node", "list", "--data", "/nonexistent-liandong-probe"], "未知命令 node", "`liandong node add/list/revoke` (ENROLL helper)"),
-            (["init", "--data", "/nonexistent-liandong-probe/x", "--role", "village", "--code", "330106109201", "--name", "probe",
-              "--parent", "http://127.0.0.1:9", "--enroll", "probe"], "未知选项 --enroll", "`liandong init --parent URL --enroll TOKEN` (ENROLL helper)"),
-        ]
-        for probe in probes {
-            let result = try Liandong.run(probe.arguments + ["--json"], now: nil)
-            if result.stderr.contains(probe.missing) {
-                throw XCTSkip("\(probe.owner) is not in this build of liandong yet (\(probe.missing)); this test needs it")
-            }
-        }
-    }
-
     /// A county with the example catalog and the 2026 calendar, its server started.
     @discardableResult
     func county(code: String = "330106", name: String = "西湖区政务服务中心", serve: Bool = true) throws -> ClusterNode {
@@ -212,10 +195,6 @@ final class ClusterNode {
 
     func caseNumbers() throws -> [String] {
         try sql("SELECT number FROM cases ORDER BY number").split(separator: "\n").map(String.init)
-    }
-
-    func hasMigration(_ name: String) throws -> Bool {
-        try sql("SELECT count(*) FROM migrations WHERE name = '\(name)'") == "1"
     }
 
     // MARK: The server

@@ -66,9 +66,11 @@ enum Liandong {
         return path
     }
 
-    /// Runs `liandong ARGS` with LIANDONG_NOW set (when given) and waits for it.
+    /// Runs `liandong ARGS` with LIANDONG_NOW set (when given) and waits for it, at most `limit`
+    /// seconds: a command that does not exit by then is killed and the test fails naming it, so a
+    /// hang costs one test, never the whole run.
     /// Output goes to temporary files rather than pipes, so a large output can never block the child.
-    static func run(_ arguments: [String], now: String?, extraEnvironment: [String: String] = [:]) throws -> RunResult {
+    static func run(_ arguments: [String], now: String?, extraEnvironment: [String: String] = [:], limit: Double = 300) throws -> RunResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try binary())
         process.arguments = arguments
@@ -91,16 +93,25 @@ enum Liandong {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do {
             try process.run()
         } catch {
             throw E2EFailure("cannot start \(process.executableURL?.path ?? "liandong"): \(error)")
         }
-        process.waitUntilExit()
+        let finished = exited.wait(timeout: .now() + limit) == .success
+        if !finished {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         try? out.close()
         try? err.close()
         let stdout = String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self)
         let stderr = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
+        guard finished else {
+            throw E2EFailure("liandong \(arguments.joined(separator: " ")) did not exit within \(Int(limit)) s and was killed\n\(stdout)\n\(stderr)")
+        }
         return RunResult(arguments: arguments, exitCode: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 }
