@@ -1,7 +1,7 @@
 import LiandongDomain
 
 /// PendingCaseWrites is what a write transaction has derived and not yet written: cases whose row
-/// and conflict records are out of date, applicant groups to re-check for possible duplicates, and
+/// and conflict records are out of date, cases whose possible-duplicate sets must be re-derived, and
 /// catalog items whose publication may change the cases accepted under them. It is written once at
 /// the end of the batch (`flushCaseWrites`), so that a batch of many changes of one case encodes
 /// and hashes its state once.
@@ -19,7 +19,7 @@ struct PendingCaseWrites {
     var publications: [String: [(ref: ChangeRef, version: Int64)]] = [:]
 }
 
-/// What of a case's history decides whether its applicant group is re-checked for possible duplicates.
+/// What of a case's history decides whether its possible-duplicate set is re-derived.
 struct CaseMilestones: Equatable {
     var opened: ChangeRef?
     var closed: ChangeRef?
@@ -156,7 +156,7 @@ extension NodeStore {
     }
 
     /// Writes what the batch changed: each case's row once, its conflict records when they changed,
-    /// the possible duplicates of each group touched, and the item-version records of cases under
+    /// the possible-duplicate sets of the cases touched, and the item-version records of cases under
     /// a newly published item.
     func flushCaseWrites(db: Database) throws {
         let pending = pendingWrites
