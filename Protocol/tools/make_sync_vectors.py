@@ -241,6 +241,7 @@ def messages_vectors(exchange: dict) -> dict:
         ("node-registered", "the payload of a registration", registered["payload"]),
         ("node-revoked", "the payload of a revocation", revoked["payload"]),
         ("node-revoked", "a revocation without a reason", {"code": "330106109202"}),
+        ("node-certificate", "the county announces its current and its next key", {"code": C, "pins": ["27zVsFQzcExrBaNNtOzVzLXh2+YMp5M8aZxVYyXwdmY=", "0yVHxMyIRA1OvfN/hEFM59iApYVSMflQjza8wtAuHQU="]}),
         ("change", "node.registered made by the enrolling township", registered),
         ("change", "node.revoked made by the county", revoked),
     ]
@@ -294,6 +295,8 @@ def messages_vectors(exchange: dict) -> dict:
         ("node-registered", "no public key", without(registered["payload"], "publicKey")),
         ("node-registered", "a role that does not exist", dict(registered["payload"], role="province")),
         ("node-revoked", "no code", {"reason": "作废"}),
+        ("node-certificate", "no pin at all", {"code": C, "pins": []}),
+        ("node-certificate", "a pin that is not base64 of 32 bytes", {"code": C, "pins": ["sha256//abc"]}),
         ("change", "node.registered routed to one node only", dict(registered, parties=[T])),
         ("change", "node.registered without a public key", dict(registered, payload=without(registered["payload"], "publicKey"))),
         ("change", "node.revoked about a case", dict(revoked, entity="330106109202-20261201-0001")),

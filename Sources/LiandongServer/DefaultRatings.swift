@@ -19,15 +19,22 @@ final class DefaultRatings: @unchecked Sendable {
         condition.withLock { finished = false }
         Thread.detachNewThread { [self] in
             defer { condition.withLock { finished = true; condition.broadcast() } }
+            // A refusal is usually brief (the clock not yet confirmed by the parent after a restart, a
+            // restore heal): try again after 5 s, doubling up to the interval, so a due rating is not
+            // a whole interval late and a lasting refusal is not logged every few seconds.
+            var wait = interval
             while true {
                 do {
                     let rated = try box.with { try $0.applyDefaultRatings() }
                     if !rated.isEmpty { log("default rating applied to \(rated.count) case(s): \(rated.joined(separator: ", "))") }
+                    wait = interval
                 } catch {
                     log("default ratings: \(error)")
+                    wait = wait >= interval ? min(5, interval) : min(interval, wait * 2)
                 }
+                let pause = wait
                 let stop = condition.withLock { () -> Bool in
-                    if !stopping { _ = condition.wait(until: Date().addingTimeInterval(interval)) }
+                    if !stopping { _ = condition.wait(until: Date().addingTimeInterval(pause)) }
                     return stopping
                 }
                 if stop { return }

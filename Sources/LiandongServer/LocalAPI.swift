@@ -17,11 +17,11 @@ enum LocalAPI {
             filter.itemCode = request.query["item"]
             return try service.box.with { store in .object(["cases": .array(try store.listCases(filter).map(\.json))]) }
         case 1 where segments[0] == "notices":
-            var filter = NoticeFilter(node: request.query["node"], itemCode: request.query["item"])
+            var filter = NoticeFilter(node: try node(request), itemCode: request.query["item"])
             (filter.from, filter.to) = try period(request)
             return try service.box.with { store in .object(["notices": .array(try store.oneTimeNotices(filter))]) }
         case 1 where segments[0] == "filings":
-            var filter = NoticeFilter(node: request.query["node"], itemCode: request.query["item"])
+            var filter = NoticeFilter(node: try node(request), itemCode: request.query["item"])
             (filter.from, filter.to) = try period(request)
             return try service.box.with { store in .object(["filings": .array(try store.negativeFilings(filter))]) }
         case 2 where segments[0] == "cases":
@@ -29,6 +29,15 @@ enum LocalAPI {
         default:
             throw SyncError.notFound("/api/v1/" + segments.joined(separator: "/"))
         }
+    }
+
+    /// The `node` query parameter: a division code of 6, 9 or 12 digits when given.
+    static func node(_ request: HTTPServerRequest) throws -> String? {
+        guard let text = request.query["node"] else { return nil }
+        guard NodeCode.role(of: text) != nil else {
+            throw SyncError("invalid_message", "node 应为 6、9 或 12 位节点代码", ["field": .string("node")])
+        }
+        return text
     }
 
     /// The `from`/`to` query parameters (YYYY-MM-DD) of a period; `from` after `to` is an error.

@@ -422,6 +422,14 @@ enum Schema {
             );
             CREATE INDEX held_quarantine_by_reporter ON held_quarantine (reported_by);
             """),
+        // The TLS pins each node announced (`node.certificate`, NodeStore+CertificatePins): the latest by HLC.
+        Migration("023_certificate_pins", sql: """
+            CREATE TABLE certificate_pins (
+                code TEXT PRIMARY KEY,
+                pins TEXT NOT NULL,
+                hlc INTEGER NOT NULL
+            );
+            """),
         // possible_duplicate per set, not per pair (issue 11; PossibleDuplicates): a set of cases of an
         // applicant and item open at once is one record, kept once in `conflicts` (on its first case)
         // and named on each of its cases here. The pair records are re-derived as sets.

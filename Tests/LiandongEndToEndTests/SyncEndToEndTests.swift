@@ -334,6 +334,57 @@ final class SyncEndToEndTests: XCTestCase {
         for node in [village, sandun, county] { XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)") }
     }
 
+    // MARK: 好差评
+
+    /// The county's default rating (15 days, 基本满意) with the county, the township and the village all
+    /// serving on a clock that moves on 16 days: the village that delivered rates the case once, the
+    /// rating travels up, and neither another restart nor the other tiers rate it again.
+    func testADefaultRatingIsAppliedOnceByTheDeliveringVillageWithEveryTierServing() throws {
+        cluster.now = "2026-03-02T09:00:00+08:00"
+        let county = try cluster.county()
+        try county.mustRun("settings", "evaluation", "--default-days", "15", "--default-level", "3")
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun, serve: true)
+        try cluster.waitUntil("the village never received the catalog and the settings") {
+            try village.count("SELECT count(*) FROM items") == Item.exampleCount && (try village.object("settings", "show")["defaultAfterDays"] as? Int) == 15
+        }
+        let number = try accept(Item.oldAgeAllowance, at: village)
+        try village.mustRun("case", "forward", number)
+        try cluster.waitUntil("\(sandun.code) never received \(number)") { try sandun.caseAt(number)?["state"] as? String == "forwarded" }
+        try sandun.mustRun("case", "review", number)
+        try sandun.mustRun("case", "approve", number)
+        try sandun.mustRun("case", "issue", number)
+        try cluster.waitUntil("the village never received the result of \(number)") { try village.caseAt(number)?["state"] as? String == "result_ready" }
+        try village.mustRun("case", "deliver", number, "--method", "collected")
+        try cluster.waitUntil("the county never saw \(number) delivered") { try county.caseAt(number)?["state"] as? String == "delivered" }
+
+        func evaluations(at node: ClusterNode) throws -> [String] {
+            try node.sql("SELECT origin FROM changes WHERE entity = '\(number)' AND kind = 'case.evaluated'")
+                .split(separator: "\n").map(String.init)
+        }
+        XCTAssertEqual(try evaluations(at: village), [], "not due before 15 days")
+        for (node, day) in [(county, "2026-03-18"), (sandun, "2026-03-18"), (village, "2026-03-18")] {
+            node.stopServer()
+            node.now = day + "T09:00:00+08:00"
+            try node.startServer(samePort: true)
+        }
+        try cluster.waitUntil("the default rating never reached the county") { try evaluations(at: county) == [village.code] }
+        let rated = try XCTUnwrap(try county.caseAt(number)?["evaluation"] as? [String: Any])
+        XCTAssertEqual(rated["level"] as? Int, 3, "\(rated)")
+        // Another day and another restart everywhere: nothing is rated twice.
+        for node in [county, sandun, village] {
+            node.stopServer()
+            node.now = "2026-03-19T09:00:00+08:00"
+            try node.startServer(samePort: true)
+        }
+        try cluster.waitUntil("the township never held the rating") { try evaluations(at: sandun) == [village.code] }
+        Thread.sleep(forTimeInterval: 2)
+        for node in [county, sandun, village] {
+            XCTAssertEqual(try evaluations(at: node), [village.code], "one rating, made by the village, at \(node.code)")
+            XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)")
+        }
+    }
+
     // MARK: The county's view of its subtree
 
     func testTheCountySeesAVillageTwoHopsDownThatStopsSyncing() throws {

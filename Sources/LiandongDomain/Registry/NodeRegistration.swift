@@ -41,7 +41,7 @@ public struct NodeRegistration: Sendable, Equatable {
     /// A node code field: 6, 9 or 12 digits.
     static func code(_ reader: PayloadReader) throws -> String {
         let code = try reader.string("code")
-        guard NodeCode.role(of: code) != nil else { throw reader.fail("code", "expected a 6, 9 or 12 digit node code, got \"\(code)\"") }
+        guard NodeCode.role(of: code) != nil else { throw reader.fail("code", "应为 6、9 或 12 位节点代码，实为「\(code)」") }
         return code
     }
 

@@ -57,6 +57,8 @@ extension NodeStore {
                 try materializeNotice(change, db: db, strict: strict)
             case EvaluationSettings.kind:
                 try materializeEvaluationSettings(change, db: db, strict: strict)
+            case CertificateAnnouncement.kind:
+                try materializeCertificateAnnouncement(change, db: db, strict: strict)
             case RestoreHeal.healedKind:
                 // The record of a heal (what was lost, who was waived): read from the log, nothing to derive.
                 break

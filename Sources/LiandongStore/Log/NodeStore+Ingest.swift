@@ -175,6 +175,10 @@ extension NodeStore {
         if change.kind.hasPrefix("catalog.") || change.kind.hasPrefix("calendar.") || change.kind == EvaluationSettings.kind {
             return NodeCode.role(of: change.origin) == .county ? nil : "只有县政务服务中心可以发布事项目录和工作日历"
         }
+        if change.kind == CertificateAnnouncement.kind {
+            guard let subject = change.payload["code"]?.stringValue else { return "证书公告缺少节点代码" }
+            return CertificateAnnouncement.problem(origin: change.origin, entity: EntityName.node(subject), code: subject)?.message
+        }
         if change.kind.hasPrefix("node.") {
             guard let subject = change.payload["code"]?.stringValue else { return "登记变更缺少节点代码" }
             if change.kind == NodeKind.revoked, subject == change.origin { return "节点 \(subject) 不能撤销自己" }

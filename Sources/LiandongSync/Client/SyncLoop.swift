@@ -111,7 +111,7 @@ public final class SyncLoop: @unchecked Sendable {
                 let quiet = name == "pull" ? configuration.pullWait + 15 : 15
                 let http = HTTPClient.Configuration(
                     connectTimeout: .seconds(10), timeout: .seconds(configuration.pullWait + 40), lowSpeedTime: .seconds(quiet),
-                    caFile: configuration.caFile, pinnedPublicKey: try store.parentPin())
+                    caFile: configuration.caFile, pinnedPublicKeys: try store.acceptedParentPins())
                 let client = try SyncClient(store: store, parentURL: configuration.parentURL, configuration: http)
                 client.onStored = wake
                 while !isStopping {

@@ -82,7 +82,7 @@ public enum Enrollment {
         let request = HTTPRequest(method: "POST", url: url, headers: [("Content-Type", "application/json")], body: body)
         let client: HTTPClient
         do {
-            client = try HTTPClient(configuration: .init(connectTimeout: .seconds(10), timeout: .seconds(30), caFile: caFile, pinnedPublicKey: pin))
+            client = try HTTPClient(configuration: .init(connectTimeout: .seconds(10), timeout: .seconds(30), caFile: caFile, pinnedPublicKeys: pin.map { [$0] } ?? []))
         } catch {
             throw EnrollmentError("internal", "无法初始化 HTTP 客户端：\(error)", status: 0)
         }

@@ -19,18 +19,19 @@ public final class HTTPClient {
         public var maxResponseBytes: Int
         /// PEM file of the CAs trusted for https (a county's own CA); nil uses the system store.
         public var caFile: String?
-        /// The parent's public-key pin (base64 SHA-256 of its SubjectPublicKeyInfo, from the
-        /// enrolment token). With no caFile the pin alone is the trust: no CA, no name check.
-        public var pinnedPublicKey: String?
+        /// The parent's public-key pins (base64 SHA-256 of its SubjectPublicKeyInfo, from the
+        /// enrolment token or the parent's signed announcement): the server must present one of
+        /// them. With no caFile the pin alone is the trust: no CA, no name check.
+        public var pinnedPublicKeys: [String]
         public var userAgent: String
 
         public init(
             connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60),
             lowSpeedLimit: Int = 1024, lowSpeedTime: Duration = .seconds(15),
             maxResponseBytes: Int = 64 << 20, caFile: String? = nil, userAgent: String = "liandong",
-            pinnedPublicKey: String? = nil
+            pinnedPublicKeys: [String] = []
         ) {
-            self.pinnedPublicKey = pinnedPublicKey
+            self.pinnedPublicKeys = pinnedPublicKeys
             self.connectTimeout = connectTimeout
             self.timeout = timeout
             self.lowSpeedLimit = lowSpeedLimit
@@ -133,9 +134,9 @@ public final class HTTPClient {
         try set(CURLOPT_ACCEPT_ENCODING, "", request)
         try set(CURLOPT_USERAGENT, c.userAgent, request)
         if let caFile = c.caFile { try set(CURLOPT_CAINFO, caFile, request) }
-        if let pin = c.pinnedPublicKey {
-            // curl compares the server's key with the pin before any data is sent (CURLOPT_PINNEDPUBLICKEY).
-            try set(CURLOPT_PINNEDPUBLICKEY, "sha256//" + pin, request)
+        if !c.pinnedPublicKeys.isEmpty {
+            // curl compares the server's key with the pins before any data is sent (CURLOPT_PINNEDPUBLICKEY, ";"-separated).
+            try set(CURLOPT_PINNEDPUBLICKEY, c.pinnedPublicKeys.map { "sha256//" + $0 }.joined(separator: ";"), request)
             if c.caFile == nil {
                 try set(CURLOPT_SSL_VERIFYPEER, 0, request)
                 try set(CURLOPT_SSL_VERIFYHOST, 0, request)

@@ -2,7 +2,7 @@
 /// Options the command did not ask for are errors, so a typo never passes silently.
 struct Arguments {
     /// Options that take no value.
-    static let flags: Set<String> = ["json", "tolerate-missing", "once", "help", "open", "all", "keep", "insecure-http", "single", "latest", "stay"]
+    static let flags: Set<String> = ["json", "tolerate-missing", "once", "help", "open", "all", "keep", "insecure-http", "single", "latest", "stay", "retire-current"]
     /// Flags that take a value when one follows (`demo --keep` keeps its directory; `conflicts resolve --keep VALUE`).
     static let flagsWithOptionalValue: Set<String> = ["keep"]
 

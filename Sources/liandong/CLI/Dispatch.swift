@@ -39,6 +39,7 @@ extension CommandLine {
                 }
             case "restore": handler = BackupCommand.restore
             case "heal": handler = try subcommand(&rest, HealCommand.table)
+            case "tls": handler = try subcommand(&rest, TLSCommand.table)
             case "demo": handler = DemoCommand.run
             case "version", "--version":
                 Console(json: wantsJSON).emit(["version": .string(Help.version)], text: "liandong \(Help.version)")

@@ -37,7 +37,7 @@ enum DoctorCommand {
         facts.serveRunning = NodeLock.isHeld(directory: directory)
         if let parent = store.identity.parentURL {
             facts.lastExchangeAt = try? store.parentLink().lastContact
-            let probe = probeParent(parent, caFile: caFile, pin: try? store.parentPin())
+            let probe = probeParent(parent, caFile: caFile, pins: (try? store.acceptedParentPins()) ?? [])
             facts.parentError = probe.error
             facts.parentClockOffset = probe.offset
         }
@@ -55,10 +55,10 @@ enum DoctorCommand {
     }
 
     /// GET parent/healthz: whether it answers, and how far its clock (the Date header) is from ours.
-    static func probeParent(_ parent: String, caFile: String?, pin: String??) -> (error: String?, offset: Int64?) {
+    static func probeParent(_ parent: String, caFile: String?, pins: [String]) -> (error: String?, offset: Int64?) {
         let started = Date()
         do {
-            let client = try HTTPClient(configuration: .init(connectTimeout: .seconds(5), timeout: .seconds(10), caFile: caFile, pinnedPublicKey: pin ?? nil))
+            let client = try HTTPClient(configuration: .init(connectTimeout: .seconds(5), timeout: .seconds(10), caFile: caFile, pinnedPublicKeys: pins))
             let response = try client.perform(HTTPRequest(url: parent.hasSuffix("/") ? parent + "healthz" : parent + "/healthz"))
             guard response.status == 200 else { return ("上级回答 HTTP \(response.status)", nil) }
             let middle = started.addingTimeInterval(Date().timeIntervalSince(started) / 2)

@@ -23,6 +23,7 @@ enum Help {
       liandong node revoke --data DIR CODE [--reason TEXT]   撤销下级节点
       liandong staff add --data DIR --login L --name NAME --role acceptor,reviewer,approver,admin,auditor [--password P]
       liandong staff list --data DIR | disable|enable LOGIN | passwd LOGIN [--password P] | roles LOGIN --role R,R | totp LOGIN | require-totp on|off   工作台账号
+      liandong tls announce --data DIR --cert NEW.pem [--retire-current] | tls show --data DIR   向下级公告新的 TLS 公钥（先公告、后换证书）
       liandong serve --data DIR [--listen HOST:PORT] [--tls-cert F --tls-key F] [--ca F] [--insecure-http]
       liandong sync --data DIR --once [--ca F]         与上级同步一次
       liandong catalog import --data DIR FILE        发布事项目录（县）

@@ -142,7 +142,7 @@ enum SyncCommand {
         let outcome: SyncOutcome
         do {
             let client = try SyncClient(
-                store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile, pinnedPublicKey: try store.parentPin()))
+                store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile, pinnedPublicKeys: try store.acceptedParentPins()))
             outcome = try client.syncOnce()
         } catch let error as SyncError {
             try? store.recordParentError(SyncLoop.staffMessage(error))

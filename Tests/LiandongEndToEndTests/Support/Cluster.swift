@@ -76,8 +76,13 @@ final class Cluster {
         return node
     }
 
+    /// A fixed time (LIANDONG_NOW) for every command and server of the nodes added from now on,
+    /// for scenarios that need days to pass; nil runs them on the real clock.
+    var now: String?
+
     private func add(code: String, role: String, name: String, parent: ClusterNode?) throws -> ClusterNode {
         let node = ClusterNode(code: code, role: role, name: name, root: root, parent: parent)
+        node.now = now
         try FileManager.default.createDirectory(atPath: root + "/logs", withIntermediateDirectories: true)
         nodes[code] = node
         return node
@@ -115,6 +120,8 @@ final class ClusterNode {
     let parent: ClusterNode?
     private(set) var port = 0
     private(set) var server: Spawned?
+    /// LIANDONG_NOW for its commands and its server (Cluster.now); nil is the real clock.
+    var now: String?
     /// Commands started with `background`, killed at shutdown if still running.
     private var commands: [Spawned] = []
 
@@ -132,9 +139,9 @@ final class ClusterNode {
 
     // MARK: Commands
 
-    /// `liandong ARGS --data DIR` on the real clock.
+    /// `liandong ARGS --data DIR` on the real clock, or at `now` when set.
     func run(_ arguments: [String]) throws -> RunResult {
-        try Liandong.run(arguments + ["--data", directory], now: nil)
+        try Liandong.run(arguments + ["--data", directory], now: now)
     }
 
     func run(_ arguments: String...) throws -> RunResult { try run(arguments) }
@@ -206,7 +213,8 @@ final class ClusterNode {
         var lastLog = ""
         for _ in 0..<3 {
             if !samePort || port == 0 { port = try FreePort.pick() }
-            let process = try Spawned(["serve", "--data", directory, "--listen", "127.0.0.1:\(port)"], log: logPath)
+            let process = try Spawned([try Liandong.binary(), "serve", "--data", directory, "--listen", "127.0.0.1:\(port)"],
+                                      executable: try Liandong.binary(), log: logPath, environment: now.map { ["LIANDONG_NOW": $0] } ?? [:])
             server = process
             let healthy = eventually(within: 30) {
                 guard process.isRunning else { return true }

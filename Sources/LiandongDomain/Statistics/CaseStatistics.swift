@@ -1,0 +1,155 @@
+/// CaseStatistics are the figures of DESIGN §8 for a set of cases: on-time and early completion,
+/// immediate cases, average working days, supplements and satisfaction.
+public struct CaseStatistics: Sendable {
+    public var cases = 0
+    public var completed = 0
+    public var completedOnTime = 0
+    public var completedEarly = 0
+    public var immediate = 0
+    public var workingDaysTotal = 0
+    public var withSupplement = 0
+    public var evaluated = 0
+    public var satisfied = 0
+    public var overdueOpen = 0
+    /// 不予受理: applications refused (not counted as cases handled).
+    public var refused = 0
+    /// 不予许可: decisions that denied.
+    public var denied = 0
+    /// 一次性告知: notices given instead of accepting (行政许可法 art. 32).
+    public var oneTimeNotices = 0
+    /// 回访整改: poor ratings' follow-ups opened, and closed by their due date.
+    public var followUps = 0
+    public var followUpsClosedOnTime = 0
+
+    public init() {}
+
+    static func rate(_ part: Int, _ whole: Int) -> JSONValue {
+        // Per mille as an integer: the canonical encoding carries no floating point.
+        whole == 0 ? .null : .int(Int64((part * 1000 + whole / 2) / whole))
+    }
+
+    public var json: JSONValue {
+        [
+            "cases": .int(Int64(cases)), "completed": .int(Int64(completed)), "overdueOpen": .int(Int64(overdueOpen)),
+            "onTimeRatePermille": CaseStatistics.rate(completedOnTime, completed),
+            "earlyRatePermille": CaseStatistics.rate(completedEarly, completed),
+            "immediateRatePermille": CaseStatistics.rate(immediate, cases),
+            "averageWorkingDaysTenths": completed == 0 ? .null : .int(Int64((workingDaysTotal * 10 + completed / 2) / completed)),
+            "supplementRatePermille": CaseStatistics.rate(withSupplement, cases),
+            "satisfactionRatePermille": CaseStatistics.rate(satisfied, evaluated),
+            "evaluated": .int(Int64(evaluated)),
+            "refused": .int(Int64(refused)), "denied": .int(Int64(denied)), "oneTimeNotices": .int(Int64(oneTimeNotices)),
+            "followUps": .int(Int64(followUps)), "followUpsClosedOnTime": .int(Int64(followUpsClosedOnTime)),
+            "followUpOnTimeRatePermille": CaseStatistics.rate(followUpsClosedOnTime, followUps),
+        ]
+    }
+}
+
+/// StatisticsReport is `stats`: the figures overall, per item and per node with its subtree (a node's
+/// line counts the cases accepted at it and every node below it), over a period of acceptance days.
+public struct StatisticsReport: Sendable {
+    public var overall = CaseStatistics()
+    public var perItem: [(code: String, name: String, stats: CaseStatistics)] = []
+    public var perNode: [(code: String, stats: CaseStatistics)] = []
+    public var calendarWarning: String?
+}
+
+extension CaseStatistics {
+    public mutating func add(_ other: CaseStatistics) {
+        cases += other.cases
+        completed += other.completed
+        completedOnTime += other.completedOnTime
+        completedEarly += other.completedEarly
+        immediate += other.immediate
+        workingDaysTotal += other.workingDaysTotal
+        withSupplement += other.withSupplement
+        evaluated += other.evaluated
+        satisfied += other.satisfied
+        overdueOpen += other.overdueOpen
+        refused += other.refused
+        denied += other.denied
+        oneTimeNotices += other.oneTimeNotices
+        followUps += other.followUps
+        followUpsClosedOnTime += other.followUpsClosedOnTime
+    }
+}
+
+extension CaseStatistics {
+    /// The figures one case contributes (DESIGN §8), from its stored state (`CaseState.json`) and its
+    /// deadline clock, judged on `today` and the working calendar:
+    /// - a refusal (不予受理) counts as a refusal, not as a case handled;
+    /// - completed on time: decided on or before its due date (行政许可法 art. 42); early: before it;
+    /// - overdue open: undecided, not completed, and past its due date today;
+    /// - satisfied: rated 1–3 of the five 好差评 levels (1 非常满意 … 5 非常不满意);
+    /// - a poor rating's follow-up (回访整改) closed on time: closed by its due date in working days.
+    public static func figures(state: JSONValue, clock: CaseClock, refused: Bool, calendar: WorkingCalendar,
+                               deadlines: DeadlineClock, today: LocalDate) -> CaseStatistics {
+        var stats = CaseStatistics()
+        if refused {
+            stats.refused = 1
+            return stats
+        }
+        stats.cases = 1
+        if clock.immediate { stats.immediate = 1 }
+        if (state["supplementRounds"]?.intValue ?? 0) > 0 { stats.withSupplement = 1 }
+        if let evaluation = state["evaluation"], let level = evaluation["level"]?.intValue {
+            stats.evaluated = 1
+            if level <= 3 { stats.satisfied = 1 }
+            if let followUp = evaluation["followUp"], !followUp.isNull,
+                let opened = followUp["openedOn"]?.stringValue.flatMap(LocalDate.init(iso:)), let days = followUp["workingDays"]?.intValue
+            {
+                stats.followUps = 1
+                let due = deadlines.dueDate(acceptedOn: opened, limit: TimeLimit(days: Int(days), unit: .working), today: today)
+                if let closed = followUp["closedOn"]?.stringValue.flatMap(LocalDate.init(iso:)), closed <= due { stats.followUpsClosedOnTime = 1 }
+            }
+        }
+        if state["decision"]?["approved"]?.boolValue == false { stats.denied = 1 }
+        let decided = state["decision"].map { !$0.isNull } ?? false
+        if decided, let completedOn = clock.completedOn {
+            let due = clock.dueDate(calendar: calendar, today: today)
+            stats.completed = 1
+            if completedOn <= due { stats.completedOnTime = 1 }
+            if completedOn < due { stats.completedEarly = 1 }
+            stats.workingDaysTotal = max(0, deadlines.workingDaysBetween(clock.acceptedOn, completedOn))
+        } else if clock.completedOn == nil, clock.status(calendar: calendar, today: today) == .overdue {
+            stats.overdueOpen = 1
+        }
+        return stats
+    }
+}
+
+/// StatisticsTally adds up case figures into a report: overall, per item, and per node with its
+/// subtree — a case accepted at a village counts at the village, its township and the county; with
+/// `within`, only the lines of that node's subtree are kept.
+public struct StatisticsTally: Sendable {
+    public let within: String?
+    private var overall = CaseStatistics()
+    private var items: [String: (name: String, stats: CaseStatistics)] = [:]
+    private var nodes: [String: CaseStatistics] = [:]
+
+    public init(within: String?) {
+        self.within = within
+    }
+
+    /// Whether a case accepted (or a notice given) at `origin` belongs in this tally.
+    public func includes(origin: String) -> Bool {
+        within.map { NodeCode.isAncestorOrSelf($0, of: origin) } ?? true
+    }
+
+    public mutating func count(_ stats: CaseStatistics, at origin: String, item code: String, itemName: String) {
+        overall.add(stats)
+        for node in NodeCode.path(to: origin) where within.map({ NodeCode.isAncestorOrSelf($0, of: node) }) ?? true {
+            nodes[node, default: CaseStatistics()].add(stats)
+        }
+        items[code, default: (itemName, CaseStatistics())].stats.add(stats)
+    }
+
+    public func report(calendarWarning: String?) -> StatisticsReport {
+        var report = StatisticsReport()
+        report.overall = overall
+        report.perItem = items.keys.sorted().compactMap { code in items[code].map { (code, $0.name, $0.stats) } }
+        report.perNode = nodes.keys.sorted().compactMap { code in nodes[code].map { (code, $0) } }
+        report.calendarWarning = calendarWarning
+        return report
+    }
+}
