@@ -4,6 +4,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -25,12 +26,13 @@ class Node:
         self.directory = os.path.join(root, code)
         self.port = free_port(host)
         self.process = None
+        self.scheme = "http"
         self.env = dict(os.environ, **(env or {}))
         self.log = open(os.path.join(root, code + ".log"), "ab")
 
     @property
     def url(self):
-        return "http://%s:%d" % (self.host, self.port)
+        return "%s://%s:%d" % (self.scheme, self.host, self.port)
 
     def cli(self, *args, check=True):
         result = subprocess.run([BIN] + list(args) + ["--data", self.directory, "--json"], capture_output=True, text=True, env=self.env, timeout=120)
@@ -38,13 +40,15 @@ class Node:
             raise RuntimeError("liandong %s failed: %s %s" % (" ".join(args), result.stdout, result.stderr))
         return json.loads(result.stdout) if result.stdout.strip() else None
 
-    def serve(self):
-        self.process = subprocess.Popen([BIN, "serve", "--data", self.directory, "--listen", "%s:%d" % (self.host, self.port)],
+    def serve(self, *extra):
+        self.process = subprocess.Popen([BIN, "serve", "--data", self.directory, "--listen", "%s:%d" % (self.host, self.port)] + list(extra),
                                         stdout=self.log, stderr=self.log, env=self.env, start_new_session=True)
+        # The node's own certificate is trusted by its pin, not a CA: the readiness probe does not verify it.
+        context = ssl._create_unverified_context() if self.scheme == "https" else None
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1, context=context) as answer:
                     if answer.status == 200:
                         return
             except OSError:

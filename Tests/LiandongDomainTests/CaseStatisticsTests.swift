@@ -15,7 +15,7 @@ final class CaseStatisticsTests: XCTestCase {
     }
 
     func figures(_ state: JSONValue, _ clock: CaseClock, refused: Bool = false, today: String = "2026-03-20") -> CaseStatistics {
-        CaseStatistics.figures(state: state, clock: clock, refused: refused, calendar: calendar, deadlines: deadlines, today: LocalDate(iso: today)!)
+        CaseStatistics.figures(CaseFacts(state: state), clock: clock, refused: refused, calendar: calendar, deadlines: deadlines, today: LocalDate(iso: today)!)
     }
 
     func testARefusalIsCountedAsARefusalNotAsACaseHandled() {

@@ -74,15 +74,54 @@ extension CaseStatistics {
     }
 }
 
+/// CaseFacts is what the statistics read of one case's state: plain values, so that a store can
+/// read them without decoding the whole state, and a test can write them down.
+public struct CaseFacts: Sendable, Equatable {
+    public var supplementRounds: Int
+    /// Decided (approved or denied): a decision is recorded.
+    public var decided: Bool
+    /// The decision's outcome, when decided.
+    public var approved: Bool?
+    /// The 好差评 level (1 非常满意 … 5 非常不满意), when rated.
+    public var evaluationLevel: Int?
+    /// A poor rating's follow-up (回访整改): opened on, working days allowed, closed on.
+    public var followUpOpenedOn: LocalDate?
+    public var followUpWorkingDays: Int?
+    public var followUpClosedOn: LocalDate?
+
+    public init(supplementRounds: Int = 0, decided: Bool = false, approved: Bool? = nil, evaluationLevel: Int? = nil,
+                followUpOpenedOn: LocalDate? = nil, followUpWorkingDays: Int? = nil, followUpClosedOn: LocalDate? = nil) {
+        self.supplementRounds = supplementRounds
+        self.decided = decided
+        self.approved = approved
+        self.evaluationLevel = evaluationLevel
+        self.followUpOpenedOn = followUpOpenedOn
+        self.followUpWorkingDays = followUpWorkingDays
+        self.followUpClosedOn = followUpClosedOn
+    }
+
+    /// The facts of a stored state (`CaseState.json`).
+    public init(state: JSONValue) {
+        let decision = state["decision"].flatMap { $0.isNull ? nil : $0 }
+        let followUp = state["evaluation"]?["followUp"].flatMap { $0.isNull ? nil : $0 }
+        self.init(
+            supplementRounds: Int(state["supplementRounds"]?.intValue ?? 0), decided: decision != nil,
+            approved: decision?["approved"]?.boolValue, evaluationLevel: state["evaluation"]?["level"]?.intValue.map(Int.init),
+            followUpOpenedOn: followUp?["openedOn"]?.stringValue.flatMap(LocalDate.init(iso:)),
+            followUpWorkingDays: followUp?["workingDays"]?.intValue.map(Int.init),
+            followUpClosedOn: followUp?["closedOn"]?.stringValue.flatMap(LocalDate.init(iso:)))
+    }
+}
+
 extension CaseStatistics {
-    /// The figures one case contributes (DESIGN §8), from its stored state (`CaseState.json`) and its
-    /// deadline clock, judged on `today` and the working calendar:
+    /// The figures one case contributes (DESIGN §8), from the facts of its state and its deadline
+    /// clock, judged on `today` and the working calendar:
     /// - a refusal (不予受理) counts as a refusal, not as a case handled;
     /// - completed on time: decided on or before its due date (行政许可法 art. 42); early: before it;
     /// - overdue open: undecided, not completed, and past its due date today;
     /// - satisfied: rated 1–3 of the five 好差评 levels (1 非常满意 … 5 非常不满意);
     /// - a poor rating's follow-up (回访整改) closed on time: closed by its due date in working days.
-    public static func figures(state: JSONValue, clock: CaseClock, refused: Bool, calendar: WorkingCalendar,
+    public static func figures(_ facts: CaseFacts, clock: CaseClock, refused: Bool, calendar: WorkingCalendar,
                                deadlines: DeadlineClock, today: LocalDate) -> CaseStatistics {
         var stats = CaseStatistics()
         if refused {
@@ -91,21 +130,18 @@ extension CaseStatistics {
         }
         stats.cases = 1
         if clock.immediate { stats.immediate = 1 }
-        if (state["supplementRounds"]?.intValue ?? 0) > 0 { stats.withSupplement = 1 }
-        if let evaluation = state["evaluation"], let level = evaluation["level"]?.intValue {
+        if facts.supplementRounds > 0 { stats.withSupplement = 1 }
+        if let level = facts.evaluationLevel {
             stats.evaluated = 1
             if level <= 3 { stats.satisfied = 1 }
-            if let followUp = evaluation["followUp"], !followUp.isNull,
-                let opened = followUp["openedOn"]?.stringValue.flatMap(LocalDate.init(iso:)), let days = followUp["workingDays"]?.intValue
-            {
+            if let opened = facts.followUpOpenedOn, let days = facts.followUpWorkingDays {
                 stats.followUps = 1
-                let due = deadlines.dueDate(acceptedOn: opened, limit: TimeLimit(days: Int(days), unit: .working), today: today)
-                if let closed = followUp["closedOn"]?.stringValue.flatMap(LocalDate.init(iso:)), closed <= due { stats.followUpsClosedOnTime = 1 }
+                let due = deadlines.dueDate(acceptedOn: opened, limit: TimeLimit(days: days, unit: .working), today: today)
+                if let closed = facts.followUpClosedOn, closed <= due { stats.followUpsClosedOnTime = 1 }
             }
         }
-        if state["decision"]?["approved"]?.boolValue == false { stats.denied = 1 }
-        let decided = state["decision"].map { !$0.isNull } ?? false
-        if decided, let completedOn = clock.completedOn {
+        if facts.approved == false { stats.denied = 1 }
+        if facts.decided, let completedOn = clock.completedOn {
             let due = clock.dueDate(calendar: calendar, today: today)
             stats.completed = 1
             if completedOn <= due { stats.completedOnTime = 1 }
