@@ -430,6 +430,23 @@ enum Schema {
                 hlc INTEGER NOT NULL
             );
             """),
+        // possible_duplicate per set, not per pair (issue 11; PossibleDuplicates): a set of cases of an
+        // applicant and item open at once is one record, kept once in `conflicts` (on its first case)
+        // and named on each of its cases here. The pair records are re-derived as sets.
+        Migration("030_duplicate_sets", sql: """
+            CREATE TABLE conflict_cases (
+                entity TEXT NOT NULL,
+                id TEXT NOT NULL,
+                PRIMARY KEY (entity, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX conflict_cases_by_id ON conflict_cases (id);
+            -- The cases of a group opening in a stretch of the order: a set growing to the right.
+            CREATE INDEX cases_by_applicant_opened ON cases (applicant_id, item_code, opened_hlc);
+            -- A resolution settles the set it names on the set's own cases: no lookup by conflict id.
+            DROP INDEX IF EXISTS changes_by_resolved_conflict;
+            DELETE FROM conflicts WHERE rule = 'possible_duplicate';
+            INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_conflicts', '1');
+            """),
         // The blob lane (issue 12, Protocol/blobs.md): files this node has seen its parent hold
         // whole (not asked about again), and files whose transfer keeps failing or waiting, with
         // the reason and when to try next (status reports them with their case).

@@ -99,6 +99,18 @@ final class ConvergenceTests: XCTestCase {
                 states[number, default: [:]][code] = state
             }
         }
+        // A possible duplicate is a set of the cases of one applicant and item held at a node: two nodes
+        // derive the same set when they hold the same cases of that group (a township does not hold
+        // another township's).
+        var groupHeld: [String: [String: Set<String>]] = [:]  // node → applicant|item → cases
+        var groupOf: [String: String] = [:]
+        for (number, byNode) in states {
+            for (code, state) in byNode {
+                let group = state.applicant.idNumber + "|" + state.item.code
+                groupOf[number] = group
+                groupHeld[code, default: [:]][group, default: []].insert(number)
+            }
+        }
         for number in harness.cases {
             let at = holders[number] ?? []
             XCTAssertTrue(at.contains(ConvergenceHarness.county), "\(context): the county does not hold case \(number)")
@@ -108,10 +120,14 @@ final class ConvergenceTests: XCTestCase {
             for code in at.dropFirst() {
                 guard let other = harness.nodes[code] else { continue }
                 XCTAssertEqual(states[number]?[code].map { $0.json.canonicalString }, hash, "\(context): case \(number) differs between \(reference) and \(code)")
-                // A possible duplicate shows only where both of its cases are held.
+                // A conflict on several cases shows only where all of them are held; a possible duplicate
+                // is the same where the same cases of its applicant and item are held.
                 func comparable(_ list: [StoredConflict], heldBy codes: [String]) -> [StoredConflict] {
                     list.filter { conflict in
                         let cases = conflict.detail["cases"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                        if conflict.rule == ConflictRule.possibleDuplicate.rawValue, let group = groupOf[number] {
+                            return Set(codes.map { groupHeld[$0]?[group] ?? [] }).count == 1
+                        }
                         return cases.allSatisfy { c in codes.allSatisfy { holders[c]?.contains($0) ?? false } }
                     }
                 }

@@ -328,6 +328,45 @@ final class NodeStoreConflictsTests: NodeStoreTestCase {
         try assertVerifiesClean(county)
     }
 
+    /// A set of three at the county, two of them at the village: each node derives the set of the
+    /// cases it holds (two records, two ids); the county's resolution of the whole, recorded on every
+    /// case, settles the village's part too; a case the county never saw opens the village's set again.
+    func testTheCountysResolutionOfASetSettlesTheVillagesPartOfIt() throws {
+        try makeTree()
+        let first = try village.accept(Items.relief).number
+        tick()
+        let atTownship = try township.accept(Items.relief).number
+        tick()
+        let second = try village.accept(Items.relief).number
+        try exchange()
+        let whole = try XCTUnwrap(try county.conflicts().first { $0.rule == ConflictRule.possibleDuplicate.rawValue })
+        XCTAssertEqual(whole.entities, [first, second, atTownship].sorted())
+        let part = try XCTUnwrap(try village.conflicts().first { $0.rule == ConflictRule.possibleDuplicate.rawValue })
+        XCTAssertEqual(part.entities, [first, second], "the village does not hold the township's case")
+        XCTAssertNotEqual(part.id, whole.id)
+        XCTAssertEqual(try township.conflicts().first { $0.rule == ConflictRule.possibleDuplicate.rawValue }?.id, whole.id, "the township holds all three")
+        assertStoreError("not_authorized") { try village.resolveConflict(part.id, note: "重复", keep: nil, actor: "赵") }
+
+        tick()
+        try county.resolveConflict(whole.id, note: "同一申请人，保留村级第一件", keep: first, actor: "督查-周")
+        try exchange()
+        for number in [second, atTownship] { XCTAssertEqual(try county.caseState(number)?.status, .withdrawn) }
+        XCTAssertEqual(try county.conflicts(all: false), [])
+        XCTAssertEqual(try township.conflicts(all: false), [])
+        let settled = try XCTUnwrap(try village.conflicts().first { $0.id == part.id })
+        XCTAssertEqual(settled.resolution?["by"], .string(Self.countyCode), "the village's part is settled by the county's resolution of the whole")
+        for node in [county, township, village] { try assertVerifiesClean(node) }
+
+        // A new case at the village while the first is still open: a set the county has not checked.
+        tick()
+        let third = try village.accept(Items.relief).number
+        try exchange()
+        let grown = try XCTUnwrap(try village.conflicts(all: false).first)
+        XCTAssertEqual(grown.entities, [first, second, third])
+        XCTAssertEqual(try county.conflicts(all: false).map(\.entities), [[first, second, atTownship, third].sorted()])
+        for node in [county, township, village] { try assertVerifiesClean(node) }
+    }
+
     func testVerifyFindsAnEditedColumnAndAnEditedConflict() throws {
         try makeTree()
         let number = try forwardedCase()

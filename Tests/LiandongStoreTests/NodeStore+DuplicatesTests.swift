@@ -4,15 +4,16 @@ import LiandongDomain
 import XCTest
 
 /// possible_duplicate in a group of thousands of cases (one applicant, one item, years of
-/// applications): only the cases open at the same time make records, at the village that made
-/// them and at the county that receives them out of order, and verify re-derives exactly those.
+/// applications): only the cases open at the same time make records, one per set of cases linked
+/// by overlaps, at the village that made them and at the county that receives them out of order,
+/// and verify re-derives exactly those.
 final class NodeStoreDuplicatesTests: NodeStoreTestCase {
     static let village = "330106001201"
 
     private func tick() { clock.advance(millis: 1_000) }
 
-    /// The possible duplicates held by a node, as pairs of case numbers, each checked to be on both of its cases.
-    private func duplicatePairs(_ node: NodeStore, file: StaticString = #filePath, line: UInt = #line) throws -> Set<[String]> {
+    /// The possible duplicates held by a node, as sets of case numbers, each checked to be on all of its cases.
+    private func duplicateSets(_ node: NodeStore, file: StaticString = #filePath, line: UInt = #line) throws -> Set<[String]> {
         let records = try node.conflicts().filter { $0.rule == ConflictRule.possibleDuplicate.rawValue }
         for record in records {
             XCTAssertEqual(record.entities.sorted(), record.detail["cases"]?.arrayValue?.compactMap(\.stringValue), record.id, file: file, line: line)
@@ -54,9 +55,9 @@ final class NodeStoreDuplicatesTests: NodeStoreTestCase {
             if i == 1_200, let e2 = extra["E2"] { try withdraw(village, e2); tick() }
         }
         let (e1, e2, e3) = try (XCTUnwrap(extra["E1"]), XCTUnwrap(extra["E2"]), XCTUnwrap(extra["E3"]))
-        func pair(_ a: String, _ b: String) -> [String] { [a, b].sorted() }
-        let expected: Set<[String]> = [pair(e1, regular[500]), pair(e1, regular[501]), pair(regular[1_200], e2), pair(regular[1_999], e3)]
-        XCTAssertEqual(try duplicatePairs(village), expected)
+        // E1 overlaps r500 and r501 (which never meet): one set of three.
+        let expected: Set<[String]> = [[e1, regular[500], regular[501]].sorted(), [regular[1_200], e2].sorted(), [regular[1_999], e3].sorted()]
+        XCTAssertEqual(try duplicateSets(village), expected)
 
         // The county receives the village's log in batches, every other pair of batches swapped (a
         // case whose acceptance arrives after its withdrawal is replayed), and r10's withdrawal last:
@@ -68,29 +69,65 @@ final class NodeStoreDuplicatesTests: NodeStoreTestCase {
         for batch in batches {
             XCTAssertEqual(try county.ingest(batch, from: Self.village).quarantined.map(\.reason), [])
         }
-        let withR10 = try duplicatePairs(county).filter { $0.contains(regular[10]) }
-        XCTAssertEqual(withR10.count, 1_989 + 3, "r10 beside r11…r1999 and the three extra cases")
-        XCTAssertEqual(try county.conflicts(ofCase: regular[10]).count, 1_992)
+        let withR10 = try duplicateSets(county).filter { $0.contains(regular[10]) }
+        XCTAssertEqual(withR10.map(\.count), [1 + 1_989 + 3], "one set: r10 beside r11…r1999 and the three extra cases")
+        XCTAssertEqual(try county.conflicts(ofCase: regular[10]).count, 1)
+        XCTAssertEqual(try county.conflicts().filter { $0.rule == ConflictRule.possibleDuplicate.rawValue }.count, 1)
+        XCTAssertEqual(try county.db.scalarInt("SELECT count(*) FROM conflicts WHERE rule = 'possible_duplicate'"), 1, "one row, not one per case")
         try assertVerifiesClean(county)
 
         XCTAssertEqual(try county.ingest([heldBack], from: Self.village).stored.count, 1)
-        XCTAssertEqual(try duplicatePairs(county), expected)
+        XCTAssertEqual(try duplicateSets(county), expected)
         XCTAssertEqual(try county.conflicts(ofCase: regular[10]), [])
 
-        // The county resolves one; the resolution reaches the village and marks the record on both cases there.
-        let id = try XCTUnwrap(try county.conflicts(ofCase: e1).first { $0.detail["cases"]?.arrayValue?.contains(.string(regular[500])) ?? false }?.id)
+        // The county resolves one; the resolution reaches the village and marks the record on all its cases there.
+        let id = try XCTUnwrap(try county.conflicts(ofCase: e1).first?.id)
         tick()
         _ = try county.resolveConflict(id, note: "同一申请人先后申请，已核实", keep: nil, actor: "督查-周")
         _ = try village.ingest(try county.changes(afterLSN: 0, limit: 100_000).map(\.change).filter { $0.origin == Self.countyCode }, from: Self.countyCode)
         for node in [county, village] {
-            XCTAssertEqual(try duplicatePairs(node), expected)
-            XCTAssertNotNil(try node.conflicts(ofCase: regular[500]).first { $0.id == id }?.resolution)
-            XCTAssertNotNil(try node.conflicts(ofCase: e1).first { $0.id == id }?.resolution)
+            XCTAssertEqual(try duplicateSets(node), expected)
+            for number in [e1, regular[500], regular[501]] {
+                XCTAssertNotNil(try node.conflicts(ofCase: number).first { $0.id == id }?.resolution)
+            }
             try assertVerifiesClean(node)
         }
         XCTAssertEqual(try county.conflicts().filter { $0.rule == ConflictRule.possibleDuplicate.rawValue }.map(\.json),
                        try village.conflicts().filter { $0.rule == ConflictRule.possibleDuplicate.rawValue }.map(\.json),
                        "the same records, ids, content and resolution at both nodes")
+    }
+
+    /// A resolved set that grows is a new set with a new id, open again; the old resolution stays in
+    /// the log and settles nothing. Closing cases of a set does not change it: its id is its acceptances.
+    func testASetThatGrowsIsANewRecordOpenAgain() throws {
+        let county = try makeCounty()
+        let first = try county.accept().number
+        tick()
+        let second = try county.accept().number
+        tick()
+        let pair = try XCTUnwrap(try county.conflicts().first)
+        XCTAssertEqual(pair.entities, [first, second])
+        _ = try county.resolveConflict(pair.id, note: "已核实，两件均为本人申请", keep: nil, actor: "督查-周")
+        XCTAssertEqual(try county.conflicts(all: false), [])
+        tick()
+        let third = try county.accept().number
+        let grown = try county.conflicts()
+        XCTAssertEqual(grown.map(\.entities), [[first, second, third]], "one record for the three, the pair's is gone")
+        XCTAssertNotEqual(grown.first?.id, pair.id)
+        XCTAssertNil(grown.first?.resolution, "a new set is open again")
+        XCTAssertEqual(try county.caseHistoryResolutions(first), [pair.id], "the pair's resolution stays in the log")
+        for number in [first, second, third] { XCTAssertEqual(try county.conflicts(ofCase: number).map(\.id), grown.map(\.id)) }
+        try assertVerifiesClean(county)
+
+        // Keeping one withdraws the two others; the set (its acceptances) does not change, so neither does its id.
+        tick()
+        let id = try XCTUnwrap(grown.first?.id)
+        _ = try county.resolveConflict(id, note: "保留第三件", keep: third, actor: "督查-周")
+        XCTAssertEqual(try county.caseState(first)?.status, .withdrawn)
+        XCTAssertEqual(try county.caseState(second)?.status, .withdrawn)
+        XCTAssertEqual(try county.conflicts().map(\.id), [id])
+        XCTAssertNotNil(try county.conflicts().first?.resolution)
+        try assertVerifiesClean(county)
     }
 
     /// A node upgraded from before 009_duplicates has no closed_hlc: it is re-derived from the log
@@ -115,5 +152,12 @@ final class NodeStoreDuplicatesTests: NodeStoreTestCase {
         try assertVerifiesClean(reopened)
         XCTAssertEqual(try reopened.conflicts(), records)
         XCTAssertEqual(try raw.query("SELECT count(*) AS n FROM cases WHERE closed_hlc IS NULL").first?.int64("n"), 0)
+    }
+}
+
+private extension NodeStore {
+    /// The conflict ids the resolutions recorded on a case name.
+    func caseHistoryResolutions(_ number: String) throws -> [String] {
+        try cachedHistory(number)?.resolutions.map(\.conflict) ?? []
     }
 }

@@ -83,6 +83,8 @@ public struct ConflictRecord: Hashable, Sendable {
 /// ConflictResolution is a `conflict.resolved` change as read from the log.
 public struct ConflictResolution: Hashable, Sendable {
     public var conflict: String
+    /// The rule it names (`payload.rule`), as its maker saw it.
+    public var rule: String?
     public var note: String
     public var keep: String?
     public var ref: ChangeRef
@@ -93,6 +95,7 @@ public struct ConflictResolution: Hashable, Sendable {
             let id = fields["conflict"]?.stringValue, !id.isEmpty
         else { return nil }
         conflict = id
+        rule = fields["rule"]?.stringValue
         note = fields["note"]?.stringValue ?? ""
         keep = fields["keep"]?.stringValue
         ref = ChangeRef(change)

@@ -121,7 +121,8 @@ extension NodeStore {
     /// Replays every case and compares each stored column of its row (status, holder, clock,
     /// completed_on, …, state and its hash, closed_hlc) with what the replay gives, then re-derives
     /// every conflict record (content, cases, resolution) and compares it with the table; the
-    /// possible duplicates of each group by one sweep (OpenSpans), not by comparing every pair.
+    /// possible duplicates by the rule the store writes them with (PossibleDuplicates), one sweep
+    /// per group, and the cases each is named on (conflict_cases).
     private func verifyCases(_ report: inout VerifyReport, nonCase: Bool, db: Database) throws {
         var stored: [String: Row] = [:]
         try db.forEachRow("SELECT \(NodeStore.caseColumns.joined(separator: ", ")), closed_hlc FROM cases") { row in
@@ -139,11 +140,10 @@ extension NodeStore {
         }
         let entities = try db.query("SELECT DISTINCT entity FROM changes WHERE kind LIKE 'case.%' OR kind = ? ORDER BY entity",
                                     [.text(ConflictKind.resolved)]).compactMap { $0.text("entity") }
-        var histories: [String: CaseHistory] = [:]
-        var groups: [DuplicateGroup: [CaseHistory]] = [:]
+        var histories: [CaseHistory] = []
         for number in entities {
             let history = CaseHistory(number: number, changes: try changes(ofEntity: number))
-            histories[number] = history
+            histories.append(history)
             if history.state != nil || !history.early.isEmpty || !history.records.isEmpty {
                 for (record, resolution) in try caseRecords(history) { expect(record, resolution, on: number) }
             }
@@ -158,7 +158,6 @@ extension NodeStore {
                 continue
             }
             report.casesChecked += 1
-            groups[DuplicateGroup(applicant: state.applicant.idNumber, item: state.item.code), default: []].append(history)
             guard let row = stored[number] else {
                 report.problems.append(VerifyProblem(code: "state_missing", entity: number, change: nil, message: "办件 \(number) 在日志中存在，但没有状态记录"))
                 continue
@@ -190,20 +189,36 @@ extension NodeStore {
         for number in stored.keys.sorted() {
             report.problems.append(VerifyProblem(code: "orphan_state", entity: number, change: nil, message: "办件 \(number) 有状态记录，但日志中没有任何变更"))
         }
-        for (_, members) in groups {
-            let sorted = members.sorted { $0.number.utf8.lexicographicallyPrecedes($1.number.utf8) }
-            let resolutions = sorted.flatMap(\.resolutions)
-            for record in NodeStore.duplicateRecords(sorted) {
-                let resolution = ConflictResolution.first(for: record, id: NodeStore.conflictID(record), in: resolutions)
-                for number in record.cases { expect(record, resolution, on: number) }
-            }
+        var expectedCases: Set<[String]> = []  // [entity, id] of conflict_cases
+        for found in PossibleDuplicates.found(in: histories, id: NodeStore.conflictID) {
+            guard let first = found.record.cases.first else { continue }
+            expect(found.record, found.resolution, on: first)
+            for number in found.record.cases { expectedCases.insert([number, found.id]) }
         }
+        try verifyDuplicateCases(expectedCases, only: nonCase ? nil : Set(entities), &report, db: db)
         for change in try nonCase ? nonCaseChanges(db: db) : [] {
             if let (rule, message) = NodeStore.nonCaseProblem(change) {
                 expect(NodeStore.nonCaseRecord(change, rule: rule, message: message), nil, on: change.entity)
             }
         }
         try verifyConflicts(expectedConflicts, only: nonCase ? nil : Set(entities), &report, db: db)
+    }
+
+    /// Compares the cases each possible duplicate is named on with the sets derived from the log.
+    private func verifyDuplicateCases(_ expected: Set<[String]>, only entities: Set<String>?, _ report: inout VerifyReport, db: Database) throws {
+        var expected = expected
+        try db.forEachRow("SELECT entity, id FROM conflict_cases ORDER BY entity, id") { row in
+            guard let entity = row.text("entity"), let id = row.text("id") else { return }
+            if let entities, !entities.contains(entity) { return }
+            if expected.remove([entity, id]) == nil {
+                report.problems.append(VerifyProblem(code: "conflict_orphan", entity: entity, change: nil,
+                                                     message: "疑似重复申请记录 \(id) 列在办件 \(entity) 上，但日志推不出：被改动过"))
+            }
+        }
+        for pair in expected.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            report.problems.append(VerifyProblem(code: "conflict_missing", entity: pair[0], change: nil,
+                                                 message: "日志推出疑似重复申请记录 \(pair[1]) 在办件 \(pair[0]) 上，但记录中没有"))
+        }
     }
 
     /// Compares the conflicts table with the records derived from the log (registry rows are the enrollment's).

@@ -1,14 +1,14 @@
 import LiandongDomain
 
 /// PendingCaseWrites is what a write transaction has derived and not yet written: cases whose row
-/// and conflict records are out of date, applicant groups to re-check for possible duplicates, and
+/// and conflict records are out of date, cases whose possible-duplicate sets must be re-derived, and
 /// catalog items whose publication may change the cases accepted under them. It is written once at
 /// the end of the batch (`flushCaseWrites`), so that a batch of many changes of one case encodes
 /// and hashes its state once.
 struct PendingCaseWrites {
     var cases: Set<String> = []
-    /// Per applicant group, the cases that opened, closed, were replayed or got a resolution.
-    var groups: [DuplicateGroup: Set<String>] = [:]
+    /// The cases that opened, closed, were replayed or got a resolution: their possible duplicates are re-derived.
+    var duplicates: Set<String> = []
     /// Items published in the batch, with the earliest publication's HLC.
     var items: [String: HLC] = [:]
     /// Nested batches (a recording inside an ingest): only the outermost flushes.
@@ -19,7 +19,7 @@ struct PendingCaseWrites {
     var publications: [String: [(ref: ChangeRef, version: Int64)]] = [:]
 }
 
-/// What of a case's history decides whether its applicant group is re-checked for possible duplicates.
+/// What of a case's history decides whether its possible-duplicate set is re-derived.
 struct CaseMilestones: Equatable {
     var opened: ChangeRef?
     var closed: ChangeRef?
@@ -30,12 +30,6 @@ struct CaseMilestones: Equatable {
         closed = history.closed
         resolutions = history.resolutions.count
     }
-}
-
-/// The cases of one applicant for one item: where a possible duplicate is looked for.
-struct DuplicateGroup: Hashable {
-    var applicant: String
-    var item: String
 }
 
 extension NodeStore {
@@ -142,9 +136,7 @@ extension NodeStore {
         pendingWrites.cases.insert(history.number)
         // A replayed history counts its revisions afresh: its records are always rewritten.
         if before == nil { pendingWrites.writtenRevision[history.number] = nil }
-        if before != CaseMilestones(history), let state = history.state {
-            pendingWrites.groups[DuplicateGroup(applicant: state.applicant.idNumber, item: state.item.code), default: []].insert(history.number)
-        }
+        if before != CaseMilestones(history) { pendingWrites.duplicates.insert(history.number) }
     }
 
     /// The case's history, from the cache or by replay; nil when this node holds none of its changes.
@@ -166,12 +158,12 @@ extension NodeStore {
     }
 
     /// Writes what the batch changed: each case's row once, its conflict records when they changed,
-    /// the possible duplicates of each group touched, and the item-version records of cases under
+    /// the possible-duplicate sets of the cases touched, and the item-version records of cases under
     /// a newly published item.
     func flushCaseWrites(db: Database) throws {
         let pending = pendingWrites
         pendingWrites.cases.removeAll()
-        pendingWrites.groups.removeAll()
+        pendingWrites.duplicates.removeAll()
         pendingWrites.items.removeAll()
         var rewrite: Set<String> = []
         for (code, hlc) in pending.items.sorted(by: { $0.key < $1.key }) {
@@ -192,9 +184,7 @@ extension NodeStore {
                 pendingWrites.writtenRevision[number] = history.revision
             }
         }
-        for (group, changed) in pending.groups.sorted(by: { ($0.key.applicant, $0.key.item) < ($1.key.applicant, $1.key.item) }) {
-            try writeDuplicates(group, changed: changed, db: db)
-        }
+        if !pending.duplicates.isEmpty { try writeDuplicates(changed: pending.duplicates, db: db) }
         // The caches now reflect the log as this transaction leaves it (a rollback drops them).
         seenLogGeneration = try logGeneration()
         // Everything derived is written: past the bound the cache starts afresh, so that a server

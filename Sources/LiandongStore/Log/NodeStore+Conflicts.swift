@@ -111,7 +111,11 @@ extension NodeStore {
     public func conflicts(all: Bool = true) throws -> [StoredConflict] {
         var byID: [String: StoredConflict] = [:]
         var order: [String] = []
-        try db.forEachRow("SELECT id, entity, rule, resolver, created_hlc, detail, resolution FROM conflicts ORDER BY created_hlc, id, entity") { row in
+        // A possible duplicate is one row, named on each of its cases in conflict_cases.
+        try db.forEachRow("""
+            SELECT c.id, coalesce(m.entity, c.entity) AS entity, c.rule, c.resolver, c.created_hlc, c.detail, c.resolution
+            FROM conflicts c LEFT JOIN conflict_cases m ON m.id = c.id ORDER BY c.created_hlc, c.id, entity
+            """) { row in
             guard let id = row.text("id"), let entity = row.text("entity") else { return }
             if byID[id] != nil {
                 byID[id]?.entities.append(entity)
@@ -128,8 +132,12 @@ extension NodeStore {
 
     /// The conflict records on one case, by id.
     public func conflicts(ofCase number: String) throws -> [StoredConflict] {
-        try db.query("SELECT id, entity, rule, resolver, created_hlc, detail, resolution FROM conflicts WHERE entity = ? ORDER BY id",
-                     [.text(number)]).map { row in
+        try db.query("""
+            SELECT id, rule, resolver, created_hlc, detail, resolution FROM conflicts WHERE entity = ? AND rule <> 'possible_duplicate'
+            UNION ALL
+            SELECT c.id, c.rule, c.resolver, c.created_hlc, c.detail, c.resolution FROM conflict_cases m JOIN conflicts c ON c.id = m.id WHERE m.entity = ?
+            ORDER BY id
+            """, [.text(number), .text(number)]).map { row in
             StoredConflict(
                 id: row.text("id") ?? "", entities: [number], rule: row.text("rule") ?? "", resolver: row.text("resolver") ?? "",
                 createdHLC: row.int64("created_hlc") ?? 0, detail: (try? JSONParser.parse(row.text("detail") ?? "{}")) ?? .null,

@@ -1,120 +1,140 @@
 import LiandongDomain
 
-extension DuplicateGroup {
-    /// The group a case belongs to: its applicant's ID number and its item.
-    init(_ state: CaseState) {
-        self.init(applicant: state.applicant.idNumber, item: state.item.code)
-    }
-}
-
 extension NodeStore {
-    /// possible_duplicate: two cases of the same applicant and item open at the same time (their
-    /// spans from acceptance to decision or withdrawal overlap in the order). One record, the same
-    /// id, on both cases.
+    /// possible_duplicate (PossibleDuplicates, the rule): one record per set of cases of an applicant
+    /// and item open at once, kept once in `conflicts` (on the set's first case) with the cases it is
+    /// on in `conflict_cases`.
     ///
-    /// Rewrites only the records a batch can have changed: those on the `changed` cases of the
-    /// group (accepted, closed, replayed or resolved in the batch), found among the cases whose
-    /// spans can overlap theirs (still open, or closed after the earliest of their openings, read
-    /// from `cases` by index), and those a changed case's resolutions name. A group of hundreds of
-    /// closed cases costs a change what the cases open around it cost, not the group's size squared.
-    func writeDuplicates(_ group: DuplicateGroup, changed: Set<String>, db: Database) throws {
-        let rule = ConflictRule.possibleDuplicate.rawValue
-        var stale: Set<String> = []
-        var pairs: Set<[String]> = []
-        // The changed cases' spans by HLC; a close counts from HLC + 1 so that a tie with another
-        // case's change stays a candidate, settled by the exact order below.
-        var spans: [String: OpenSpan<Int64>] = [:]
+    /// Rewrites only what a batch can have changed: the sets of the `changed` cases (accepted, closed,
+    /// replayed or resolved in the batch) and of the sets they were on. Each such case's set is
+    /// loaded by index (DuplicateSpans: the cases whose spans touch it, then those touching what grew),
+    /// the domain derives its records, and only the records that differ are written: a change costs
+    /// what its set costs, not the group's size squared nor the log's size.
+    func writeDuplicates(changed: Set<String>, db: Database) throws {
+        var seeds: [String] = []
+        var held: Set<String> = []
         for number in changed.sorted() {
             let history = try cachedHistory(number)
-            // A case the batch moved to another group (a different acceptance sorted first) is written
-            // with that group, which also removes its records here; writing it here too could undo that.
-            if let state = history?.state, DuplicateGroup(state) != group { continue }
             try db.run("UPDATE cases SET closed_hlc = ? WHERE number = ?", history?.closed.map { .integer($0.hlc.rawValue) } ?? .null, .text(number))
-            try db.forEachRow("SELECT id FROM conflicts WHERE entity = ? AND rule = ?", [.text(number), .text(rule)]) { row in
-                if let id = row.text("id") { stale.insert(id) }
-            }
-            // A resolution recorded on this case may settle a record between two other cases of the group.
-            for id in Set(history?.resolutions.map(\.conflict) ?? []).sorted() {
-                let cases = try db.query("SELECT entity FROM conflicts WHERE id = ? AND rule = ? ORDER BY entity", [.text(id), .text(rule)])
-                    .compactMap { $0.text("entity") }
-                guard cases.count == 2 else { continue }
-                stale.insert(id)
-                pairs.insert(cases)
-            }
-            if let history, history.state != nil, let opened = history.opened {
-                spans[number] = OpenSpan(opened: opened.hlc.rawValue, closed: history.closed.map { $0.hlc.rawValue + 1 })
+            seeds.append(number)
+            // The other cases of the sets it was on: a set it left may split or vanish.
+            for id in try duplicateIDs(on: number, db: db) where held.insert(id).inserted {
+                seeds += try duplicateCases(of: id, db: db)
             }
         }
-        if let earliest = spans.values.map(\.opened).min() {
-            var numbers = spans.keys.sorted()
-            var candidates = numbers.compactMap { spans[$0] }
-            let args: [SQLValue] = [.text(group.applicant), .text(group.item)]
-            for (sql, bound) in [("closed_hlc IS NULL AND opened_hlc IS NOT NULL", []), ("closed_hlc >= ? AND opened_hlc IS NOT NULL", [SQLValue.integer(earliest)])] {
-                try db.forEachRow("SELECT number, opened_hlc, closed_hlc FROM cases WHERE applicant_id = ? AND item_code = ? AND \(sql)", args + bound) { row in
-                    guard let number = row.text("number"), spans[number] == nil, let opened = row.int64("opened_hlc") else { return }
-                    numbers.append(number)
-                    candidates.append(OpenSpan(opened: opened, closed: row.int64("closed_hlc").map { $0 + 1 }))
+        var loaded: [String: CaseHistory] = [:]
+        for number in seeds where loaded[number] == nil {
+            guard let history = try cachedHistory(number), let state = history.state, history.opened != nil else { continue }
+            var spans = DuplicateSpans(group: DuplicateGroup(state))
+            var next = [history]
+            while !next.isEmpty {
+                for history in next {
+                    loaded[history.number] = history
+                    spans.cover(opened: history.opened?.hlc.rawValue ?? 0, closed: history.closed?.hlc.rawValue)
+                }
+                next = try spans.touching(db: db).compactMap { number in
+                    guard loaded[number] == nil, let history = try cachedHistory(number), history.state != nil, history.opened != nil else { return nil }
+                    loaded[number] = history
+                    return history
                 }
             }
-            let involving = numbers.map { spans[$0] != nil }
-            for (i, j) in OpenSpans.overlappingPairs(candidates, involving: involving) {
-                pairs.insert([numbers[i], numbers[j]].sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        }
+        for number in loaded.keys.sorted() {
+            for id in try duplicateIDs(on: number, db: db) { held.insert(id) }
+        }
+        for found in PossibleDuplicates.found(in: Array(loaded.values), id: NodeStore.conflictID) {
+            let resolution = found.resolution.map { $0.json.canonicalString }
+            if held.remove(found.id) != nil {
+                // The same id is the same set of acceptances, hence the same content: only its resolution can differ.
+                let stored = try db.query("SELECT resolution FROM conflicts WHERE id = ?", [.text(found.id)]).first?.text("resolution")
+                if stored != resolution {
+                    try db.run("UPDATE conflicts SET resolution = ? WHERE id = ?", resolution.map { .text($0) } ?? .null, .text(found.id))
+                }
+                continue
+            }
+            guard let first = found.record.cases.first else { continue }
+            try insertConflict(found.record, entity: first, resolution: found.resolution, db: db)
+            let member = try db.cachedStatement("INSERT OR REPLACE INTO conflict_cases (entity, id) VALUES (?, ?)")
+            for number in found.record.cases {
+                try member.bind([.text(number), .text(found.id)])
+                try member.run()
             }
         }
-        for id in stale.sorted() {
-            try db.run("DELETE FROM conflicts WHERE id = ? AND rule = ?", .text(id), .text(rule))
-        }
-        for pair in pairs.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            guard let a = try cachedHistory(pair[0]), let b = try cachedHistory(pair[1]), let record = NodeStore.duplicateRecord(a, b) else { continue }
-            let id = NodeStore.conflictID(record)
-            let resolution = ConflictResolution.first(for: record, id: id, in: try duplicateResolutions(naming: id, in: record, db: db))
-            for number in record.cases { try insertConflict(record, entity: number, resolution: resolution, db: db) }
-        }
+        // What is left was a set before the batch and is none now (it grew, split or closed away).
+        for id in held.sorted() { try deleteDuplicate(id, db: db) }
     }
 
-    /// The resolutions naming a possible duplicate, from every case of its group (the resolution
-    /// may be recorded on any of them), found through the index of resolutions by conflict.
-    func duplicateResolutions(naming id: String, in record: ConflictRecord, db: Database) throws -> [ConflictResolution] {
-        guard let first = record.cases.first, let state = try cachedHistory(first)?.state else { return [] }
-        let numbers = try db.query("""
-            SELECT DISTINCT changes.entity FROM changes JOIN cases ON cases.number = changes.entity
-            WHERE changes.kind = 'conflict.resolved' AND json_extract(changes.payload, '$.conflict') = ?
-                AND cases.applicant_id = ? AND cases.item_code = ?
-            ORDER BY changes.entity
-            """, [.text(id), .text(state.applicant.idNumber), .text(state.item.code)]).compactMap { $0.text("entity") }
-        return try numbers.flatMap { try cachedHistory($0)?.resolutions ?? [] }
+    /// The ids of the possible duplicates a case is on, by index.
+    func duplicateIDs(on number: String, db: Database) throws -> [String] {
+        try db.query("SELECT id FROM conflict_cases WHERE entity = ?", [.text(number)]).compactMap { $0.text("id") }
     }
 
-    /// The possible_duplicate records among the cases of one group, by a sweep in the order of
-    /// their acceptances (OpenSpans): what verify re-derives.
-    static func duplicateRecords(_ histories: [CaseHistory]) -> [ConflictRecord] {
-        let open = histories.filter { $0.opened != nil && $0.state != nil }
-        let spans = open.compactMap { history in
-            history.opened.map { OpenSpan(opened: OrderKey($0), closed: history.closed.map(OrderKey.init)) }
-        }
-        return OpenSpans.overlappingPairs(spans).compactMap { duplicateRecord(open[$0], open[$1]) }
+    /// The cases a possible duplicate is on, by index.
+    func duplicateCases(of id: String, db: Database) throws -> [String] {
+        try db.query("SELECT entity FROM conflict_cases WHERE id = ? ORDER BY entity", [.text(id)]).compactMap { $0.text("entity") }
     }
 
-    /// The record of two cases of the same applicant and item whose spans overlap, or nil. The
-    /// case with the lower number comes first in its message and names its resolver.
-    static func duplicateRecord(_ x: CaseHistory, _ y: CaseHistory) -> ConflictRecord? {
-        let (a, b) = x.number.utf8.lexicographicallyPrecedes(y.number.utf8) ? (x, y) : (y, x)
-        guard let ao = a.opened, let bo = b.opened, let sa = a.state, let sb = b.state, a.number != b.number,
-            DuplicateGroup(sa) == DuplicateGroup(sb)
-        else { return nil }
-        guard b.closed.map({ ao.precedes($0) }) ?? true, a.closed.map({ bo.precedes($0) }) ?? true else { return nil }
-        let cases: JSONValue = .array([sa, sb].map { ["number": .string($0.number), "acceptor": .string($0.acceptor), "acceptedOn": .string($0.acceptedOn.iso)] })
-        return ConflictRecord(
-            rule: .possibleDuplicate, cases: [sa.number, sb.number], changes: [ao, bo],
-            values: ["applicant": .string(Masking.idNumber(sa.applicant.idNumber)), "item": .string(sa.item.code), "cases": cases],
-            message: "申请人 \(Masking.idNumber(sa.applicant.idNumber)) 的「\(sa.item.name)」在 \(sa.acceptor) 与 \(sb.acceptor) 同时在办：\(sa.number)、\(sb.number)",
-            outcome: "两件均保留、照常办理，请县级核实是否重复申请", resolver: NodeCode.path(to: sa.acceptor).first ?? sa.acceptor)
+    func deleteDuplicate(_ id: String, db: Database) throws {
+        try db.run("DELETE FROM conflicts WHERE id = ?", .text(id))
+        try db.run("DELETE FROM conflict_cases WHERE id = ?", .text(id))
     }
 }
 
-extension NodeStore.OrderKey {
-    /// A change's place in the order, as a conflict record names it.
-    init(_ ref: ChangeRef) {
-        self.init(hlc: ref.hlc, origin: ref.origin, seq: ref.seq)
+/// DuplicateSpans finds, by index, the cases of one group whose open spans can touch a set being
+/// loaded: the set covers one stretch of the order (a set's spans overlap, so they leave no gap), and
+/// each round asks only for the cases touching what the stretch grew by since the last round, so a
+/// set of N cases costs about N rows read, not N². HLCs stand for the order here: a tie is a
+/// candidate, and the domain settles it by the exact order `(hlc, origin, seq)`.
+struct DuplicateSpans {
+    let group: DuplicateGroup
+    /// The stretch covered so far, nil at the end while a case of the set is open; and the stretch
+    /// already asked about.
+    private var low: Int64?
+    private var high: Int64?
+    private var endless = false
+    private var asked: (low: Int64, high: Int64?, endless: Bool)?
+
+    init(group: DuplicateGroup) {
+        self.group = group
+    }
+
+    mutating func cover(opened: Int64, closed: Int64?) {
+        low = min(low ?? opened, opened)
+        if let closed { high = max(high ?? closed, closed) } else { endless = true }
+    }
+
+    /// The cases of the group (numbers) whose spans touch the part of the stretch not asked about yet.
+    mutating func touching(db: Database) throws -> [String] {
+        guard let low else { return [] }
+        let args: [SQLValue] = [.text(group.applicant), .text(group.item)]
+        var found: [String] = []
+        func read(_ sql: String, _ bounds: [SQLValue]) throws {
+            // By the index that bounds the read: closings to the left, openings to the right.
+            let index = sql.hasPrefix("opened") ? "cases_by_applicant_opened" : "cases_by_applicant_closed"
+            try db.forEachRow("SELECT number FROM cases INDEXED BY \(index) WHERE applicant_id = ? AND item_code = ? AND opened_hlc IS NOT NULL AND \(sql)",
+                              args + bounds) { row in
+                if let number = row.text("number") { found.append(number) }
+            }
+        }
+        if let asked {
+            // Grown to the left: the cases closing in the new part (they open before it closes).
+            if low < asked.low { try read("closed_hlc >= ? AND closed_hlc < ?", [.integer(low), .integer(asked.low)]) }
+            // Grown to the right: the cases opening in the new part.
+            if !asked.endless, let from = asked.high {
+                if endless {
+                    try read("opened_hlc > ?", [.integer(from)])
+                } else if let high, high > from {
+                    try read("opened_hlc > ? AND opened_hlc <= ?", [.integer(from), .integer(high)])
+                }
+            }
+        } else {
+            // The first stretch: the cases still open or closing in it or after it, opening before its end.
+            let end: [SQLValue] = endless ? [] : [.integer(high ?? low)]
+            let opening = endless ? "" : " AND opened_hlc <= ?"
+            try read("closed_hlc IS NULL" + opening, end)
+            try read("closed_hlc >= ?" + opening, [.integer(low)] + end)
+        }
+        asked = (low, endless ? nil : high, endless)
+        return found
     }
 }

@@ -156,10 +156,11 @@ extension NodeStore {
         var cases = Set<String>()
         if let fork {
             drafts = try ownChanges(fromSeq: fork, db: db)
-            // A removed resolution may have settled a possible duplicate of two other cases: they are replayed too.
+            // A removed resolution may have settled a conflict on other cases (a possible duplicate's set): they are replayed too.
             for draft in drafts where draft.kind == ConflictKind.resolved {
                 guard let id = draft.payload["conflict"]?.stringValue else { continue }
                 cases.formUnion(try db.query("SELECT entity FROM conflicts WHERE id = ?", [.text(id)]).compactMap { $0.text("entity") })
+                cases.formUnion(try duplicateCases(of: id, db: db))
             }
             try removeOwnChanges(fromSeq: fork, db: db)
             outcome.setAside = drafts.map { ChangeID(origin: $0.origin, seq: $0.seq) }
@@ -263,9 +264,10 @@ extension NodeStore {
             try db.run("DELETE FROM \"\(table)\" WHERE lsn IN (SELECT lsn FROM changes WHERE origin = ? AND seq >= ?)", .text(own), .integer(seq))
         }
         // Conflict records are derived: those of the entities touched are re-derived (the cases are replayed after).
-        // A record on two cases goes as a whole: the other case's row of a possible duplicate too.
+        // Possible duplicates stay until then: the replay re-derives the sets the cases were on, and
+        // so the set the other cases still make without them (writeDuplicates).
         try db.run("""
-            DELETE FROM conflicts WHERE id IN (SELECT id FROM conflicts WHERE entity IN (SELECT entity FROM changes WHERE origin = ? AND seq >= ?))
+            DELETE FROM conflicts WHERE entity IN (SELECT entity FROM changes WHERE origin = ? AND seq >= ?) AND rule <> 'possible_duplicate'
             """, .text(own), .integer(seq))
         try db.run("DELETE FROM changes WHERE origin = ? AND seq >= ?", .text(own), .integer(seq))
         if seq <= 1 {

@@ -2,8 +2,9 @@ import LiandongDomain
 
 extension NodeStore {
     /// Resolves a conflict (`liandong conflicts resolve`): records a `conflict.resolved` change on
-    /// the case (parties = the case's parties, so it routes like the case), preceded by what `keep`
-    /// asks for: the kept value of a contact field, or the withdrawal of the other case of a
+    /// the case, on each case of a possible duplicate's set (parties = the case's parties, so it
+    /// routes like the case), preceded by what `keep`
+    /// asks for: the kept value of a contact field, or the withdrawal of the other cases of a
     /// possible duplicate. Only the resolver's tier or a node above it may resolve; every receiver
     /// checks it again where it derives the conflict.
     @discardableResult
@@ -16,7 +17,7 @@ extension NodeStore {
             throw StoreError("not_resolvable", "冲突 \(id)（\(conflict.rule)）在受理记录到达后自动消除，无需处理", details: ["id": id])
         }
         let cases = conflict.detail["cases"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        guard let entity = cases.first, try caseState(entity) != nil else {
+        guard let entity = cases.first, try cases.allSatisfy({ try caseState($0) != nil }) else {
             throw StoreError("not_a_case_conflict", "冲突 \(id) 不属于本节点持有的办件：请由县级重新发布正确的目录或日历", details: ["id": id])
         }
         guard NodeCode.isAncestorOrSelf(identity.code, of: conflict.resolver) else {
@@ -27,9 +28,13 @@ extension NodeStore {
         let note = note.trimmingCharacters(in: .whitespaces)
         guard !note.isEmpty else { throw StoreError("note_required", "处理冲突必须写明处理意见（--note）") }
         var drafts = try keepDrafts(conflict, rule: rule, cases: cases, keep: keep, actor: actor)
-        drafts.append(ChangeDraft(actor: actor, entity: entity, kind: ConflictKind.resolved, payload: [
-            "conflict": .string(id), "rule": .string(rule.rawValue), "note": .string(note), "keep": .optional(keep),
-        ]))
+        // A possible duplicate's resolution is recorded on every case of the set, so that a node
+        // holding only some of them sees it settle its part (PossibleDuplicates.settlement).
+        for number in rule == .possibleDuplicate ? cases : [entity] {
+            drafts.append(ChangeDraft(actor: actor, entity: number, kind: ConflictKind.resolved, payload: [
+                "conflict": .string(id), "rule": .string(rule.rawValue), "note": .string(note), "keep": .optional(keep),
+            ]))
+        }
         try record(drafts)
         guard let resolved = try conflicts().first(where: { $0.id == id }) else {
             throw StoreError("conflict_not_found", "本节点没有编号为 \(id) 的冲突记录", details: ["id": id])
@@ -86,6 +91,7 @@ extension NodeStore {
         guard try db.query("SELECT value FROM settings WHERE key = 'rebuild_conflicts'").first != nil else { return }
         try writeRecording { db in
             try db.run("DELETE FROM conflicts")
+            try db.run("DELETE FROM conflict_cases")
             let entities = try db.query("SELECT DISTINCT entity FROM changes WHERE kind LIKE 'case.%' OR kind = ? ORDER BY entity",
                                         [.text(ConflictKind.resolved)]).compactMap { $0.text("entity") }
             try inCaseBatch(db: db) {
