@@ -40,7 +40,7 @@ final class ImportErrorTests: XCTestCase {
 /// A catalog or calendar import names every error in the file at once (issue 10, item 2).
 final class ImportAllErrorsTests: XCTestCase {
     func testACatalogWithThreeBadItemsNamesAllThree() throws {
-        var items = try (1...4).map { index -> JSONValue in
+        var items = (1...4).map { index -> JSONValue in
             guard case .object(var fields) = CaseFixtures.itemJSON(code: "ITEM\(index)") else { return .null }
             fields["version"] = 1
             return .object(fields)

@@ -244,19 +244,7 @@ final class SyncEndToEndTests: XCTestCase {
     }
 
     func testVillageRestoredFromAnEarlierBackupGetsItsChangesBackAndRebasesWithoutAFork() throws {
-        let county = try cluster.county()
-        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
-        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
-        try village.syncOnce()
-        let first = try accept(Item.oldAgeAllowance, at: village)
-        try village.syncOnce()
-        let backup = cluster.file("village-backup.sqlite")
-        try village.mustRun("backup", "--to", backup)
-        let second = try accept(Item.oldAgeAllowance, at: village)
-        try village.syncOnce()
-        try cluster.waitUntil("the county never received \(second)") { try county.caseAt(second) != nil }
-
-        try village.mustRun("restore", "--from", backup)
+        let (county, sandun, village, first, second) = try villageWithACaseMadeAfterItsBackup()
         XCTAssertNil(try village.caseAt(second), "the backup predates the second case")
         // The restored village records nothing before its parent has returned its chain ...
         let refused = try village.run(TestNode.acceptArguments(item: Item.minimumLiving.code, materials: Item.minimumLiving.requiredMaterials) + ["--json"])
@@ -308,18 +296,7 @@ final class SyncEndToEndTests: XCTestCase {
     /// The usual restore: the village waits for its parent, takes its lost case back with the first
     /// exchange, and only then accepts again, under a number never given out before (no rebase).
     func testRestoredVillageWaitsForItsParentAndNeverGivesANumberOutTwice() throws {
-        let county = try cluster.county()
-        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
-        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
-        try village.syncOnce()
-        let first = try accept(Item.oldAgeAllowance, at: village)
-        try village.syncOnce()
-        let backup = cluster.file("village-backup.sqlite")
-        try village.mustRun("backup", "--to", backup)
-        let second = try accept(Item.oldAgeAllowance, at: village)
-        try village.syncOnce()
-
-        try village.mustRun("restore", "--from", backup)
+        let (county, sandun, village, first, second) = try villageWithACaseMadeAfterItsBackup()
         let heal = try village.object("heal", "status")
         XCTAssertEqual(heal["healing"] as? Bool, true, "\(heal)")
         XCTAssertEqual((heal["parent"] as? [String: Any])?["state"] as? String, "not_reported", "\(heal)")
@@ -462,6 +439,24 @@ final class SyncEndToEndTests: XCTestCase {
     }
 
     // MARK: Helpers
+
+    /// A county, a serving township and a village with one case before its backup and one after,
+    /// both pushed; then the village is restored from that backup.
+    func villageWithACaseMadeAfterItsBackup() throws -> (county: ClusterNode, sandun: ClusterNode, village: ClusterNode, first: String, second: String) {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: "绕城村代办点", under: sandun)
+        try village.syncOnce()
+        let first = try accept(Item.oldAgeAllowance, at: village)
+        try village.syncOnce()
+        let backup = cluster.file("village-backup.sqlite")
+        try village.mustRun("backup", "--to", backup)
+        let second = try accept(Item.oldAgeAllowance, at: village)
+        try village.syncOnce()
+        try cluster.waitUntil("the county never received \(second)") { try county.caseAt(second) != nil }
+        try village.mustRun("restore", "--from", backup)
+        return (county, sandun, village, first, second)
+    }
 
     func accept(_ item: Item, at node: ClusterNode, extra: [String] = []) throws -> String {
         let arguments = TestNode.acceptArguments(item: item.code, materials: item.requiredMaterials, extra: extra)

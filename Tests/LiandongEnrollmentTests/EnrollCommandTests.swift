@@ -34,8 +34,8 @@ final class EnrollCommandTests: XCTestCase {
         process.arguments = arguments + ["--json"]
         let out = root + "/out-\(UUID().uuidString)"
         let err = root + "/err-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: out)
         process.standardError = FileHandle(forWritingAtPath: err)
         try process.run()

@@ -144,7 +144,8 @@ public struct BlobStore: Sendable {
         }
         try makeDirectory(partialRoot)
         if held == 0, !FileManager.default.fileExists(atPath: partial) {
-            FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600])
+            // A failure here shows as the FileHandle below not opening.
+            _ = FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         guard let handle = FileHandle(forWritingAtPath: partial) else { throw StoreError("blob_write_failed", "无法写入 \(partial)") }
         do {

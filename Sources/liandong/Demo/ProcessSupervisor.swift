@@ -123,7 +123,7 @@ final class ProcessSupervisor: @unchecked Sendable {
         for child in running {
             if child.wait(seconds: max(0, deadline.timeIntervalSinceNow)) == nil {
                 child.send(SIGKILL)
-                child.waitForExit()
+                _ = child.waitForExit()
             }
         }
         if !keepDirectory { try? FileManager.default.removeItem(atPath: directory) }

@@ -60,8 +60,8 @@ struct PrintedPDF {
         process.arguments = arguments
         let out = NSTemporaryDirectory() + "liandong-print-out-\(UUID().uuidString)"
         let err = out + ".err"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         defer {
             try? FileManager.default.removeItem(atPath: out)
             try? FileManager.default.removeItem(atPath: err)
