@@ -141,7 +141,9 @@ extension NodeStore {
     /// Notes the parent's head of this node's chain once it is held here identically (`noteParentHead`,
     /// after a hello or after the fetch brought back what the parent held): the parent owes nothing more.
     func noteParentReturned(head: (seq: Int64, hash: [UInt8])) throws {
-        guard let parent = NodeCode.parent(of: identity.code) else { return }
+        // Called after every hello and push: a node that is not healing (nearly always) reads one
+        // settings row and takes no write lock.
+        guard let parent = NodeCode.parent(of: identity.code), try restoredAwaitingHeal() != nil else { return }
         try db.write { db in
             guard try restoredAwaitingHeal() != nil else { return }
             try db.run("""
