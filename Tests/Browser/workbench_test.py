@@ -591,7 +591,8 @@ class WorkbenchBrowserTests(unittest.TestCase):
         self.assertEqual(self.village.cli("case", "show", number)["state"], "refused")
         # Village → township (just restarted) → county; on a loaded 2-core machine this has taken over a minute.
         started = time.time()
-        while self.county.cli("case", "show", number, check=False) is None or self.county.cli("case", "show", number)["state"] != "refused":
+        # `--json` prints the error object on a miss (case_not_found until the refusal arrives), so read the state once per poll.
+        while (self.county.cli("case", "show", number, check=False) or {}).get("state") != "refused":
             self.assertLess(time.time() - started, 180, "the refusal never reached the county")
             time.sleep(1)
         print("\n  refusal at the county %.1f s after it was made" % (time.time() - started))
