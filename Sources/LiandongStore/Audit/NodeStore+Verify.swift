@@ -74,9 +74,15 @@ extension NodeStore {
             // A receiver may check only the last signature of a contiguous run (DESIGN §5), but verify
             // checks every one: a bad signature inside a run is refused by the parent the day it ends a batch.
             if !signatures {
-            } else if let key = publicKey(of: change.origin) {
+            } else if let keys = originKeys(of: change.origin), keys.current != nil {
+                // The key of the change's seq in the origin's history (a re-enrolled node's old chain keeps its old key).
                 report.signaturesChecked += 1
-                if !key.isValidSignature(change.sig, for: change.hash) {
+                switch keys.judge(change) {
+                case .valid: break
+                case .retiredKey(let cutOver):
+                    report.problems.append(VerifyProblem(code: QuarantineReason.retiredKey, entity: change.entity, change: id,
+                                                         message: "变更 \(id) 用节点 \(change.origin) 已于 #\(cutOver) 起停用的旧密钥签名（办件/对象 \(change.entity)）"))
+                case .invalid:
                     report.problems.append(VerifyProblem(code: "bad_signature", entity: change.entity, change: id,
                                                          message: "变更 \(id) 的签名无效（办件/对象 \(change.entity)）"))
                 }
@@ -295,17 +301,8 @@ extension NodeStore {
         }
     }
 
-    /// The public key of a node: this node's own, or the registry's.
+    /// The key a node signs its new changes with: this node's own, or the registry's newest for it.
     func publicKey(of origin: String) -> Ed25519PublicKey? {
-        if let cached = verifyingKeys[origin] { return cached }
-        let raw: [UInt8]?
-        if origin == identity.code {
-            raw = identity.publicKey
-        } else {
-            raw = try? db.query("SELECT public_key FROM nodes WHERE code = ?", [.text(origin)]).first?.blob("public_key")
-        }
-        guard let raw, let key = try? Ed25519PublicKey(raw) else { return nil }
-        verifyingKeys[origin] = key
-        return key
+        originKeys(of: origin)?.current
     }
 }

@@ -28,4 +28,7 @@ public enum QuarantineReason {
     public static let fork = "fork"
     public static let brokenChain = "broken_chain"
     public static let clockSkew = "clock_skew"
+    /// Signed with a key its origin's parent retired before the change's seq (`node.rekeyed`): the
+    /// lost key may be in a thief's hands.
+    public static let retiredKey = "retired_key"
 }

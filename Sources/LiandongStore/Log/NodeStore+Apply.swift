@@ -53,6 +53,8 @@ extension NodeStore {
                 try materializeRegistration(change, db: db, strict: strict)
             case NodeKind.revoked:
                 try materializeRevocation(change, db: db, strict: strict)
+            case NodeRekey.kind:
+                try materializeRekey(change, db: db, strict: strict)
             case NoticeKind.oneTimeIssued:
                 try materializeNotice(change, db: db, strict: strict)
             case EvaluationSettings.kind:

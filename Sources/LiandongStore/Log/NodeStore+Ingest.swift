@@ -139,20 +139,26 @@ extension NodeStore {
             """, .text(child), .integer(highest), .blob(hash), .integer(now()), .integer(try restoredAwaitingHeal() ?? 0))
     }
 
-    /// Checks the last signature of each contiguous run (it covers the whole chain behind it);
-    /// when one fails, every change of that run is checked alone to find the bad ones.
+    /// Checks the last signature of each contiguous run signed by one key of its origin's history
+    /// (it covers the whole chain behind it); when one fails, every change of that run is checked
+    /// alone to find the bad ones: a signature by a key retired before its seq is `retired_key`.
     private func verifySignatures(_ candidates: [Change], quarantine: (Change, String, String) throws -> Void) throws -> [Change] {
         var verified: [Change] = []
         var run: [Change] = []
         func close() throws {
             guard let last = run.last else { return }
-            if let key = publicKey(of: last.origin), key.isValidSignature(last.sig, for: last.hash) {
+            let keys = originKeys(of: last.origin)
+            if keys?.judge(last) == .valid {
                 verified.append(contentsOf: run)
             } else {
                 for change in run {
-                    if let key = publicKey(of: change.origin), key.isValidSignature(change.sig, for: change.hash) {
+                    switch keys?.judge(change) ?? .invalid {
+                    case .valid:
                         verified.append(change)
-                    } else {
+                    case .retiredKey(let cutOver):
+                        try quarantine(change, QuarantineReason.retiredKey,
+                                       "变更 \(change.origin)#\(change.seq) 用已停用的旧密钥签名：该节点自 #\(cutOver) 起已由上级重新登记新密钥，旧密钥可能已落入他人之手")
+                    case .invalid:
                         try quarantine(change, QuarantineReason.badSignature, "变更 \(change.origin)#\(change.seq) 的签名无效：伪造或被篡改")
                     }
                 }
@@ -160,7 +166,8 @@ extension NodeStore {
             run.removeAll()
         }
         for change in candidates {
-            if let previous = run.last, !(previous.origin == change.origin && previous.seq + 1 == change.seq && change.prev == previous.hash) {
+            if let previous = run.last, !(previous.origin == change.origin && previous.seq + 1 == change.seq && change.prev == previous.hash)
+                || originKeys(of: previous.origin).map({ $0.epoch(of: previous.seq) != $0.epoch(of: change.seq) }) == true {
                 try close()
             }
             run.append(change)
@@ -178,6 +185,10 @@ extension NodeStore {
         if change.kind == CertificateAnnouncement.kind {
             guard let subject = change.payload["code"]?.stringValue else { return "证书公告缺少节点代码" }
             return CertificateAnnouncement.problem(origin: change.origin, entity: EntityName.node(subject), code: subject)?.message
+        }
+        if change.kind == NodeRekey.kind {
+            guard let subject = change.payload["code"]?.stringValue else { return "密钥重新登记缺少节点代码" }
+            return NodeRekey.problem(origin: change.origin, entity: EntityName.node(subject), code: subject)?.message
         }
         if change.kind.hasPrefix("node.") {
             guard let subject = change.payload["code"]?.stringValue else { return "登记变更缺少节点代码" }

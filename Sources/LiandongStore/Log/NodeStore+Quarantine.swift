@@ -55,11 +55,12 @@ extension QuarantineReason {
     /// Reasons that judge the copy or the neighbour that sent it, not the change: a later copy is
     /// checked afresh (the genuine change, or the same change from the neighbour that may relay it,
     /// lands) and the row stays as evidence.
-    public static let aboutTheCopy: Set<String> = [badHash, badSignature, notInSubtree]
+    public static let aboutTheCopy: Set<String> = [badHash, badSignature, notInSubtree, retiredKey]
 
     /// Every reason of Protocol/schemas/sync-common.schema.json, for metrics.
     public static let all: [String] = [
         malformedChange, badHash, badSignature, unknownOrigin, revokedOrigin, notInSubtree, notAuthorized, fork, brokenChain, clockSkew,
+        retiredKey,
     ]
 }
 

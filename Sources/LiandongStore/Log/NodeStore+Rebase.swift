@@ -110,9 +110,12 @@ extension NodeStore {
                                  details: ["change": id.description])
             }
         }
-        // The chain ties every copy to the last one: its signature covers them all (DESIGN §5).
-        guard let last = copies.last, let key = publicKey(of: own), key.isValidSignature(last.sig, for: last.hash) else {
-            let bad = copies.first { publicKey(of: own)?.isValidSignature($0.sig, for: $0.hash) != true } ?? copies[copies.count - 1]
+        // The chain ties every copy to the last one: its signature covers them all (DESIGN §5). A
+        // re-enrolled node's old chain is signed with its old key: each key checks its own seqs.
+        let keys = originKeys(of: own)
+        let lastOfEachKey = copies.indices.filter { $0 == copies.count - 1 || keys?.epoch(of: copies[$0].seq) != keys?.epoch(of: copies[$0 + 1].seq) }
+        guard keys != nil, lastOfEachKey.allSatisfy({ keys?.judge(copies[$0]) == .valid }) else {
+            let bad = copies.first { keys?.judge($0) != .valid } ?? copies[copies.count - 1]
             let id = ChangeID(origin: bad.origin, seq: bad.seq)
             throw StoreError("rebase_bad_signature", "取回的副本 \(id) 的签名不是本节点的签名：伪造或被篡改，已全部拒收，未写入任何内容",
                              details: ["change": id.description])

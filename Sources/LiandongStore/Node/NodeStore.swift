@@ -20,7 +20,7 @@ public final class NodeStore {
     /// What the current write transaction changed and has not yet written (NodeStore+Apply.swift).
     var pendingWrites = PendingCaseWrites()
     var calendarCache: WorkingCalendar?
-    var verifyingKeys: [String: Ed25519PublicKey] = [:]
+    var verifyingKeys: [String: OriginKeys] = [:]
     /// `PRAGMA data_version` when the caches and the clock were last known to match the database.
     var seenDataVersion: Int64?
     /// The log generation (migration 010) the caches were derived at.

@@ -37,7 +37,7 @@ extension NodeStore {
     public func enroll(token: String, code: String, role: Role, name: String, publicKey: [UInt8]) throws -> EnrollmentGrant {
         guard publicKey.count == 32 else { throw StoreError("invalid_message", "公钥应为 32 字节", details: ["field": "publicKey"]) }
         return try writeRecording { db -> EnrollmentGrant in
-            guard let row = try db.query("SELECT code, role, name, expires_at, used_at FROM enrollment_tokens WHERE token_hash = ?",
+            guard let row = try db.query("SELECT code, role, name, expires_at, used_at, rekey_reason, actor FROM enrollment_tokens WHERE token_hash = ?",
                                          [.blob(SHA256.hash(Array(token.utf8)))]).first,
                 let tokenCode = row.text("code"), let tokenRole = row.text("role"), let tokenName = row.text("name")
             else {
@@ -61,6 +61,17 @@ extension NodeStore {
             }
             guard code != identity.code, code.hasPrefix(identity.code) else {
                 throw StoreError("not_a_child", "节点 \(code) 不在本节点（\(identity.code)）的辖区内", details: ["code": code])
+            }
+            if let reason = row.text("rekey_reason") {
+                // A re-enrolment (node rekey): the code keeps its old chain, the new key signs after it.
+                guard let entry, !entry.publicKey.isEmpty else { throw StoreError("not_found", "节点 \(code) 尚未登记，不能重新登记密钥", details: ["code": code]) }
+                if entry.isRevoked { throw StoreError.revokedNode(code) }
+                guard entry.history.allSatisfy({ $0.publicKey != publicKey }) && entry.publicKey != publicKey else {
+                    throw StoreError("key_reused", "重新登记须使用新生成的密钥，这把公钥已为节点 \(code) 用过", details: ["code": code])
+                }
+                try recordRekey(code: code, publicKey: publicKey, reason: reason, actor: row.text("actor") ?? "enroll", db: db)
+                try db.run("UPDATE enrollment_tokens SET used_at = ? WHERE code = ?", .integer(now()), .text(code))
+                return EnrollmentGrant(parent: ownEntry, registry: try registryRows(db: db))
             }
             if let entry {
                 if entry.isRevoked { throw StoreError.revokedNode(code) }
@@ -112,7 +123,7 @@ extension StoreError {
         StoreError("revoked_node", "节点 \(code) 已被撤销，不能再加入或同步", details: ["code": code])
     }
     static func alreadyEnrolled(_ code: String) -> StoreError {
-        StoreError("already_enrolled", "节点 \(code) 已用另一把公钥登记。一个节点代码终身只有一把密钥：原节点数据丢失时请从备份恢复（liandong restore）",
+        StoreError("already_enrolled", "节点 \(code) 已用另一把公钥登记。原节点数据丢失时请从备份恢复（liandong restore）；没有备份时由直接上级重新登记密钥（liandong node rekey）",
                    details: ["code": code])
     }
 }

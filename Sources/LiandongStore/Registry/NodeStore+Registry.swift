@@ -7,11 +7,18 @@ extension NodeStore {
         return try registryRows(db: db)
     }
 
+    /// The registry rows; a re-keyed code shows its newest key and its history (KeyHistory's fold).
     func registryRows(db: Database) throws -> [RegistryEntry] {
-        try db.query("SELECT code, role, name, public_key, registered_hlc, revoked_hlc FROM nodes ORDER BY code").compactMap { row in
+        let rekeys = try rekeysByCode(db: db)
+        return try db.query("SELECT code, role, name, public_key, registered_hlc, revoked_hlc FROM nodes ORDER BY code").compactMap { row in
             guard let code = row.text("code"), let role = row.text("role").flatMap(Role.init(rawValue:)) else { return nil }
-            return RegistryEntry(code: code, role: role, name: row.text("name") ?? "", publicKey: row.blob("public_key") ?? [],
-                                 registeredHLC: row.int64("registered_hlc") ?? 0, revokedHLC: row.int64("revoked_hlc"))
+            var entry = RegistryEntry(code: code, role: role, name: row.text("name") ?? "", publicKey: row.blob("public_key") ?? [],
+                                      registeredHLC: row.int64("registered_hlc") ?? 0, revokedHLC: row.int64("revoked_hlc"))
+            if let epochs = rekeys[code], let history = KeyHistory(registered: entry.publicKey, rekeys: epochs) {
+                entry.publicKey = history.current
+                entry.history = history.epochs
+            }
+            return entry
         }
     }
 
@@ -57,7 +64,12 @@ extension NodeStore {
     /// which every snapshot entry is later pulled with, replace these rows as they arrive.
     public func trustRegistry(_ entries: [RegistryEntry]) throws {
         try db.write { db in
-            for entry in entries {
+            for var entry in entries {
+                // A re-keyed code: the row holds the registered key, the re-keys their own table.
+                if let first = entry.history.first {
+                    try trustKeyHistory(code: entry.code, epochs: entry.history, db: db)
+                    entry.publicKey = first.publicKey
+                }
                 try db.run("""
                     INSERT INTO nodes (code, role, name, public_key, revoked_hlc, registered_hlc) VALUES (?, ?, ?, ?, ?, 0)
                     ON CONFLICT (code) DO UPDATE SET role = excluded.role, name = excluded.name, public_key = excluded.public_key

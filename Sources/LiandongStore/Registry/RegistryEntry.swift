@@ -1,7 +1,8 @@
 import LiandongDomain
 
 /// RegistryEntry is one node of the registry (节点登记表) as held here: its code, role, name,
-/// public key, and the HLC readings of its registration and revocation.
+/// public key (the one that signs its new changes), the HLC readings of its registration and
+/// revocation, and, for a code its parent re-keyed, its key history.
 public struct RegistryEntry: Sendable, Equatable {
     public var code: String
     public var role: Role
@@ -11,6 +12,8 @@ public struct RegistryEntry: Sendable, Equatable {
     public var registeredHLC: Int64
     /// The HLC from which the node's changes are refused; nil while it is not revoked.
     public var revokedHLC: Int64?
+    /// Every key of the code in seq order when it was re-keyed (`node.rekeyed`), else empty.
+    public var history: [KeyEpoch] = []
 
     public init(code: String, role: Role, name: String, publicKey: [UInt8], registeredHLC: Int64 = 0, revokedHLC: Int64? = nil) {
         self.code = code
@@ -31,6 +34,8 @@ public struct RegistryEntry: Sendable, Equatable {
             "publicKey": .string(Hex.encode(publicKey)), "revoked": .bool(isRevoked),
         ]
         if let revokedHLC { fields["revokedHlc"] = .int(revokedHLC) }
+        // A re-keyed code carries its history: the re-enrolled node checks its old chain with it.
+        if !history.isEmpty, let keys = KeyHistory(registered: [], rekeys: history) { fields["keys"] = keys.json }
         return .object(fields)
     }
 
@@ -41,8 +46,13 @@ public struct RegistryEntry: Sendable, Equatable {
         let revoked = try reader.bool("revoked", default: false)
         let revokedHLC = try reader.optionalInt("revokedHlc")
         if let revokedHLC, revokedHLC < 0 { throw reader.fail("revokedHlc", "must not be negative") }
-        return RegistryEntry(code: registration.code, role: registration.role, name: registration.name, publicKey: registration.publicKey,
-                             revokedHLC: revoked ? (revokedHLC ?? 0) : nil)
+        var entry = RegistryEntry(code: registration.code, role: registration.role, name: registration.name, publicKey: registration.publicKey,
+                                  revokedHLC: revoked ? (revokedHLC ?? 0) : nil)
+        if let keys = json["keys"] {
+            entry.history = try KeyHistory.parse(keys, field: "\(field).keys")
+            guard entry.history.last?.publicKey == entry.publicKey else { throw reader.fail("keys", "the last key must be publicKey") }
+        }
+        return entry
     }
 }
 

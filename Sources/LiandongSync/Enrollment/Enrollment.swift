@@ -54,7 +54,8 @@ public enum Enrollment {
     static func status(of code: String) -> Int {
         switch code {
         case "invalid_token", "token_expired", "code_mismatch", "not_a_child", "revoked_node": return 403
-        case "already_enrolled": return 409
+        case "already_enrolled", "key_reused": return 409
+        case "not_found": return 404
         case "invalid_message", "invalid_code", "invalid_name": return 400
         default: return 500
         }

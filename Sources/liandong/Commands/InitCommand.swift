@@ -41,6 +41,10 @@ enum InitCommand {
                                   "url": .optional(parent)]
             document["registry"] = .int(Int64(grant.registry.count))
             text += "\n已加入上级「\(grant.parent.name)」（\(grant.parent.code)），收到登记表 \(grant.registry.count) 个节点"
+            if let own = grant.registry.first(where: { $0.code == identity.code }), let cutOver = own.history.last?.fromSeq, own.history.count > 1 {
+                document["reenrolled"] = ["fromSeq": .int(cutOver), "keys": .int(Int64(own.history.count))]
+                text += "\n这是重新登记：本节点原有的变更（#1–#\(cutOver - 1)）将在首次同步时从上级取回，新密钥从 #\(cutOver) 起签名；取回之前不能办件"
+            }
         }
         document["admin"] = ["login": "admin", "oneTimePassword": .string(made.adminPassword)]
         text += "\n工作台管理员：admin，一次性密码 \(made.adminPassword)（首次登录后必须修改）"
@@ -101,6 +105,9 @@ enum InitCommand {
             parentURL: parent, token: parsedToken.secret, identity: store.identity, caFile: caFile, pin: parsedToken.pin)
         try store.trustRegistry(grant.registry + [grant.parent])
         try store.setParentPin(parsedToken.pin)
+        // A re-enrolment (the parent's node rekey): the old chain comes back from the parent at the
+        // first exchange, and nothing is recorded before, so no seq or case number is given twice.
+        if try store.isReenrolled() { try store.awaitOwnChainFromParent() }
         return (store.identity, grant, password)
     }
 }
