@@ -2,9 +2,9 @@ import Foundation
 import LiandongDomain
 import LiandongStore
 
-/// `liandong node add|list|revoke`: the registry of the nodes below this one (节点管理).
+/// `liandong node add|rekey|list|revoke`: the registry of the nodes below this one (节点管理).
 enum NodeCommand {
-    static var table: [String: (inout CommandContext) throws -> Void] { ["add": add, "list": list, "revoke": revoke] }
+    static var table: [String: (inout CommandContext) throws -> Void] { ["add": add, "rekey": rekey, "list": list, "revoke": revoke] }
 
     /// `node add --code C --role R --name N [--ttl-hours 24]`: a one-time token for a child, shown once.
     static func add(_ context: inout CommandContext) throws {
@@ -19,7 +19,36 @@ enum NodeCommand {
         let hours = try context.args.int("ttl-hours") ?? 24
         guard hours > 0, hours <= 24 * 30 else { throw CLIError.usage("--ttl-hours 应在 1 到 720 之间，收到 \(hours)") }
         try context.args.finish(maxPositionals: 0)
-        var invitation = try store.addEnrollment(code: code, role: role, name: name, ttl: .seconds(hours * 3600))
+        let invitation = try store.addEnrollment(code: code, role: role, name: name, ttl: .seconds(hours * 3600))
+        try emitInvitation(invitation, certificate: certificate, store: store, context: &context, extra: [:], lead: "签发一次性加入口令")
+    }
+
+    /// `node rekey CODE --reason TEXT [--ttl-hours 24]`: a direct child lost its key with no backup (a
+    /// dead disk): a one-time token with which a new PC joins under the same code with a new key. Its
+    /// old changes stay valid under the old key and come back to it at its first exchange.
+    static func rekey(_ context: inout CommandContext) throws {
+        let store = try context.openStore()
+        let code = try context.args.positional(0, "要重新登记密钥的下级节点代码")
+        guard let reason = try context.args.optional("reason"), !reason.allSatisfy({ $0.isWhitespace }) else {
+            throw CLIError.usage("node rekey 需要 --reason 写明原因（例如「硬盘损坏，密钥丢失」）")
+        }
+        let certificate = try context.args.optional("tls-cert")
+        let hours = try context.args.int("ttl-hours") ?? 24
+        guard hours > 0, hours <= 24 * 30 else { throw CLIError.usage("--ttl-hours 应在 1 到 720 之间，收到 \(hours)") }
+        let actor = try context.actor()
+        try context.args.finish(maxPositionals: 1)
+        let invitation = try store.addReenrollment(code: code, reason: reason, actor: actor, ttl: .seconds(hours * 3600))
+        let head = try store.chainHead(of: code).seq
+        try emitInvitation(invitation, certificate: certificate, store: store, context: &context,
+                           extra: ["rekey": true, "reason": .string(reason), "heldSeq": .int(head)],
+                           lead: "签发重新登记密钥的一次性口令（原因：\(reason)；本节点现有其变更至 #\(head)，新密钥将从新机器加入时本节点所存的最后序号之后开始签名）")
+    }
+
+    /// Prints a token and the child's init command line, once.
+    private static func emitInvitation(_ made: EnrollmentInvitation, certificate: String?, store: NodeStore, context: inout CommandContext,
+                                       extra: [String: JSONValue], lead: String) throws {
+        var invitation = made
+        let (code, role, name) = (made.code, made.role, made.name)
         // The token carries the pin of the certificate this node serves with, so the child trusts exactly it.
         let served = certificate ?? ServeCommand.ownCertificate(store.directory)?.0
         let pin = try served.map { file -> String in
@@ -29,11 +58,15 @@ enum NodeCommand {
         }
         invitation.token = EnrollmentToken(secret: invitation.token, pin: pin).text
         let command = initCommand(for: invitation, parent: store.identity)
+        var document: [String: JSONValue] = [
+            "code": .string(code), "role": .string(role.rawValue), "name": .string(name), "token": .string(invitation.token),
+            "expiresAt": .string(timestamp(invitation.expiresAt)), "command": .string(command),
+        ]
+        document.merge(extra) { _, new in new }
         context.console.emit(
-            ["code": .string(code), "role": .string(role.rawValue), "name": .string(name), "token": .string(invitation.token),
-             "expiresAt": .string(timestamp(invitation.expiresAt)), "command": .string(command)],
+            .object(document),
             text: """
-                已为\(role.chineseName)「\(name)」（\(code)）签发一次性加入口令，有效至 \(displayTime(invitation.expiresAt))：
+                已为\(role.chineseName)「\(name)」（\(code)）\(lead)，有效至 \(displayTime(invitation.expiresAt))：
                   \(invitation.token)
                 口令只显示这一次，请通过可靠渠道交给下级管理员。在下级机器上运行：
                   \(command)
@@ -68,9 +101,11 @@ enum NodeCommand {
                 "clockOffsetSeconds": .optional(clocks[entry.code].map { $0 / 1000 }),
                 "lastHeard": .optional(subtree[entry.code]?.lastHeard.map(timestamp)),
                 "quarantined": .optional(subtree[entry.code]?.quarantined), "quarantinedBelow": .optional(subtree[entry.code]?.quarantinedBelow),
+                "keys": .array(keyHistoryJSON(entry.history)),
             ])
             lines.append(row(entry.code, entry.role, entry.name, entry.isRevoked ? "已撤销" : (entry.code == own ? "本节点" : "已登记"),
                              registered.map(displayTime) ?? "直接信任", contact) + clockText(clocks[entry.code]) + quarantineText(subtree[entry.code]))
+            lines += keyHistoryLines(entry.history)
         }
         for pending in try store.pendingEnrollments() {
             let expired = pending.expiresAt <= store.now()
@@ -85,6 +120,27 @@ enum NodeCommand {
         let header = Console.pad("代码", 14) + Console.pad("角色", 16) + Console.pad("名称", 26) + Console.pad("状态", 10)
             + Console.pad("登记时间", 18) + Console.pad("最近联系", 18) + "滞后"
         context.console.emit(.array(rows), text: lines.isEmpty ? "登记表为空" : ([header] + lines).joined(separator: "\n"))
+    }
+
+    /// A re-keyed code's keys, oldest first: from which seq each signs, and for each re-key why, by whom, when.
+    static func keyHistoryJSON(_ history: [KeyEpoch]) -> [JSONValue] {
+        history.enumerated().map { index, epoch in
+            let retiredAt = index + 1 < history.count ? history[index + 1].fromSeq : nil
+            return ["fromSeq": .int(epoch.fromSeq), "publicKey": .string(Hex.encode(epoch.publicKey)),
+                    "retiredAtSeq": .optional(retiredAt), "reason": .optional(epoch.reason.flatMap { $0.isEmpty ? nil : $0 }),
+                    "by": .optional(epoch.by.flatMap { $0.isEmpty ? nil : $0 }),
+                    "at": .optional(epoch.hlc.flatMap { $0 > 0 ? timestamp(HLC(rawValue: $0).physicalMillis) : nil })]
+        }
+    }
+
+    /// The same for people: one indented line per re-key under the node's row.
+    static func keyHistoryLines(_ history: [KeyEpoch]) -> [String] {
+        history.dropFirst().map { epoch in
+            let when = epoch.hlc.flatMap { $0 > 0 ? displayTime(HLC(rawValue: $0).physicalMillis) : nil } ?? "时间待同步"
+            let by = epoch.by.flatMap { $0.isEmpty ? nil : $0 } ?? "上级"
+            return "    密钥重新登记：旧密钥签至 #\(epoch.fromSeq - 1)，新密钥 \(Hex.encode(epoch.publicKey).prefix(16))… 自 #\(epoch.fromSeq) 起；"
+                + "原因「\(epoch.reason ?? "")」，\(by)，\(when)"
+        }
     }
 
     /// A clock more than a minute off its parent's, for the list.

@@ -1,0 +1,141 @@
+import Foundation
+import LiandongDomain
+import LiandongStore
+import XCTest
+
+/// Re-enrolment after a lost key with no backup (issue 13 item 5): real stores on temporary files,
+/// changes moved with `ingest` and `fetch` the way the sync does. The township re-keys its village;
+/// the new PC takes back its old chain signed with the old key and continues it with the new one;
+/// a change signed with the old key after the cut-over is refused everywhere.
+final class NodeStoreReenrolTests: NodeStoreTestCase {
+    static let townshipCode = "330106001"
+    static let villageCode = "330106001201"
+    private var nodes: [String: NodeStore] = [:]
+
+    override func tearDownWithError() throws {
+        nodes.removeAll()
+        try super.tearDownWithError()
+    }
+
+    /// County, township and village that trust each other, the village with two cases pushed to the county.
+    private func makeTree() throws -> (county: NodeStore, township: NodeStore, village: NodeStore) {
+        let county = try makeCounty()
+        let township = try NodeStore.initialize(directory: nodeDirectory("township"), role: .township, code: Self.townshipCode, name: "转塘街道", now: clock.closure)
+        let village = try NodeStore.initialize(directory: nodeDirectory("village"), role: .village, code: Self.villageCode, name: "某村", now: clock.closure)
+        for node in [county, township, village] {
+            for other in [county, township, village] where other.identity.code != node.identity.code {
+                try node.trust(code: other.identity.code, role: other.identity.role, name: other.identity.name, publicKey: other.identity.publicKey)
+            }
+        }
+        try down(county, township)
+        try down(township, village)
+        _ = try village.accept()
+        _ = try village.accept(Items.elderCard, applicant: People.li)
+        try up(village, township)
+        try up(township, county)
+        nodes = ["county": county, "township": township, "village": village]
+        return (county, township, village)
+    }
+
+    func testANewPCTakesBackTheOldChainAndContinuesItUnderTheNewKey() throws {
+        let (county, township, lost) = try makeTree()
+        let oldHead = try township.chainHead(of: Self.villageCode)
+        let oldNumbers = try lost.db.query("SELECT number FROM cases ORDER BY number").compactMap { $0.text("number") }
+        XCTAssertEqual(oldNumbers.count, 2)
+
+        // The township re-enrols the code; the new PC enrolls with a new key.
+        assertStoreError("invalid_reason") { try township.addReenrollment(code: Self.villageCode, reason: " ", actor: "管理员") }
+        assertStoreError("not_a_child") { try county.addReenrollment(code: Self.villageCode, reason: "硬盘损坏", actor: "管理员") }
+        let invitation = try township.addReenrollment(code: Self.villageCode, reason: "硬盘损坏，密钥丢失", actor: "管理员-周")
+        let fresh = try NodeStore.initialize(directory: nodeDirectory("village-new"), role: .village, code: Self.villageCode, name: "某村", now: clock.closure)
+        nodes["fresh"] = fresh
+        assertStoreError("key_reused") {
+            try township.enroll(token: invitation.token, code: Self.villageCode, role: .village, name: "某村", publicKey: lost.identity.publicKey)
+        }
+        let grant = try township.enroll(token: invitation.token, code: Self.villageCode, role: .village, name: "某村", publicKey: fresh.identity.publicKey)
+        let own = try XCTUnwrap(grant.registry.first { $0.code == Self.villageCode })
+        XCTAssertEqual(own.publicKey, fresh.identity.publicKey)
+        XCTAssertEqual(own.history.map(\.fromSeq), [1, oldHead.seq + 1])
+        XCTAssertEqual(own.history.first?.publicKey, lost.identity.publicKey, "the old chain stays visible under its key")
+        let rekey = try XCTUnwrap(try township.changes(ofEntity: EntityName.node(Self.villageCode)).last)
+        XCTAssertEqual(rekey.kind, NodeRekey.kind)
+        XCTAssertEqual(rekey.actor, "管理员-周")
+        XCTAssertEqual(try NodeRekey.parse(rekey.payload), NodeRekey(code: Self.villageCode, publicKey: fresh.identity.publicKey, fromSeq: oldHead.seq + 1, reason: "硬盘损坏，密钥丢失"))
+
+        try fresh.trustRegistry(grant.registry + [grant.parent])
+        XCTAssertTrue(try fresh.isReenrolled())
+        try fresh.awaitOwnChainFromParent()
+        XCTAssertThrowsError(try fresh.accept(), "nothing is recorded before the old chain is back")
+
+        // The first exchange: its old chain comes back, checked with the old key.
+        XCTAssertEqual(try fresh.divergence(parentHead: oldHead), .behind(fetchAfter: 0))
+        let adopted = try fresh.adoptOwnChanges(try fetch(township, origin: Self.villageCode, after: 0))
+        XCTAssertEqual(adopted.adopted.count, Int(oldHead.seq))
+        XCTAssertEqual(try fresh.noteParentHead(oldHead), .inStep)
+        try down(township, fresh)
+        XCTAssertEqual(try fresh.db.query("SELECT number FROM cases ORDER BY number").compactMap { $0.text("number") }, oldNumbers)
+
+        // A change the thief signs with the old key after the cut-over: refused at the township and, relayed, at the county.
+        let forged = try lost.accept(Items.elderCard, applicant: People.zhang)
+        let forgedChange = try XCTUnwrap(try lost.db.storedChanges(where: "origin = ? AND seq = ?", [.text(Self.villageCode), .integer(oldHead.seq + 1)]).first)
+        let refused = try township.ingest([forgedChange], from: Self.villageCode)
+        XCTAssertEqual(refused.quarantined.map(\.reason), [QuarantineReason.retiredKey])
+        try up(township, county)
+        XCTAssertEqual(try county.ingest([forgedChange], from: Self.townshipCode).quarantined.map(\.reason), [QuarantineReason.retiredKey])
+        XCTAssertNil(try county.caseState(forged.number))
+
+        // The new PC goes on after the old seqs and numbers; its new case reaches the county.
+        let next = try fresh.accept(Items.elderCard, applicant: People.zhang)
+        XCTAssertFalse(oldNumbers.contains(next.number))
+        XCTAssertGreaterThan(next.number, oldNumbers.max() ?? "")
+        XCTAssertEqual(try fresh.chainHead(of: Self.villageCode).seq, oldHead.seq + 1)
+        XCTAssertEqual(try up(fresh, township).quarantined, [])
+        XCTAssertEqual(try up(township, county).quarantined, [])
+        XCTAssertNotNil(try county.caseState(next.number))
+        XCTAssertEqual(try county.registryEntry(of: Self.villageCode)?.history.count, 2)
+        for node in [county, township, fresh] { try assertVerifiesClean(node) }
+    }
+
+    func testARepeatedReenrolmentAnswerRecordsTheRekeyOnceAndANewTokenReplacesAnUnusedOne() throws {
+        let (_, township, lost) = try makeTree()
+        _ = try township.addReenrollment(code: Self.villageCode, reason: "第一次", actor: "管理员")
+        let invitation = try township.addReenrollment(code: Self.villageCode, reason: "硬盘损坏", actor: "管理员")
+        XCTAssertEqual(try township.pendingEnrollments().map(\.code), [Self.villageCode])
+        let newKey = try Ed25519SigningKey().publicKey
+        let grant = try township.enroll(token: invitation.token, code: Self.villageCode, role: .village, name: "某村", publicKey: newKey)
+        XCTAssertEqual(try township.enroll(token: invitation.token, code: Self.villageCode, role: .village, name: "某村", publicKey: newKey), grant,
+                       "a child that lost the answer asks again")
+        XCTAssertEqual(try township.changes(ofEntity: EntityName.node(Self.villageCode)).filter { $0.kind == NodeRekey.kind }.count, 1)
+        assertStoreError("invalid_token") {
+            try township.enroll(token: invitation.token, code: Self.villageCode, role: .village, name: "某村", publicKey: try Ed25519SigningKey().publicKey)
+        }
+        // The old PC's requests and changes no longer pass: its key signs nothing new.
+        XCTAssertEqual(try township.registryEntry(of: Self.villageCode)?.publicKey, newKey)
+        XCTAssertNotEqual(newKey, lost.identity.publicKey)
+        try assertVerifiesClean(township)
+    }
+
+    // MARK: Moving changes as the sync does (as NodeStoreRebaseTests)
+
+    @discardableResult
+    private func up(_ child: NodeStore, _ parent: NodeStore) throws -> IngestOutcome {
+        try parent.ingest(try child.db.storedChanges().filter { !(try holds(parent, $0)) }, from: child.identity.code)
+    }
+
+    @discardableResult
+    private func down(_ parent: NodeStore, _ child: NodeStore) throws -> IngestOutcome {
+        let code = child.identity.code
+        let routed = try parent.db.storedChanges(where: "source IS NOT ?", [.text(code)]).filter { change in
+            change.parties.contains { $0 == EntityName.everyone || $0.hasPrefix(code) }
+        }
+        return try child.ingest(try routed.filter { !(try holds(child, $0)) }, from: parent.identity.code)
+    }
+
+    private func holds(_ node: NodeStore, _ change: Change) throws -> Bool {
+        try node.count("SELECT count(*) FROM changes WHERE origin = ? AND seq = ?", [.text(change.origin), .integer(change.seq)]) > 0
+    }
+
+    private func fetch(_ parent: NodeStore, origin: String, after seq: Int64) throws -> [Change] {
+        try parent.db.storedChanges(where: "origin = ? AND seq > ?", [.text(origin), .integer(seq)]).sorted { $0.seq < $1.seq }
+    }
+}
