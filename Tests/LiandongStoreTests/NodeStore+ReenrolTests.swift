@@ -23,7 +23,7 @@ final class NodeStoreReenrolTests: NodeStoreTestCase {
         let township = try NodeStore.initialize(directory: nodeDirectory("township"), role: .township, code: Self.townshipCode, name: "转塘街道", now: clock.closure)
         let village = try NodeStore.initialize(directory: nodeDirectory("village"), role: .village, code: Self.villageCode, name: "某村", now: clock.closure)
         for node in [county, township, village] {
-            for other in [county, township, village] where other.identity.code != node.identity.code {
+            for other in [county, township, village] {
                 try node.trust(code: other.identity.code, role: other.identity.role, name: other.identity.name, publicKey: other.identity.publicKey)
             }
         }
@@ -94,6 +94,17 @@ final class NodeStoreReenrolTests: NodeStoreTestCase {
         XCTAssertNotNil(try county.caseState(next.number))
         XCTAssertEqual(try county.registryEntry(of: Self.villageCode)?.history.count, 2)
         for node in [county, township, fresh] { try assertVerifiesClean(node) }
+
+        // The old PC, back from the dead, learns of the re-key: verify names its change after the cut-over.
+        try down(township, lost)
+        let stale = try lost.verify().problems.filter { $0.code == QuarantineReason.retiredKey }
+        XCTAssertEqual(stale.map(\.change), [ChangeID(origin: Self.villageCode, seq: oldHead.seq + 1)])
+        XCTAssertEqual(try lost.verify().problems.filter { $0.code != QuarantineReason.retiredKey }.map(\.code), [])
+
+        // An edited new key (a forger's) is caught by verify against the log.
+        try rawDatabase().run("UPDATE node_rekeys SET public_key = ? WHERE code = ?", .blob(lost.identity.publicKey), .text(Self.villageCode))
+        XCTAssertEqual(Set(try reopen().verify().problems.map(\.code)), ["registry_mismatch", "bad_signature"],
+                       "the new case no longer verifies with the edited key, and the edit shows against the log")
     }
 
     func testARepeatedReenrolmentAnswerRecordsTheRekeyOnceAndANewTokenReplacesAnUnusedOne() throws {

@@ -45,7 +45,7 @@ extension NodeStore {
                     problem("registry_missing", entity, want.change, "节点 \(code) 在日志中已登记，登记表中却没有它的公钥")
                     continue
                 }
-                if row.publicKey != want.registration.publicKey || row.role != want.registration.role || row.name != want.registration.name
+                if row.registeredKey != want.registration.publicKey || row.role != want.registration.role || row.name != want.registration.name
                     || row.registeredHLC != want.change.hlc.rawValue
                 {
                     problem("registry_mismatch", entity, want.change, "节点 \(code) 的登记记录（公钥、名称或角色）与日志中的登记不一致：被改动过")
@@ -57,6 +57,42 @@ extension NodeStore {
                 }
             } else if row?.revokedHLC != nil, registered[code] != nil {
                 problem("registry_mismatch", entity, nil, "节点 \(code) 在登记表中记为已撤销，日志中却没有撤销它的变更")
+            }
+        }
+        try verifyRekeys(&report, db: db)
+    }
+
+    /// Re-derives the re-keys from the log as materializeRekey applies them (per code and cut-over,
+    /// the later by `(hlc, key)`) and compares them with `node_rekeys`: an edited new key would let a
+    /// forger sign as the node. Rows with hlc 0 were trusted from the enroll answer, not yet judged by the log.
+    private func verifyRekeys(_ report: inout VerifyReport, db: Database) throws {
+        struct Slot: Hashable { var code: String; var fromSeq: Int64 }
+        var wanted: [Slot: (change: Change, rekey: NodeRekey)] = [:]
+        let statement = try db.prepare("SELECT \(NodeStore.changeColumns) FROM changes WHERE kind = ? ORDER BY lsn")
+        try statement.bind(NodeRekey.kind, at: 1)
+        while try statement.step() {
+            guard let change = try? NodeStore.decodeChange(statement), let rekey = try? NodeRekey.parse(change.payload),
+                NodeRekey.problem(origin: change.origin, entity: change.entity, code: rekey.code) == nil
+            else { continue }
+            let slot = Slot(code: rekey.code, fromSeq: rekey.fromSeq)
+            if let held = wanted[slot], held.change.hlc > change.hlc
+                || (held.change.hlc == change.hlc && !held.rekey.publicKey.lexicographicallyPrecedes(rekey.publicKey)) { continue }
+            wanted[slot] = (change, rekey)
+        }
+        var rows: [Slot: (key: [UInt8], hlc: Int64)] = [:]
+        for row in try db.query("SELECT code, from_seq, public_key, hlc FROM node_rekeys") {
+            guard let code = row.text("code"), let seq = row.int64("from_seq") else { continue }
+            rows[Slot(code: code, fromSeq: seq)] = (row.blob("public_key") ?? [], row.int64("hlc") ?? 0)
+        }
+        for slot in Set(wanted.keys).union(rows.keys).sorted(by: { ($0.code, $0.fromSeq) < ($1.code, $1.fromSeq) }) {
+            let want = wanted[slot]
+            let row = rows[slot]
+            if let want, row?.key != want.rekey.publicKey || row?.hlc != want.change.hlc.rawValue {
+                report.problems.append(VerifyProblem(code: "registry_mismatch", entity: EntityName.node(slot.code), change: ChangeID(origin: want.change.origin, seq: want.change.seq),
+                                                     message: "节点 \(slot.code) 自 #\(slot.fromSeq) 起的新密钥与日志中的重新登记不一致：被改动过"))
+            } else if want == nil, let row, row.hlc != 0 {
+                report.problems.append(VerifyProblem(code: "registry_mismatch", entity: EntityName.node(slot.code), change: nil,
+                                                     message: "节点 \(slot.code) 在登记表中有自 #\(slot.fromSeq) 起的新密钥，日志中却没有这次重新登记"))
             }
         }
     }

@@ -14,6 +14,8 @@ public struct RegistryEntry: Sendable, Equatable {
     public var revokedHLC: Int64?
     /// Every key of the code in seq order when it was re-keyed (`node.rekeyed`), else empty.
     public var history: [KeyEpoch] = []
+    /// The key its registration gave it (before any re-key), as the `nodes` row holds it.
+    public var registeredKey: [UInt8] { history.first { $0.fromSeq == 1 && $0.hlc == nil }?.publicKey ?? (history.isEmpty ? publicKey : []) }
 
     public init(code: String, role: Role, name: String, publicKey: [UInt8], registeredHLC: Int64 = 0, revokedHLC: Int64? = nil) {
         self.code = code
