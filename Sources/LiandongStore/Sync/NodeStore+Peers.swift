@@ -55,12 +55,14 @@ public struct ChildLink: Sendable {
 extension NodeStore {
     // MARK: Registry, as requests are checked against it
 
-    /// The registry entry of `code`, if this node knows it.
+    /// The registry entry of `code`, if this node knows it, with the key that signs its requests
+    /// now (the newest of its history: a re-keyed node's old key signs nothing new).
     public func registeredNode(_ code: String) throws -> RegisteredNode? {
         guard let row = try db.query("SELECT role, public_key, revoked_hlc FROM nodes WHERE code = ?", [.text(code)]).first,
             let role = row.text("role").flatMap(Role.init(rawValue:)), let key = row.blob("public_key")
         else { return nil }
-        return RegisteredNode(code: code, role: role, publicKey: key, revoked: row.int64("revoked_hlc") != nil)
+        let current = try keyHistory(of: code, db: db)?.current ?? key
+        return RegisteredNode(code: code, role: role, publicKey: current, revoked: row.int64("revoked_hlc") != nil)
     }
 
     /// Records a request nonce of `node`; false when it was already used inside the window.

@@ -21,6 +21,12 @@ enum StatusCommand {
             }
         }
         let identity = store.identity
+        // Codes of this node and below that their parent re-keyed (node rekey): the old key retired at seq N, why, by whom, when.
+        let rekeyed = try store.registry().filter { !$0.history.isEmpty && $0.code.hasPrefix(identity.code) }
+        if !rekeyed.isEmpty, case .object(var fields) = status {
+            fields["keyHistory"] = .array(rekeyed.map { ["code": .string($0.code), "keys": .array(NodeCommand.keyHistoryJSON($0.history))] })
+            status = .object(fields)
+        }
         var text = "\(identity.role.chineseName)「\(identity.name)」（\(identity.code)）\n"
         if let message = status["revoked"]?["message"]?.stringValue { text += "【已撤销】\(message)\n" }
         if let warning = status["calendarWarning"]?.stringValue { text += "【提醒】\(warning)\n" }
@@ -65,6 +71,10 @@ enum StatusCommand {
             for report in sync["reports"]?.arrayValue ?? [] {
                 text += "\n被上级隔离：\(report["origin"]?.stringValue ?? "")#\(report["seq"]?.intValue ?? 0)（\(report["reason"]?.stringValue ?? "")）\(report["message"]?.stringValue ?? "")"
             }
+        }
+        for entry in rekeyed {
+            text += "\n" + (entry.code == identity.code ? "本节点" : "辖区 \(entry.code) \(entry.name)") + "：\n"
+                + NodeCommand.keyHistoryLines(entry.history).joined(separator: "\n")
         }
         if let certificateText { text += "\n" + certificateText }
         if let message = status["heal"]?["message"]?.stringValue { text += "\n" + message }
