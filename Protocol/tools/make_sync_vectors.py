@@ -194,6 +194,11 @@ def messages_vectors(exchange: dict) -> dict:
     revoked = make_change(
         county, C, 44, placeholder_hash("330106 seq 43"), 1795478400000, 0, 1795478400000, "admin",
         "node:330106109202", "node.revoked", {"code": "330106109202", "reason": "代办点电脑丢失，密钥作废"}, ["*"])
+    # The township re-keys its village after the village's disk died with no backup: the new key signs from #58.
+    new_village = key(0x61)
+    rekeyed = make_change(
+        township, T, 412, placeholder_hash("330106109 seq 411"), 1796000000000, 0, 1796000000000, "管理员-周",
+        f"node:{V}", "node.rekeyed", {"code": V, "publicKey": public_hex(new_village), "fromSeq": 58, "reason": "硬盘损坏，密钥丢失"}, ["*"])
     report = {"origin": "330106109202", "seq": 89, "hash": placeholder_hash("330106109202 seq 89, altered"),
               "reason": "bad_signature", "message": "变更 330106109202#89 的签名无效：伪造或被篡改"}
     enroll_request = {"protocol": 1, "token": "3f9a0c5e7d1b24681357acef02468ace13579bdf0246813579bdf02468ace135", "code": V, "role": "village",
@@ -228,7 +233,14 @@ def messages_vectors(exchange: dict) -> dict:
         ("error", "missing headers", {"error": "unauthenticated", "message": "缺少签名头：Liandong-Nonce, Liandong-Signature", "missing": ["Liandong-Nonce", "Liandong-Signature"]}),
         ("error", "body too large", {"error": "body_too_large", "limit": 16777216, "message": "请求体超过 16777216 字节的上限"}),
         ("error", "a token made for another node", {"error": "code_mismatch", "message": "加入口令是为「长埭村代办点」（330106109201，village）签发的，与本次申请的「长埭村」（330106109201，village）不符", "code": V, "role": "village", "name": "长埭村代办点"}),
-        ("error", "a code that already has a key", {"error": "already_enrolled", "message": "节点 330106109201 已用另一把公钥登记。一个节点代码终身只有一把密钥：原节点数据丢失时请从备份恢复（liandong restore）", "code": V}),
+        ("error", "a code that already has a key", {"error": "already_enrolled", "message": "节点 330106109201 已用另一把公钥登记。原节点数据丢失时请从备份恢复（liandong restore）；没有备份时由直接上级重新登记密钥（liandong node rekey）", "code": V}),
+        ("error", "a re-enrolment with a key the code already had", {"error": "key_reused", "message": "重新登记须使用新生成的密钥，这把公钥已为节点 330106109201 用过", "code": V}),
+        ("enroll-response", "the answer to a re-enrolled village: its key history", dict(enroll_response, registry=enroll_response["registry"][:2] + [
+            {"code": V, "role": "village", "name": "长埭村代办点", "publicKey": public_hex(new_village), "revoked": False,
+             "keys": [{"fromSeq": 1, "publicKey": public_hex(village)}, {"fromSeq": 58, "publicKey": public_hex(new_village)}]}])),
+        ("quarantine-report", "a change signed with a key retired before its seq",
+         {"origin": V, "seq": 58, "hash": placeholder_hash("330106109201 seq 58, old key"), "reason": "retired_key",
+          "message": "变更 330106109201#58 用已停用的旧密钥签名：该节点自 #58 起已由上级重新登记新密钥，旧密钥可能已落入他人之手"}),
         ("enroll-response", "a revoked node in the registry", dict(enroll_response, registry=enroll_response["registry"] + [
             {"code": "330106109202", "role": "village", "name": "龙坞村代办点", "publicKey": placeholder_hash("330106109202 key"), "revoked": True, "revokedHlc": 1838556569600000}])),
         ("pull-request", "a pull without wait (0)", {"protocol": 1, "after": 12, "limit": 100}),
@@ -243,6 +255,8 @@ def messages_vectors(exchange: dict) -> dict:
         ("node-registered", "the payload of a registration", registered["payload"]),
         ("node-revoked", "the payload of a revocation", revoked["payload"]),
         ("node-revoked", "a revocation without a reason", {"code": "330106109202"}),
+        ("node-rekeyed", "the payload of a re-key", rekeyed["payload"]),
+        ("change", "node.rekeyed made by the village's township", rekeyed),
         ("node-certificate", "the county announces its current and its next key", {"code": C, "pins": ["27zVsFQzcExrBaNNtOzVzLXh2+YMp5M8aZxVYyXwdmY=", "0yVHxMyIRA1OvfN/hEFM59iApYVSMflQjza8wtAuHQU="]}),
         ("change", "node.registered made by the enrolling township", registered),
         ("change", "node.revoked made by the county", revoked),
@@ -299,6 +313,12 @@ def messages_vectors(exchange: dict) -> dict:
         ("node-registered", "a role that does not exist", dict(registered["payload"], role="province")),
         ("node-revoked", "no code", {"reason": "作废"}),
         ("node-certificate", "no pin at all", {"code": C, "pins": []}),
+        ("node-rekeyed", "a cut-over at seq 0", dict(rekeyed["payload"], fromSeq=0)),
+        ("node-rekeyed", "a blank reason", dict(rekeyed["payload"], reason=" ")),
+        ("node-rekeyed", "no reason", without(rekeyed["payload"], "reason")),
+        ("change", "node.rekeyed routed to one node only", dict(rekeyed, parties=[V])),
+        ("enroll-response", "a key history entry without fromSeq", dict(enroll_response, registry=[
+            dict(enroll_response["registry"][2], keys=[{"publicKey": public_hex(village)}])])),
         ("node-certificate", "a pin that is not base64 of 32 bytes", {"code": C, "pins": ["sha256//abc"]}),
         ("change", "node.registered routed to one node only", dict(registered, parties=[T])),
         ("change", "node.registered without a public key", dict(registered, payload=without(registered["payload"], "publicKey"))),
