@@ -19,7 +19,8 @@ enum Help {
       liandong init --data DIR --role county|township|village --code CODE --name NAME [--listen HOST:PORT]
                     [--parent URL --enroll TOKEN [--ca FILE]]      加入上级（口令由上级 node add 签发）
       liandong node add --data DIR --code CODE --role township|village --name NAME [--ttl-hours 24]   签发一次性加入口令
-      liandong node list --data DIR                  登记表：各节点、状态、最近联系
+      liandong node rekey --data DIR CODE --reason TEXT [--ttl-hours 24]   下级丢失密钥且无备份：签发重新登记口令（新电脑用 init --enroll 加入，取回原有办件）
+      liandong node list --data DIR                  登记表：各节点、状态、最近联系、密钥重新登记记录
       liandong node revoke --data DIR CODE [--reason TEXT]   撤销下级节点
       liandong staff add --data DIR --login L --name NAME --role acceptor,reviewer,approver,admin,auditor [--password P]
       liandong staff list --data DIR | disable|enable LOGIN | passwd LOGIN [--password P] | roles LOGIN --role R,R | totp LOGIN | require-totp on|off   工作台账号
