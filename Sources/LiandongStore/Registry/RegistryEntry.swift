@@ -15,7 +15,7 @@ public struct RegistryEntry: Sendable, Equatable {
     /// Every key of the code in seq order when it was re-keyed (`node.rekeyed`), else empty.
     public var history: [KeyEpoch] = []
     /// The key its registration gave it (before any re-key), as the `nodes` row holds it.
-    public var registeredKey: [UInt8] { history.first { $0.fromSeq == 1 && $0.hlc == nil }?.publicKey ?? (history.isEmpty ? publicKey : []) }
+    public var registeredKey: [UInt8]
 
     public init(code: String, role: Role, name: String, publicKey: [UInt8], registeredHLC: Int64 = 0, revokedHLC: Int64? = nil) {
         self.code = code
@@ -24,6 +24,7 @@ public struct RegistryEntry: Sendable, Equatable {
         self.publicKey = publicKey
         self.registeredHLC = registeredHLC
         self.revokedHLC = revokedHLC
+        self.registeredKey = publicKey
     }
 
     public var isRevoked: Bool { revokedHLC != nil }
@@ -52,6 +53,7 @@ public struct RegistryEntry: Sendable, Equatable {
                                   revokedHLC: revoked ? (revokedHLC ?? 0) : nil)
         if let keys = json["keys"] {
             entry.history = try KeyHistory.parse(keys, field: "\(field).keys")
+            if let first = entry.history.first, first.fromSeq == 1 { entry.registeredKey = first.publicKey }
             guard entry.history.last?.publicKey == entry.publicKey else { throw reader.fail("keys", "the last key must be publicKey") }
         }
         return entry
