@@ -34,8 +34,8 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
                 try node.trust(code: other.identity.code, role: other.identity.role, name: other.identity.name, publicKey: other.identity.publicKey)
             }
         }
-        try down(countyNode, townshipNode)
-        try down(townshipNode, villageNode)
+        try pullRouted(countyNode, townshipNode)
+        try pullRouted(townshipNode, villageNode)
     }
 
     /// Closes a node, restores it from backup, and opens it again. A restored node records nothing
@@ -50,32 +50,6 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
             let ended = try XCTUnwrap(try nodes[name]?.endHealWait(reason: "上级链路中断，须先办件", actor: "管理员-周"))
             XCTAssertEqual(ended.kind, RestoreHeal.healedKind)
         }
-    }
-
-    /// Push: every change the child holds whose `(origin, seq)` the parent lacks.
-    @discardableResult
-    private func up(_ child: NodeStore, _ parent: NodeStore) throws -> IngestOutcome {
-        let missing = try child.db.storedChanges().filter { try parent.chainHead(of: $0.origin).seq < $0.seq || !(try holds(parent, $0)) }
-        return try parent.ingest(missing, from: child.identity.code)
-    }
-
-    /// Pull: changes routed to the child's subtree that it lacks, never those that came from it (no echo).
-    @discardableResult
-    private func down(_ parent: NodeStore, _ child: NodeStore) throws -> IngestOutcome {
-        let code = child.identity.code
-        let routed = try parent.db.storedChanges(where: "source IS NOT ?", [.text(code)]).filter { change in
-            change.parties.contains { $0 == EntityName.everyone || $0.hasPrefix(code) }
-        }
-        return try child.ingest(try routed.filter { !(try holds(child, $0)) }, from: parent.identity.code)
-    }
-
-    private func holds(_ node: NodeStore, _ change: Change) throws -> Bool {
-        try node.count("SELECT count(*) FROM changes WHERE origin = ? AND seq = ?", [.text(change.origin), .integer(change.seq)]) > 0
-    }
-
-    /// What `fetch` answers: the parent's copies of one origin's chain after seq, in seq order.
-    private func fetch(_ parent: NodeStore, origin: String, after seq: Int64) throws -> [Change] {
-        try parent.db.storedChanges(where: "origin = ? AND seq > ?", [.text(origin), .integer(seq)]).sorted { $0.seq < $1.seq }
     }
 
     private func ownChain(_ node: NodeStore) throws -> [Change] {
@@ -108,8 +82,8 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         try makeTree()
         let first = try villageNode.accept().number
         try villageNode.act(on: first, .forward, payload: [:], actor: "代办员-赵")
-        try up(villageNode, townshipNode)
-        try up(townshipNode, countyNode)
+        try pushAbsent(villageNode, townshipNode)
+        try pushAbsent(townshipNode, countyNode)
         try villageNode.noteParentHead(try townshipNode.chainHead(of: Self.villageCode))
         XCTAssertEqual(try villageNode.lastAcknowledgedOwnSeq(), 2)
         let backup = root + "/village-early.sqlite"
@@ -120,11 +94,11 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         let lostCase = try villageNode.accept(Items.elderCard, applicant: People.li).number
         XCTAssertEqual(lostCase, number("2026-03-02", 2))
         try villageNode.act(on: lostCase, .updateContact, payload: ["phone": "13900000001"], actor: "代办员-赵")
-        try up(villageNode, townshipNode)
-        try up(townshipNode, countyNode)
+        try pushAbsent(villageNode, townshipNode)
+        try pushAbsent(townshipNode, countyNode)
         try townshipNode.act(on: first, .approve, payload: ["opinion": "符合条件"], actor: "审批员-王")
-        try up(townshipNode, countyNode)
-        try down(townshipNode, villageNode)
+        try pushAbsent(townshipNode, countyNode)
+        try pullRouted(townshipNode, villageNode)
         let lostHead = try townshipNode.chainHead(of: Self.villageCode)
         XCTAssertEqual(lostHead.seq, 4)
 
@@ -145,7 +119,7 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(state, .diverged(fetchAfter: 2))
         XCTAssertEqual(try villageNode.noteParentHead(lostHead), state, "a diverged head is not acknowledged")
         XCTAssertEqual(try villageNode.lastAcknowledgedOwnSeq(), 2)
-        let copies = try fetch(townshipNode, origin: Self.villageCode, after: try XCTUnwrap(state.fetchAfter))
+        let copies = try fetchCopies(townshipNode, origin: Self.villageCode, after: try XCTUnwrap(state.fetchAfter))
         XCTAssertEqual(copies.map(\.seq), [3, 4])
 
         let outcome = try villageNode.adoptOwnChanges(copies)
@@ -172,7 +146,7 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
 
         // The village's chain is the parent's copies, then the re-signed new changes.
         let chain = try ownChain(villageNode)
-        let parentCopies = try fetch(townshipNode, origin: Self.villageCode, after: 0)
+        let parentCopies = try fetchCopies(townshipNode, origin: Self.villageCode, after: 0)
         XCTAssertEqual(chain.prefix(4).map(\.hash), parentCopies.map(\.hash))
         XCTAssertEqual(chain.map(\.seq), [1, 2, 3, 4, 5, 6, 7, 8])
         XCTAssertEqual(chain[4].kind, RestoreHeal.healedKind, "the operator's decision is signed again first")
@@ -193,12 +167,12 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(try villageNode.divergence(parentHead: lostHead), .ahead(by: 4))
 
         // The parent takes the rebased changes: no fork, nothing quarantined.
-        let pushed = try up(villageNode, townshipNode)
+        let pushed = try pushAbsent(villageNode, townshipNode)
         XCTAssertEqual(pushed.stored.map(\.seq), [5, 6, 7, 8])
         XCTAssertEqual(pushed.quarantined, [])
-        XCTAssertEqual(try up(townshipNode, countyNode).quarantined, [])
-        try down(townshipNode, villageNode)
-        try down(countyNode, townshipNode)
+        XCTAssertEqual(try pushAbsent(townshipNode, countyNode).quarantined, [])
+        try pullRouted(townshipNode, villageNode)
+        try pullRouted(countyNode, townshipNode)
         for node in [countyNode, townshipNode, villageNode] {
             XCTAssertEqual(try node.count("SELECT count(*) FROM quarantine"), 0, node.identity.code)
             try assertVerifiesClean(node)
@@ -222,20 +196,20 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
     func testARestoredVillageWithNoNewChangesJustGetsItsChangesBack() throws {
         try makeTree()
         let kept = try villageNode.accept().number
-        try up(villageNode, townshipNode)
+        try pushAbsent(villageNode, townshipNode)
         let backup = root + "/village-early.sqlite"
         try villageNode.backup(to: backup)
         let lost = try villageNode.accept(Items.elderCard, applicant: People.li).number
         try villageNode.act(on: kept, .forward, payload: [:], actor: "代办员-赵")
-        try up(villageNode, townshipNode)
-        try up(townshipNode, countyNode)
+        try pushAbsent(villageNode, townshipNode)
+        try pushAbsent(townshipNode, countyNode)
         let parentHead = try townshipNode.chainHead(of: Self.villageCode)
 
         try restore("village", from: backup)
         XCTAssertNil(try villageNode.caseState(lost))
         let state = try villageNode.divergence(parentHead: parentHead)
         XCTAssertEqual(state, .behind(fetchAfter: 0), "never acknowledged: fetch the whole chain")
-        let outcome = try villageNode.adoptOwnChanges(try fetch(townshipNode, origin: Self.villageCode, after: try XCTUnwrap(state.fetchAfter)))
+        let outcome = try villageNode.adoptOwnChanges(try fetchCopies(townshipNode, origin: Self.villageCode, after: try XCTUnwrap(state.fetchAfter)))
         XCTAssertEqual(outcome.alreadyHeld, 1)
         XCTAssertEqual(outcome.adopted.map(\.seq), [2, 3])
         XCTAssertEqual(outcome.setAside, [])
@@ -253,10 +227,10 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(try villageNode.caseState(kept)?.status, .forwarded)
         try assertSameCases(villageNode, townshipNode)
         try assertVerifiesClean(villageNode)
-        XCTAssertEqual(try up(villageNode, townshipNode).stored, [], "nothing new to push")
+        XCTAssertEqual(try pushAbsent(villageNode, townshipNode).stored, [], "nothing new to push")
 
         // Taking the same copies again changes nothing.
-        let again = try villageNode.adoptOwnChanges(try fetch(townshipNode, origin: Self.villageCode, after: 0))
+        let again = try villageNode.adoptOwnChanges(try fetchCopies(townshipNode, origin: Self.villageCode, after: 0))
         XCTAssertEqual(again.alreadyHeld, 3)
         XCTAssertFalse(again.changedAnything)
         XCTAssertEqual(try villageNode.accept().number, number("2026-03-02", 3), "the lost number is spent")
@@ -267,13 +241,13 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
     func testAPossibleDuplicateOfACaseSignedAgainIsRederivedOnBothCases() throws {
         try makeTree()
         let kept = try villageNode.accept().number
-        try up(villageNode, townshipNode)
+        try pushAbsent(villageNode, townshipNode)
         try villageNode.noteParentHead(try townshipNode.chainHead(of: Self.villageCode))
         let backup = root + "/village-early.sqlite"
         try villageNode.backup(to: backup)
         clock.advance(millis: 60_000)
         let lost = try villageNode.accept(Items.elderCard, applicant: People.li).number
-        try up(villageNode, townshipNode)
+        try pushAbsent(villageNode, townshipNode)
         let lostHead = try townshipNode.chainHead(of: Self.villageCode)
 
         try restore("village", from: backup, workBeforeTheParent: true)
@@ -284,7 +258,7 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(before.map(\.entities), [[kept, again]], "the same applicant and item open twice")
 
         let state = try villageNode.divergence(parentHead: lostHead)
-        let outcome = try villageNode.adoptOwnChanges(try fetch(townshipNode, origin: Self.villageCode, after: try XCTUnwrap(state.fetchAfter)))
+        let outcome = try villageNode.adoptOwnChanges(try fetchCopies(townshipNode, origin: Self.villageCode, after: try XCTUnwrap(state.fetchAfter)))
         XCTAssertEqual(outcome.rerecorded.map(\.seq), [3, 4], "the operator's decision, then the acceptance")
         let renamed = try XCTUnwrap(outcome.renumbered.first?.newNumber)
         let after = try villageNode.conflicts().filter { $0.rule == ConflictRule.possibleDuplicate.rawValue }
@@ -292,7 +266,7 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(after.first?.detail["changes"]?.arrayValue?.compactMap { $0["change"]?.stringValue }, ["\(Self.villageCode)#1", "\(Self.villageCode)#4"])
         XCTAssertEqual(try villageNode.conflicts(ofCase: kept).map(\.id), after.map(\.id), "no row of the old record is left on the other case")
         try assertVerifiesClean(villageNode)
-        try up(villageNode, townshipNode)
+        try pushAbsent(villageNode, townshipNode)
         try assertVerifiesClean(townshipNode)
         XCTAssertEqual(try townshipNode.conflicts().filter { $0.rule == ConflictRule.possibleDuplicate.rawValue }.map(\.json), after.map(\.json))
     }
@@ -307,14 +281,14 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         // county whose result is collected at the township.
         let business = try villageNode.accept(Self.subsistence, materials: Self.subsistenceMaterials).number
         try villageNode.act(on: business, .forward, payload: [:], actor: "代办员-赵")
-        try up(villageNode, townshipNode)
+        try pushAbsent(villageNode, townshipNode)
         try townshipNode.act(on: business, .forward, payload: [:], actor: "窗口-钱")
-        try up(townshipNode, countyNode)
+        try pushAbsent(townshipNode, countyNode)
         try countyNode.act(on: business, .approve, payload: ["opinion": "准予"], actor: "首席审批员-孙")
         let countyCase = try countyNode.accept(Items.business, applicant: People.li, collectAt: Self.townshipCode).number
         XCTAssertEqual(countyCase, number("2026-03-02", 1, node: NodeStoreTestCase.countyCode))
-        try down(countyNode, townshipNode)
-        try down(townshipNode, villageNode)
+        try pullRouted(countyNode, townshipNode)
+        try pullRouted(townshipNode, villageNode)
         XCTAssertEqual(try townshipNode.caseState(business)?.status, .approved)
         XCTAssertNotNil(try townshipNode.caseState(countyCase))
         let countyHead = try countyNode.chainHead(of: NodeStoreTestCase.countyCode)
@@ -330,7 +304,7 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(leftovers, [], "the restored copy was prepared beside the database and renamed into place")
 
         // The township pushes what the county lacks per its heads, the county's own changes included.
-        let outcome = try up(townshipNode, countyNode)
+        let outcome = try pushAbsent(townshipNode, countyNode)
         XCTAssertEqual(outcome.quarantined, [])
         XCTAssertGreaterThan(outcome.stored.filter { $0.origin == NodeStoreTestCase.countyCode }.count, 1)
         let head = try countyNode.chainHead(of: NodeStoreTestCase.countyCode)
@@ -347,8 +321,8 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(next, number("2026-03-02", 2, node: NodeStoreTestCase.countyCode))
         let made = try countyNode.db.storedChanges(where: "entity = ?", [.text(next)])
         XCTAssertGreaterThan(try XCTUnwrap(made.first).seq, countyHead.seq)
-        try down(countyNode, townshipNode)
-        try up(townshipNode, countyNode)
+        try pullRouted(countyNode, townshipNode)
+        try pushAbsent(townshipNode, countyNode)
         XCTAssertEqual(try townshipNode.count("SELECT count(*) FROM quarantine"), 0)
         XCTAssertEqual(try countyNode.count("SELECT count(*) FROM quarantine"), 0)
         try assertVerifiesClean(townshipNode)
@@ -357,17 +331,17 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
     func testAStepTakenAgainAfterTheRestoreIsKeptAsideNotSignedAgain() throws {
         try makeTree()
         let first = try villageNode.accept().number
-        try up(villageNode, townshipNode)
+        try pushAbsent(villageNode, townshipNode)
         let backup = root + "/village-early.sqlite"
         try villageNode.backup(to: backup)
         try villageNode.act(on: first, .forward, payload: [:], actor: "代办员-赵")
-        try up(villageNode, townshipNode)
+        try pushAbsent(villageNode, townshipNode)
 
         try restore("village", from: backup, workBeforeTheParent: true)
         clock.advance(millis: 3_600_000)
         try villageNode.act(on: first, .forward, payload: ["opinion": "再次上报"], actor: "代办员-赵")
         let second = try villageNode.accept(Items.elderCard, applicant: People.li).number
-        let outcome = try villageNode.adoptOwnChanges(try fetch(townshipNode, origin: Self.villageCode, after: 1))
+        let outcome = try villageNode.adoptOwnChanges(try fetchCopies(townshipNode, origin: Self.villageCode, after: 1))
         XCTAssertEqual(outcome.adopted.map(\.seq), [2])
         XCTAssertEqual(outcome.setAside.map(\.seq), [2, 3, 4])
         XCTAssertEqual(outcome.refused.map(\.change.seq), [3], "the second forward is refused: the case is at the township already")
@@ -377,7 +351,7 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         XCTAssertEqual(try villageNode.count("SELECT count(*) FROM rebase_set_aside WHERE entity = ? AND kind = ?", [.text(first), .text(CaseAction.forward.kind)]), 1)
         XCTAssertEqual(try villageNode.caseState(second)?.item.code, Items.elderCard)
 
-        let pushed = try up(villageNode, townshipNode)
+        let pushed = try pushAbsent(villageNode, townshipNode)
         XCTAssertEqual(pushed.stored.map(\.seq), [3, 4])
         XCTAssertEqual(pushed.quarantined, [])
         try assertSameCases(villageNode, townshipNode)
@@ -388,15 +362,15 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
     func testForgedCopiesAreRefusedAndNothingIsWritten() throws {
         try makeTree()
         try villageNode.accept()
-        try up(villageNode, townshipNode)
+        try pushAbsent(villageNode, townshipNode)
         let backup = root + "/village-early.sqlite"
         try villageNode.backup(to: backup)
         let lost = try villageNode.accept(Items.elderCard).number
         try villageNode.act(on: lost, .updateContact, payload: ["phone": "13900000001"], actor: "代办员-赵")
-        try up(villageNode, townshipNode)
+        try pushAbsent(villageNode, townshipNode)
         try restore("village", from: backup, workBeforeTheParent: true)
         try villageNode.accept(Items.relief, applicant: People.li)
-        let genuine = try fetch(townshipNode, origin: Self.villageCode, after: 1)
+        let genuine = try fetchCopies(townshipNode, origin: Self.villageCode, after: 1)
         XCTAssertEqual(genuine.count, 2)
 
         func snapshot() throws -> [String] {
@@ -435,7 +409,7 @@ final class NodeStoreRebaseTests: NodeStoreTestCase {
         assertStoreError("rebase_broken_chain") { try villageNode.adoptOwnChanges(relinked) }
 
         // Another node's chain, and a gap, are refused too.
-        assertStoreError("rebase_foreign_origin") { try villageNode.adoptOwnChanges(try self.fetch(townshipNode, origin: NodeStoreTestCase.countyCode, after: 0)) }
+        assertStoreError("rebase_foreign_origin") { try villageNode.adoptOwnChanges(try self.fetchCopies(townshipNode, origin: NodeStoreTestCase.countyCode, after: 0)) }
         assertStoreError("rebase_out_of_order") { try villageNode.adoptOwnChanges([genuine[1], genuine[0]]) }
 
         XCTAssertEqual(try snapshot(), before, "nothing was written")

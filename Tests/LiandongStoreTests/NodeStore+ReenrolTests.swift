@@ -27,12 +27,12 @@ final class NodeStoreReenrolTests: NodeStoreTestCase {
                 try node.trust(code: other.identity.code, role: other.identity.role, name: other.identity.name, publicKey: other.identity.publicKey)
             }
         }
-        try down(county, township)
-        try down(township, village)
+        try pullRouted(county, township)
+        try pullRouted(township, village)
         _ = try village.accept()
         _ = try village.accept(Items.elderCard, applicant: People.li)
-        try up(village, township)
-        try up(township, county)
+        try pushAbsent(village, township)
+        try pushAbsent(township, county)
         nodes = ["county": county, "township": township, "village": village]
         return (county, township, village)
     }
@@ -69,10 +69,10 @@ final class NodeStoreReenrolTests: NodeStoreTestCase {
 
         // The first exchange: its old chain comes back, checked with the old key.
         XCTAssertEqual(try fresh.divergence(parentHead: oldHead), .behind(fetchAfter: 0))
-        let adopted = try fresh.adoptOwnChanges(try fetch(township, origin: Self.villageCode, after: 0))
+        let adopted = try fresh.adoptOwnChanges(try fetchCopies(township, origin: Self.villageCode, after: 0))
         XCTAssertEqual(adopted.adopted.count, Int(oldHead.seq))
         XCTAssertEqual(try fresh.noteParentHead(oldHead), .inStep)
-        try down(township, fresh)
+        try pullRouted(township, fresh)
         XCTAssertEqual(try fresh.db.query("SELECT number FROM cases ORDER BY number").compactMap { $0.text("number") }, oldNumbers)
 
         // A change the thief signs with the old key after the cut-over: refused at the township and, relayed, at the county.
@@ -80,7 +80,7 @@ final class NodeStoreReenrolTests: NodeStoreTestCase {
         let forgedChange = try XCTUnwrap(try lost.db.storedChanges(where: "origin = ? AND seq = ?", [.text(Self.villageCode), .integer(oldHead.seq + 1)]).first)
         let refused = try township.ingest([forgedChange], from: Self.villageCode)
         XCTAssertEqual(refused.quarantined.map(\.reason), [QuarantineReason.retiredKey])
-        try up(township, county)
+        try pushAbsent(township, county)
         XCTAssertEqual(try county.ingest([forgedChange], from: Self.townshipCode).quarantined.map(\.reason), [QuarantineReason.retiredKey])
         XCTAssertNil(try county.caseState(forged.number))
 
@@ -89,14 +89,14 @@ final class NodeStoreReenrolTests: NodeStoreTestCase {
         XCTAssertFalse(oldNumbers.contains(next.number))
         XCTAssertGreaterThan(next.number, oldNumbers.max() ?? "")
         XCTAssertEqual(try fresh.chainHead(of: Self.villageCode).seq, oldHead.seq + 1)
-        XCTAssertEqual(try up(fresh, township).quarantined, [])
-        XCTAssertEqual(try up(township, county).quarantined, [])
+        XCTAssertEqual(try pushAbsent(fresh, township).quarantined, [])
+        XCTAssertEqual(try pushAbsent(township, county).quarantined, [])
         XCTAssertNotNil(try county.caseState(next.number))
         XCTAssertEqual(try county.registryEntry(of: Self.villageCode)?.history.count, 2)
         for node in [county, township, fresh] { try assertVerifiesClean(node) }
 
         // The old PC, back from the dead, learns of the re-key: verify names its change after the cut-over.
-        try down(township, lost)
+        try pullRouted(township, lost)
         let stale = try lost.verify().problems.filter { $0.code == QuarantineReason.retiredKey }
         XCTAssertEqual(stale.map(\.change), [ChangeID(origin: Self.villageCode, seq: oldHead.seq + 1)])
         XCTAssertEqual(try lost.verify().problems.filter { $0.code != QuarantineReason.retiredKey }.map(\.code), [])
@@ -124,29 +124,5 @@ final class NodeStoreReenrolTests: NodeStoreTestCase {
         XCTAssertEqual(try township.registryEntry(of: Self.villageCode)?.publicKey, newKey)
         XCTAssertNotEqual(newKey, lost.identity.publicKey)
         try assertVerifiesClean(township)
-    }
-
-    // MARK: Moving changes as the sync does (as NodeStoreRebaseTests)
-
-    @discardableResult
-    private func up(_ child: NodeStore, _ parent: NodeStore) throws -> IngestOutcome {
-        try parent.ingest(try child.db.storedChanges().filter { !(try holds(parent, $0)) }, from: child.identity.code)
-    }
-
-    @discardableResult
-    private func down(_ parent: NodeStore, _ child: NodeStore) throws -> IngestOutcome {
-        let code = child.identity.code
-        let routed = try parent.db.storedChanges(where: "source IS NOT ?", [.text(code)]).filter { change in
-            change.parties.contains { $0 == EntityName.everyone || $0.hasPrefix(code) }
-        }
-        return try child.ingest(try routed.filter { !(try holds(child, $0)) }, from: parent.identity.code)
-    }
-
-    private func holds(_ node: NodeStore, _ change: Change) throws -> Bool {
-        try node.count("SELECT count(*) FROM changes WHERE origin = ? AND seq = ?", [.text(change.origin), .integer(change.seq)]) > 0
-    }
-
-    private func fetch(_ parent: NodeStore, origin: String, after seq: Int64) throws -> [Change] {
-        try parent.db.storedChanges(where: "origin = ? AND seq > ?", [.text(origin), .integer(seq)]).sorted { $0.seq < $1.seq }
     }
 }
