@@ -60,12 +60,18 @@ final class KeyHistoryTests: XCTestCase {
     }
 
     func testOnlyTheDirectParentRekeys() {
-        XCTAssertNil(NodeRekey.problem(origin: "330106109", entity: "node:\(village)", code: village))
-        XCTAssertEqual(NodeRekey.problem(origin: village, entity: "node:\(village)", code: village)?.rule, .notAuthorized,
-                       "whoever holds the lost key must not re-key the code")
-        XCTAssertEqual(NodeRekey.problem(origin: "330106", entity: "node:\(village)", code: village)?.rule, .notAuthorized,
+        func problem(from origin: String, entity: String) -> ConflictRule? {
+            let payload = NodeRekey(code: village, publicKey: new, fromSeq: 8, reason: "硬盘损坏，密钥丢失").json
+            let change = Change(origin: origin, seq: 1, hlc: HLC(physicalMillis: 1_700_000_000_000, logical: 0), wall: 1_700_000_000_000,
+                                actor: "admin", entity: entity, kind: NodeRekey.kind, payload: payload, parties: [EntityName.everyone], prev: Change.zeroHash)
+            return ChangeKinds.problem(of: change)?.rule
+        }
+        XCTAssertEqual(ChangeKinds.family(of: NodeRekey.kind), .registry)
+        XCTAssertNil(problem(from: "330106109", entity: "node:\(village)"))
+        XCTAssertEqual(problem(from: village, entity: "node:\(village)"), .notAuthorized, "whoever holds the lost key must not re-key the code")
+        XCTAssertEqual(problem(from: "330106", entity: "node:\(village)"), .notAuthorized,
                        "the county does not hold every change the village sent its township")
-        XCTAssertEqual(NodeRekey.problem(origin: "330106109", entity: "node:330106109202", code: village)?.rule, .invalidPayload)
+        XCTAssertEqual(problem(from: "330106109", entity: "node:330106109202"), .invalidPayload)
     }
 
     func testAPayloadNamesTheCodeKeyCutOverAndReason() throws {

@@ -9,7 +9,9 @@
 /// registry changes picks the same key for every change, whatever order they arrived in, and the
 /// change format does not change. The parent sets it to the head it holds of the node's chain + 1:
 /// every change a village makes passes through its parent first, so no replica can hold an old-key
-/// change at or beyond the cut-over that the parent accepted.
+/// change at or beyond the cut-over that the parent accepted. Hence only the direct parent re-keys
+/// (ChangeKinds, author `.parent`): not the node itself (whoever holds the lost key could re-key it),
+/// and not a farther ancestor, which may hold less of the chain than the parent.
 public struct NodeRekey: Sendable, Equatable {
     public static let kind = "node.rekeyed"
 
@@ -42,16 +44,6 @@ public struct NodeRekey: Sendable, Equatable {
 
     public var json: JSONValue {
         ["code": .string(code), "publicKey": .string(Hex.encode(publicKey)), "fromSeq": .int(fromSeq), "reason": .string(reason)]
-    }
-
-    /// Why a re-key cannot apply whatever its key: it must name its node as its entity and come from
-    /// the node's direct parent. Not the node itself (whoever holds the lost key could re-key it),
-    /// and not a farther ancestor: only the parent holds every change the node sent, so only it
-    /// knows a cut-over below which nothing is missing.
-    public static func problem(origin: String, entity: String, code: String) -> (rule: ConflictRule, message: String)? {
-        guard entity == EntityName.node(code) else { return (.invalidPayload, "密钥重新登记的对象 \(entity) 与节点代码 \(code) 不符") }
-        guard NodeCode.parent(of: code) == origin else { return (.notAuthorized, "只有 \(code) 的直接上级可以为它重新登记密钥，\(origin) 不是") }
-        return nil
     }
 }
 

@@ -95,19 +95,8 @@ extension NodeStore {
 
     /// Applies `node.rekeyed`: for one cut-over the later by HLC stands, as KeyHistory folds them.
     func materializeRekey(_ change: Change, db: Database, strict: Bool) throws {
-        let rekey: NodeRekey
-        do {
-            rekey = try NodeRekey.parse(change.payload)
-        } catch {
-            if strict { throw error }
-            try recordConflict(for: change, rule: ConflictRule.invalidPayload.rawValue, message: "密钥重新登记数据无效：\(error)", db: db)
-            return
-        }
-        if let problem = NodeRekey.problem(origin: change.origin, entity: change.entity, code: rekey.code) {
-            if strict { throw StoreError(problem.rule.rawValue, problem.message) }
-            try recordConflict(for: change, rule: problem.rule.rawValue, message: problem.message, db: db)
-            return
-        }
+        guard try !refusedByKindRules(change, db: db, strict: strict) else { return }
+        let rekey = try NodeRekey.parse(change.payload)
         try db.run("""
             INSERT INTO node_rekeys (code, from_seq, public_key, reason, origin, actor, hlc) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (code, from_seq) DO UPDATE SET public_key = excluded.public_key, reason = excluded.reason,

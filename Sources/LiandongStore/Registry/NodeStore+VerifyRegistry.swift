@@ -15,7 +15,7 @@ extension NodeStore {
         while try statement.step() {
             guard let change = try? NodeStore.decodeChange(statement) else { continue }
             if change.kind == NodeKind.registered, let registration = try? NodeRegistration.parse(change.payload),
-                NodeStore.registryProblem(change, code: registration.code) == nil
+                ChangeKinds.problem(of: change) == nil
             {
                 if let held = registered[registration.code] {
                     let newer = change.hlc.rawValue > held.change.hlc.rawValue
@@ -24,7 +24,7 @@ extension NodeStore {
                 }
                 registered[registration.code] = (change, registration)
             } else if change.kind == NodeKind.revoked, let revocation = try? NodeRevocation.parse(change.payload),
-                NodeStore.registryProblem(change, code: revocation.code) == nil
+                ChangeKinds.problem(of: change) == nil
             {
                 if let held = revoked[revocation.code], held.hlc <= change.hlc { continue }
                 revoked[revocation.code] = change
@@ -71,8 +71,8 @@ extension NodeStore {
         let statement = try db.prepare("SELECT \(NodeStore.changeColumns) FROM changes WHERE kind = ? ORDER BY lsn")
         try statement.bind(NodeRekey.kind, at: 1)
         while try statement.step() {
-            guard let change = try? NodeStore.decodeChange(statement), let rekey = try? NodeRekey.parse(change.payload),
-                NodeRekey.problem(origin: change.origin, entity: change.entity, code: rekey.code) == nil
+            guard let change = try? NodeStore.decodeChange(statement), ChangeKinds.problem(of: change) == nil,
+                let rekey = try? NodeRekey.parse(change.payload)
             else { continue }
             let slot = Slot(code: rekey.code, fromSeq: rekey.fromSeq)
             if let held = wanted[slot], held.change.hlc > change.hlc

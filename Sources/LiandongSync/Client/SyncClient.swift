@@ -107,7 +107,7 @@ public final class SyncClient {
     /// the parent lacking part of it (a restored parent gets its changes back). Otherwise the
     /// parent's changes that the pull lane brings down would be sent straight back up.
     func pushes(_ origin: String) -> Bool {
-        origin.hasPrefix(store.identity.code) || (origin == parentCode && returnsParentChain)
+        NodeCode.isAncestorOrSelf(store.identity.code, of: origin) || (origin == parentCode && returnsParentChain)
     }
 
     /// The changes the parent lacks by its heads, oldest first, at most one batch, as wire text.

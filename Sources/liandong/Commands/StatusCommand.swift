@@ -22,7 +22,7 @@ enum StatusCommand {
         }
         let identity = store.identity
         // Codes of this node and below that their parent re-keyed (node rekey): the old key retired at seq N, why, by whom, when.
-        let rekeyed = try store.registry().filter { !$0.history.isEmpty && $0.code.hasPrefix(identity.code) }
+        let rekeyed = try store.registry().filter { !$0.history.isEmpty && NodeCode.isAncestorOrSelf(identity.code, of: $0.code) }
         if !rekeyed.isEmpty, case .object(var fields) = status {
             fields["keyHistory"] = .array(rekeyed.map { ["code": .string($0.code), "keys": .array(NodeCommand.keyHistoryJSON($0.history))] })
             status = .object(fields)
