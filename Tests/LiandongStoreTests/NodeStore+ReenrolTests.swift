@@ -90,6 +90,8 @@ final class NodeStoreReenrolTests: NodeStoreTestCase {
         XCTAssertGreaterThan(next.number, oldNumbers.max() ?? "")
         XCTAssertEqual(try fresh.chainHead(of: Self.villageCode).seq, oldHead.seq + 1)
         XCTAssertEqual(try pushAbsent(fresh, township).quarantined, [])
+        XCTAssertEqual(try township.ingest([forgedChange], from: Self.villageCode).quarantined.map(\.reason), [QuarantineReason.retiredKey],
+                       "the old key signing a seq the new key signed is no fork of the genuine node")
         XCTAssertEqual(try pushAbsent(township, county).quarantined, [])
         XCTAssertNotNil(try county.caseState(next.number))
         XCTAssertEqual(try county.registryEntry(of: Self.villageCode)?.history.count, 2)

@@ -58,6 +58,9 @@ extension NodeStore {
             if change.seq <= view.head.seq, let held = try heldHash(id) {
                 if held == change.hash {
                     outcome.duplicates += 1
+                } else if case .retiredKey(let cutOver) = originKeys(of: change.origin)?.judge(change) {
+                    // Not a fork of the genuine node: the old key of a re-keyed node, signing a seq its new key already did.
+                    try quarantine(change, QuarantineReason.retiredKey, NodeStore.retiredKeyMessage(id, cutOver: cutOver))
                 } else {
                     try quarantine(change, QuarantineReason.fork, "同一序号 \(id) 出现两个不同的变更（分叉），已隔离，请县级核查")
                 }
@@ -156,8 +159,7 @@ extension NodeStore {
                     case .valid:
                         verified.append(change)
                     case .retiredKey(let cutOver):
-                        try quarantine(change, QuarantineReason.retiredKey,
-                                       "变更 \(change.origin)#\(change.seq) 用已停用的旧密钥签名：该节点自 #\(cutOver) 起已由上级重新登记新密钥，旧密钥可能已落入他人之手")
+                        try quarantine(change, QuarantineReason.retiredKey, NodeStore.retiredKeyMessage(ChangeID(origin: change.origin, seq: change.seq), cutOver: cutOver))
                     case .invalid:
                         try quarantine(change, QuarantineReason.badSignature, "变更 \(change.origin)#\(change.seq) 的签名无效：伪造或被篡改")
                     }
