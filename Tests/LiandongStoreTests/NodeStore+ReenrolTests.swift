@@ -127,4 +127,29 @@ final class NodeStoreReenrolTests: NodeStoreTestCase {
         XCTAssertNotEqual(newKey, lost.identity.publicKey)
         try assertVerifiesClean(township)
     }
+
+    /// The wire forms of Protocol/vectors/messages.json read as the schemas say (check_vectors.py
+    /// checks the same documents against the schemas): the re-key payload and change, the history in
+    /// the enroll answer, and the refused payloads.
+    func testTheProtocolVectorsOfTheRekeyReadAsTheSchemasSay() throws {
+        let path = Examples.directory + "/../../Protocol/vectors/messages.json"
+        let vectors = try JSONParser.parse(Array(try XCTUnwrap(FileManager.default.contents(atPath: path))))
+        func messages(_ list: String, _ schema: String) -> [(String, JSONValue)] {
+            (vectors[list]?.arrayValue ?? []).filter { $0["schema"]?.stringValue == schema }.compactMap { entry in
+                entry["message"].map { (entry["name"]?.stringValue ?? "", $0) }
+            }
+        }
+        let payloads = messages("valid", "node-rekeyed")
+        XCTAssertEqual(payloads.count, 1)
+        XCTAssertEqual(try NodeRekey.parse(payloads[0].1).fromSeq, 58)
+        for (name, payload) in messages("invalid", "node-rekeyed") { XCTAssertThrowsError(try NodeRekey.parse(payload), name) }
+        let change = try Change(wire: try XCTUnwrap(messages("valid", "change").first { $0.1["kind"]?.stringValue == NodeRekey.kind }?.1))
+        XCTAssertNil(ChangeKinds.problem(of: change), "made by the village's direct parent")
+        let answer = try XCTUnwrap(messages("valid", "enroll-response").first { $0.0.contains("re-enrolled") }?.1)
+        let grant = try EnrollmentGrant.parse(answer)
+        let village = try XCTUnwrap(grant.registry.first { !$0.history.isEmpty })
+        XCTAssertEqual(village.history.map(\.fromSeq), [1, 58])
+        XCTAssertEqual(village.history.last?.publicKey, village.publicKey)
+        XCTAssertEqual(village.json["keys"], answer["registry"]?.arrayValue?.last?["keys"], "the Swift encoder writes what the vector says")
+    }
 }
