@@ -101,6 +101,58 @@ final class ReenrolEndToEndTests: XCTestCase {
         XCTAssertTrue(try sandun.verifyClean())
     }
 
+    /// A township's disk dies with no backup: the county re-enrols it; the new township gets its own
+    /// chain back from the county, its village carries on with it, a case it decided stays decided,
+    /// and it decides the next one under the new key.
+    func testATownshipReenrolledByTheCountyGetsItsChainBackAndItsVillageCarriesOn() throws {
+        let county = try cluster.county()
+        let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.raocheng, role: "village", name: Self.name, under: sandun)
+        try village.syncOnce()
+        let decided = try accept(Item.oldAgeAllowance, at: village)
+        try village.mustRun("case", "forward", decided)
+        try village.syncOnce()
+        try cluster.waitUntil("the town never received \(decided)") { try sandun.caseAt(decided) != nil }
+        try sandun.mustRun("case", "review", decided)
+        try sandun.mustRun("case", "approve", decided)
+        try cluster.waitUntil("the county never received the approval") { try county.caseAt(decided)?["state"] as? String == "approved" }
+        try village.syncOnce()
+        let oldHead = try county.count("SELECT last_seq FROM origins WHERE origin = '\(Self.sandun)'")
+
+        sandun.stopServer()
+        try FileManager.default.removeItem(atPath: sandun.directory)
+        let rekey = try county.object("node", "rekey", Self.sandun, "--reason", "乡镇服务器硬盘损坏，无备份")
+        let token = try XCTUnwrap(rekey["token"] as? String)
+        let joined = try sandun.object("init", "--role", "township", "--code", Self.sandun, "--name", "三墩镇便民服务中心",
+                                       "--parent", county.url, "--enroll", token)
+        XCTAssertEqual((joined["reenrolled"] as? [String: Any])?["fromSeq"] as? Int, oldHead + 1, "\(joined)")
+        try sandun.startServer(samePort: true)
+        try cluster.waitUntil("the re-enrolled town never healed", within: 90) {
+            try village.syncOnce()
+            return try sandun.object("heal", "status")["healing"] as? Bool == false
+        }
+        XCTAssertEqual(try sandun.caseAt(decided)?["state"] as? String, "approved")
+        XCTAssertEqual(try sandun.count("SELECT last_seq FROM origins WHERE origin = '\(Self.sandun)'"), oldHead)
+
+        // The next case is decided under the new key and reaches the county and the village.
+        let next = try accept(Item.oldAgeAllowance, at: village)
+        try village.mustRun("case", "forward", next)
+        try village.syncOnce()
+        try cluster.waitUntil("the town never received \(next)") { try sandun.caseAt(next) != nil }
+        try sandun.mustRun("case", "review", next)
+        try sandun.mustRun("case", "approve", next)
+        try cluster.waitUntil("the county never received the new approval") { try county.caseAt(next)?["state"] as? String == "approved" }
+        try cluster.waitUntil("the village never received the new approval") {
+            try village.syncOnce()
+            return try village.caseAt(next)?["state"] as? String == "approved"
+        }
+        for node in [county, sandun, village] {
+            XCTAssertEqual(try node.count("SELECT count(*) FROM quarantine"), 0, "nothing quarantined at \(node.code)")
+            XCTAssertTrue(try node.chainIsContiguous(origin: Self.sandun), "\(node.code)")
+            XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)")
+        }
+    }
+
     func accept(_ item: Item, at node: ClusterNode) throws -> String {
         let result = try node.run(TestNode.acceptArguments(item: item.code, materials: item.requiredMaterials) + ["--json"])
         guard result.succeeded, let number = try result.object()["number"] as? String else {
