@@ -85,6 +85,8 @@ extension NodeStore {
         seenLogGeneration = nil
         calendarCache = nil
         pendingWrites = PendingCaseWrites()
+        // Keys read inside the transaction may come from a registration or re-key it applied.
+        verifyingKeys.removeAll()
     }
 
     /// Runs body as part of a batch whose case writes are flushed once, when the outermost batch ends.
