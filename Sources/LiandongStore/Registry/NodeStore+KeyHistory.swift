@@ -21,11 +21,6 @@ struct OriginKeys {
 /// backup is re-enrolled by its parent (`node rekey`), which records the new key and the seq from
 /// which it signs; the old chain stays valid under the old key.
 extension NodeStore {
-    /// What staff read of a change signed with a retired key (quarantine `retired_key`).
-    static func retiredKeyMessage(_ id: ChangeID, cutOver: Int64) -> String {
-        "变更 \(id) 用已停用的旧密钥签名：该节点自 #\(cutOver) 起已由上级重新登记新密钥，旧密钥可能已落入他人之手"
-    }
-
     /// The keys of an origin as held here, or nil when none is known. This node's own chain without
     /// any re-key is signed by its identity key.
     func originKeys(of origin: String) -> OriginKeys? {
