@@ -96,4 +96,20 @@ final class KeyHistoryTests: XCTestCase {
         XCTAssertThrowsError(try KeyHistory.parse(.array(Array(history.json.arrayValue!.reversed())), field: "keys"))
         XCTAssertThrowsError(try KeyHistory.parse(.array([]), field: "keys"))
     }
+
+    func testAnOldKeyChangeAtAHeldSeqIsRetiredKeyNotAFork() {
+        let change = Change(origin: village, seq: 8, hlc: HLC(physicalMillis: 1_700_000_000_000, logical: 0), wall: 1_700_000_000_000,
+                            actor: "thief", entity: "330106109201-20261203-0003", kind: "case.accepted", payload: [:], parties: [village],
+                            prev: Change.zeroHash, hash: [UInt8](repeating: 7, count: 32))
+        let other = [UInt8](repeating: 9, count: 32)
+        XCTAssertEqual(IngestChecks.heldAtSeq(change, held: change.hash, signature: { XCTFail("no signature check for a duplicate"); return nil }), .duplicate)
+        guard case .quarantine(let fork, _)? = IngestChecks.heldAtSeq(change, held: other) else { return XCTFail() }
+        XCTAssertEqual(fork, QuarantineReason.fork)
+        guard case .quarantine(let retired, let message)? = IngestChecks.heldAtSeq(change, held: other, signature: { .retiredKey(cutOver: 8) }) else { return XCTFail() }
+        XCTAssertEqual(retired, QuarantineReason.retiredKey)
+        XCTAssertTrue(message.contains("#8"), message)
+        XCTAssertEqual(IngestChecks.signature(change, judgement: .valid), .passes)
+        guard case .quarantine(let bad, _) = IngestChecks.signature(change, judgement: .invalid) else { return XCTFail() }
+        XCTAssertEqual(bad, QuarantineReason.badSignature)
+    }
 }
