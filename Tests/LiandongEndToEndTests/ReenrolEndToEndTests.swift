@@ -109,13 +109,7 @@ final class ReenrolEndToEndTests: XCTestCase {
         let sandun = try cluster.enroll(code: Self.sandun, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
         let village = try cluster.enroll(code: Self.raocheng, role: "village", name: Self.name, under: sandun)
         try village.syncOnce()
-        let decided = try accept(Item.oldAgeAllowance, at: village)
-        try village.mustRun("case", "forward", decided)
-        try village.syncOnce()
-        try cluster.waitUntil("the town never received \(decided)") { try sandun.caseAt(decided) != nil }
-        try sandun.mustRun("case", "review", decided)
-        try sandun.mustRun("case", "approve", decided)
-        try cluster.waitUntil("the county never received the approval") { try county.caseAt(decided)?["state"] as? String == "approved" }
+        let decided = try approvedAtTheTownship(village: village, township: sandun, county: county)
         try village.syncOnce()
         let oldHead = try county.count("SELECT last_seq FROM origins WHERE origin = '\(Self.sandun)'")
 
@@ -135,13 +129,7 @@ final class ReenrolEndToEndTests: XCTestCase {
         XCTAssertEqual(try sandun.count("SELECT last_seq FROM origins WHERE origin = '\(Self.sandun)'"), oldHead)
 
         // The next case is decided under the new key and reaches the county and the village.
-        let next = try accept(Item.oldAgeAllowance, at: village)
-        try village.mustRun("case", "forward", next)
-        try village.syncOnce()
-        try cluster.waitUntil("the town never received \(next)") { try sandun.caseAt(next) != nil }
-        try sandun.mustRun("case", "review", next)
-        try sandun.mustRun("case", "approve", next)
-        try cluster.waitUntil("the county never received the new approval") { try county.caseAt(next)?["state"] as? String == "approved" }
+        let next = try approvedAtTheTownship(village: village, township: sandun, county: county)
         try cluster.waitUntil("the village never received the new approval") {
             try village.syncOnce()
             return try village.caseAt(next)?["state"] as? String == "approved"
@@ -151,6 +139,18 @@ final class ReenrolEndToEndTests: XCTestCase {
             XCTAssertTrue(try node.chainIsContiguous(origin: Self.sandun), "\(node.code)")
             XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)")
         }
+    }
+
+    /// A 高龄津贴 case accepted at the village, forwarded, reviewed and approved at the township, until the county holds the approval.
+    func approvedAtTheTownship(village: ClusterNode, township: ClusterNode, county: ClusterNode) throws -> String {
+        let number = try accept(Item.oldAgeAllowance, at: village)
+        try village.mustRun("case", "forward", number)
+        try village.syncOnce()
+        try cluster.waitUntil("the town never received \(number)") { try township.caseAt(number) != nil }
+        try township.mustRun("case", "review", number)
+        try township.mustRun("case", "approve", number)
+        try cluster.waitUntil("the county never received the approval of \(number)") { try county.caseAt(number)?["state"] as? String == "approved" }
+        return number
     }
 
     func accept(_ item: Item, at node: ClusterNode) throws -> String {
