@@ -122,7 +122,7 @@ public enum BundleExchange {
         let header = opened.header
         let own = store.identity.code
         guard header.to == own else {
-            throw SyncError("bundle_wrong_receiver", "该数据包是写给节点 \(header.to) 的，本节点是 \(own)，未导入")
+            throw SyncError("bundle_wrong_receiver", "该数据包是写给节点 \(header.to) 的，本节点是 \(own)，整包拒收，未导入任何内容")
         }
         var outcome = BundleImportOutcome()
         outcome.from = header.from
@@ -131,7 +131,7 @@ public enum BundleExchange {
         switch header.direction {
         case .up:
             guard NodeCode.parent(of: header.from) == own else {
-                throw SyncError("not_a_child", "写包节点 \(header.from) 不是本节点 \(own) 的直属下级，未导入")
+                throw SyncError("not_a_child", "写包节点 \(header.from) 不是本节点 \(own) 的直属下级，整包拒收，未导入任何内容")
             }
             // Exactly as pushes of at most one batch each: the same decoding, checks and quarantine.
             var start = 0
@@ -151,7 +151,7 @@ public enum BundleExchange {
         case .down:
             let parent = try parent(of: store)
             guard header.from == parent else {
-                throw SyncError("bundle_not_from_parent", "写包节点 \(header.from) 不是本节点的上级 \(parent)，未导入")
+                throw SyncError("bundle_not_from_parent", "写包节点 \(header.from) 不是本节点的上级 \(parent)，整包拒收，未导入任何内容")
             }
             var changes: [Change] = []
             for item in header.changes {

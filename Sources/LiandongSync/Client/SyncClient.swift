@@ -7,6 +7,10 @@ public struct SyncOutcome: Sendable {
     public var parent: String = ""
     public var pushed = 0
     public var pulled = 0
+    /// Changes sent up and received down in this exchange, held there before or not: with
+    /// `pushed` and `pulled` they show whether anything went twice.
+    public var sent = 0
+    public var received = 0
     public var fetched = 0
     public var quarantined: [SyncReport] = []
     /// Set when this node took back its own lost changes and re-signed what it made since.
@@ -17,7 +21,8 @@ public struct SyncOutcome: Sendable {
     public var clockWarning: String?
 
     public var json: JSONValue {
-        ["parent": .string(parent), "pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)), "fetched": .int(Int64(fetched)),
+        ["parent": .string(parent), "pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)),
+         "sent": .int(Int64(sent)), "received": .int(Int64(received)), "fetched": .int(Int64(fetched)),
          "quarantined": .array(quarantined.map(\.json)), "rebase": rebase?.json ?? .null,
          "restamped": .array(restamped.map { ["oldSeq": .int($0.oldSeq), "newSeq": .int($0.newSeq), "entity": .string($0.entity), "kind": .string($0.kind)] }),
          "clockWarning": clockWarning.map { .string($0) } ?? .null]
@@ -63,11 +68,13 @@ public final class SyncClient {
         outcome.clockWarning = try clockWarning()
         let pushed = try pushAll()
         outcome.pushed = pushed.count
+        outcome.sent = pushed.sent
         outcome.quarantined += pushed.reports
         // Until a page comes back empty: that last request also acknowledges what came before it.
         while true {
             let page = try pullOnce(wait: 0)
             outcome.pulled += page.stored
+            outcome.received += page.received
             if ExchangeRules.pullFinished(received: page.received, more: page.more) { break }
         }
         return outcome
@@ -124,8 +131,9 @@ public final class SyncClient {
     }
 
     /// Pushes until the parent holds everything this node sends up; returns the count and the reports.
-    public func pushAll() throws -> (count: Int, reports: [SyncReport]) {
+    public func pushAll() throws -> (count: Int, reports: [SyncReport], sent: Int) {
         var count = 0
+        var sent = 0
         var reports: [SyncReport] = []
         while true {
             let batch = try pendingBatch()
@@ -139,6 +147,7 @@ public final class SyncClient {
                 throw error
             }
             count += Int(response.stored)
+            sent += batch.count
             reports += response.quarantined
             // A change the parent quarantined leaves its head behind: count what was sent as
             // answered for this exchange, so that it is not sent again and again.
@@ -147,7 +156,7 @@ public final class SyncClient {
             try store.storeReports(response.quarantined)
             if let own = response.heads[store.identity.code] { _ = try store.noteParentHead((seq: own.seq, hash: own.hash)) }
         }
-        return (count, reports)
+        return (count, reports, sent)
     }
 
     /// One pull after the stored cursor; ingests what came, then moves the cursor.
