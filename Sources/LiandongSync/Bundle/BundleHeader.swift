@@ -15,6 +15,11 @@ public struct BundleHeader: Sendable {
     public struct File: Sendable, Equatable {
         public var sha256: String
         public var size: Int64
+
+        public init(sha256: String, size: Int64) {
+            self.sha256 = sha256
+            self.size = size
+        }
     }
 
     public static let format = "liandong-bundle"
