@@ -505,7 +505,11 @@ def check_bundle() -> int:
     body, signature = data[:-64], data[-64:]
     end = body.index(b"\n", len(BUNDLE_MAGIC))
     header_bytes = body[len(BUNDLE_MAGIC):end]
-    header = strict_loads(header_bytes)
+    try:
+        header = strict_loads(header_bytes)
+    except Rejected as error:
+        fail(f"bundle.json: the header is not JSON: {error}")
+        return 1
     if canonical(header) != header_bytes:
         fail("bundle.json: the header is not canonical JSON")
     if header.get("format") != "liandong-bundle" or header.get("version") != 1:
