@@ -137,4 +137,59 @@ final class BundleEndToEndTests: XCTestCase {
         for node in [village, township, county] { XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)") }
         print("bundle: up bundle \(up["bytes"] ?? 0) B with \(up["changes"] ?? 0) changes imported in \(String(format: "%.2f", importSeconds)) s")
     }
+
+    /// Both hops on paper: village → township → county with the case and its scan, and the
+    /// decision with its result document county → township → village, no HTTP exchange at all
+    /// once enrolled. Afterwards each side knows what the other holds: exporting again writes nothing.
+    func testEveryHopOnPaperBothWaysThroughTheTownship() throws {
+        let county = try cluster.county()
+        let township = try cluster.enroll(code: Self.township, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.village, role: "village", name: "绕城村代办点", under: township)
+        let townshipStore = try NodeStore.open(directory: township.directory)
+        try cluster.waitUntil("the catalog never reached the township") { try townshipStore.item(code: Self.item) != nil }
+        township.stopServer()
+        func carry(_ from: ClusterNode, _ to: ClusterNode, for child: String? = nil, _ name: String) throws -> [String: Any] {
+            let path = cluster.file(name)
+            let exported = try from.run(["bundle", "export", "--to", path] + (child.map { ["--for", $0] } ?? []))
+            guard exported.succeeded else { throw E2EFailure(exported.transcript) }
+            return try to.object("bundle", "import", path)
+        }
+        _ = try carry(township, village, for: Self.village, "catalog.ldbundle")
+
+        let accepted = try village.run(TestNode.acceptArguments(item: Self.item, materials: Self.materials) + ["--json"])
+        let number = try XCTUnwrap(try accepted.object()["number"] as? String, accepted.transcript)
+        let scan = cluster.file("scan.pdf")
+        try AttachmentEndToEndTests.write(scan, magic: AttachmentEndToEndTests.pdf, size: 1 << 20)
+        let attached = try village.object("case", "attach", number, "--material", "disability_certificate", scan)
+        let sha = try XCTUnwrap((attached["attachments"] as? [[String: Any]])?.last?["sha256"] as? String)
+        try village.mustRun("case", "forward", number)
+        XCTAssertEqual(try carry(village, township, "v-up.ldbundle")["filesInstalled"] as? Int, 1)
+        try township.mustRun("case", "forward", number)
+        let relayed = try carry(township, county, "t-up.ldbundle")
+        XCTAssertEqual(relayed["filesInstalled"] as? Int, 1, "\(relayed)")
+        XCTAssertTrue(holds(county, sha, sameAs: scan), "the village's scan reached the county on paper")
+        XCTAssertEqual(try county.caseAt(number)?["holder"] as? String, "330106")
+
+        try county.mustRun("case", "approve", number)
+        let licence = cluster.file("决定书.pdf")
+        try AttachmentEndToEndTests.write(licence, magic: AttachmentEndToEndTests.pdf, size: 300_000)
+        let issued = try county.run(["case", "issue", number, "--file", licence, "--json"])
+        let result = try XCTUnwrap((try issued.object()["attachments"] as? [[String: Any]])?.last?["sha256"] as? String, issued.transcript)
+        XCTAssertEqual(try carry(county, township, for: Self.township, "c-down.ldbundle")["filesInstalled"] as? Int, 1)
+        let back = try carry(township, village, for: Self.village, "t-down.ldbundle")
+        XCTAssertEqual(back["filesInstalled"] as? Int, 1, "\(back)")
+        XCTAssertTrue(holds(village, result, sameAs: licence), "the result document reached the village on paper")
+        let state = try XCTUnwrap(try village.caseAt(number))
+        XCTAssertEqual(state["stateHash"] as? String, try county.stateHash(number), "the village and the county agree on the case")
+
+        // What each side learned from the other's bundle: nothing is written twice.
+        let again = try village.object("bundle", "export", "--to", cluster.file("v-up-2.ldbundle"))
+        XCTAssertEqual(again["changes"] as? Int, 0, "\(again)")
+        XCTAssertEqual(again["files"] as? Int, 0, "\(again)")
+        // The village's bundle, even an empty one, tells the township how far it has read.
+        XCTAssertEqual(try township.object("bundle", "import", cluster.file("v-up-2.ldbundle"))["received"] as? Int, 0)
+        let down = try township.object("bundle", "export", "--for", Self.village, "--to", cluster.file("t-down-2.ldbundle"))
+        XCTAssertEqual(down["changes"] as? Int, 0, "\(down)")
+        for node in [village, township, county] { XCTAssertTrue(try node.verifyClean(), "verify at \(node.code)") }
+    }
 }
