@@ -16,14 +16,6 @@ final class CertificateAnnouncementTests: XCTestCase {
         XCTAssertEqual(CertificateAnnouncement.accepted(tokenPin: old, announced: retired), [new], "a retired key is refused even though the token named it")
     }
 
-    func testOnlyTheNodeItselfAnnouncesItsKeys() {
-        XCTAssertNil(CertificateAnnouncement.problem(origin: "330106", entity: "node:330106", code: "330106"))
-        XCTAssertEqual(CertificateAnnouncement.problem(origin: "330106109", entity: "node:330106", code: "330106")?.rule, .notAuthorized)
-        XCTAssertEqual(CertificateAnnouncement.problem(origin: "330106", entity: "node:330106109", code: "330106109")?.rule, .notAuthorized,
-                       "a parent does not vouch for a child's keys")
-        XCTAssertEqual(CertificateAnnouncement.problem(origin: "330106", entity: "node:330107", code: "330106")?.rule, .invalidPayload)
-    }
-
     func testAPayloadNamesOneToFourPins() throws {
         XCTAssertEqual(try CertificateAnnouncement.parse(["code": "330106", "pins": [.string(old)]]).pins, [old])
         XCTAssertThrowsError(try CertificateAnnouncement.parse(["code": "330106", "pins": []]))

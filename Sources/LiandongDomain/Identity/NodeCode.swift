@@ -46,6 +46,12 @@ public enum NodeCode {
         code.hasPrefix(ancestor) && role(of: ancestor) != nil
     }
 
+    /// True when `code` is a node strictly below `ancestor`: in its subtree and not itself. The
+    /// children a node enrolls, revokes and accepts requests and pushes from.
+    public static func isBelow(_ code: String, _ ancestor: String) -> Bool {
+        code != ancestor && isAncestorOrSelf(ancestor, of: code)
+    }
+
     /// True when `node` lies on the tree path between `a` and `b`: below (or at) their lowest common
     /// ancestor and above (or at) one of them. The path a result travels from the deciding node to
     /// the node where the applicant collects it, whichever branch a transfer put the decider on.

@@ -41,13 +41,3 @@ public struct CertificateAnnouncement: Sendable, Equatable {
         return tokenPin.map { [$0] } ?? []
     }
 }
-
-extension CertificateAnnouncement {
-    /// Why an announcement cannot apply whatever its pins: it must name its node as its entity and
-    /// come from that node (a parent cannot vouch for a child's keys, nor a child for its parent's).
-    public static func problem(origin: String, entity: String, code: String) -> (rule: ConflictRule, message: String)? {
-        guard entity == EntityName.node(code) else { return (.invalidPayload, "证书公告的对象 \(entity) 与节点代码 \(code) 不符") }
-        guard origin == code else { return (.notAuthorized, "节点 \(origin) 无权公告节点 \(code) 的证书") }
-        return nil
-    }
-}

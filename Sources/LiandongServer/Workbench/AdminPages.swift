@@ -57,7 +57,7 @@ extension Workbench {
             }
             if store.identity.role != .village {
                 body += "<h2>下级节点</h2><table id=\"nodes\"><tr><th>代码</th><th>名称</th><th>级别</th><th>状态</th><th>操作</th></tr>"
-                for entry in try store.registry() where entry.code != store.identity.code && entry.code.hasPrefix(store.identity.code) {
+                for entry in try store.registry() where NodeCode.isBelow(entry.code, store.identity.code) {
                     body += "<tr><td>\(HTML.esc(entry.code))</td><td>\(HTML.esc(entry.name))</td><td>\(entry.role.chineseName)</td><td>\(entry.isRevoked ? "已撤销" : "正常")</td><td>"
                     if !entry.isRevoked {
                         body += "<form method=\"post\" action=\"/admin/revoke\">\(csrfField(context))\(HTML.hidden("code", entry.code))"

@@ -197,8 +197,8 @@ extension NodeStore {
         }
         try verifyDuplicateCases(expectedCases, only: nonCase ? nil : Set(entities), &report, db: db)
         for change in try nonCase ? nonCaseChanges(db: db) : [] {
-            if let (rule, message) = NodeStore.nonCaseProblem(change) {
-                expect(NodeStore.nonCaseRecord(change, rule: rule, message: message), nil, on: change.entity)
+            if let (rule, message) = ChangeKinds.problem(of: change) {
+                expect(ChangeKinds.refusal(change, rule: rule, message: message), nil, on: change.entity)
             }
         }
         try verifyConflicts(expectedConflicts, only: nonCase ? nil : Set(entities), &report, db: db)
@@ -221,11 +221,11 @@ extension NodeStore {
         }
     }
 
-    /// Compares the conflicts table with the records derived from the log (registry rows are the enrollment's).
+    /// Compares the conflicts table with the records derived from the log.
     private func verifyConflicts(_ expected: [String: [String: String]], only entities: Set<String>?, _ report: inout VerifyReport, db: Database) throws {
         var expected = expected
         try db.forEachRow("SELECT id, entity, detail, resolution FROM conflicts ORDER BY entity, id") { row in
-            guard let id = row.text("id"), let entity = row.text("entity"), !entity.hasPrefix("node:") else { return }
+            guard let id = row.text("id"), let entity = row.text("entity") else { return }
             if let entities, !entities.contains(entity) { return }
             let have = (row.text("detail") ?? "") + "|" + (row.text("resolution") ?? "")
             guard let want = expected[entity]?.removeValue(forKey: id) else {
@@ -238,7 +238,7 @@ extension NodeStore {
                                                      message: "冲突记录 \(id)（\(entity)）的内容或处理结果与日志推出的不一致：被改动过"))
             }
         }
-        for (entity, records) in expected.sorted(by: { $0.key < $1.key }) where !entity.hasPrefix("node:") {
+        for (entity, records) in expected.sorted(by: { $0.key < $1.key }) {
             for id in records.keys.sorted() {
                 report.problems.append(VerifyProblem(code: "conflict_missing", entity: entity, change: nil,
                                                      message: "日志推出冲突 \(id)（\(entity)），但冲突表中没有它" + (ProcessInfo.processInfo.environment["LIANDONG_VERIFY_DETAIL"] != nil ? "：\(records[id] ?? "")" : "")))
@@ -246,29 +246,20 @@ extension NodeStore {
         }
     }
 
-    /// Re-derives the items and calendar years from the log as materializeItem and
-    /// materializeCalendarYear apply them (the county's valid changes, last writer by
-    /// `(hlc, origin)`) and compares them with the tables: an edited item changes the limits and
-    /// materials of every case accepted after it, and no case replay would show it.
+    /// Re-derives what the county published (items, calendar years, settings) from the log with
+    /// the same fold the store applies (CountyPublication) and compares it with the tables: an edited
+    /// item changes the limits and materials of every case accepted after it, and no case replay
+    /// would show it.
     private func verifyPublished(_ report: inout VerifyReport, db: Database) throws {
-        var expected: [String: (change: Change, json: String)] = [:]
-        let statement = try db.prepare("SELECT \(NodeStore.changeColumns) FROM changes WHERE kind IN (?, ?) ORDER BY lsn")
+        var published: [Change] = []
+        let statement = try db.prepare("SELECT \(NodeStore.changeColumns) FROM changes WHERE kind IN (?, ?, ?) ORDER BY lsn")
         try statement.bind(CatalogKind.itemPublished, at: 1)
         try statement.bind(CatalogKind.calendarYearSet, at: 2)
+        try statement.bind(EvaluationSettings.kind, at: 3)
         while try statement.step() {
-            guard let change = try? NodeStore.decodeChange(statement), NodeCode.role(of: change.origin) == .county else { continue }
-            let entity: String
-            let json: String
-            if change.kind == CatalogKind.itemPublished, let item = try? ServiceItem.parse(change.payload) {
-                (entity, json) = (EntityName.item(item.code), item.json.canonicalString)
-            } else if change.kind == CatalogKind.calendarYearSet, let year = try? CalendarYear.parse(change.payload) {
-                (entity, json) = (EntityName.calendar(year.year), year.json.canonicalString)
-            } else {
-                continue
-            }
-            if let held = expected[entity], !(OrderKey(held.change) < OrderKey(change)) { continue }
-            expected[entity] = (change, json)
+            if let change = try? NodeStore.decodeChange(statement) { published.append(change) }
         }
+        let expected = CountyPublication.fold(published)
         var stored: [String: (json: String, hlc: Int64, origin: String)] = [:]
         try db.forEachRow("SELECT code, json, hlc, origin FROM items") { row in
             stored[EntityName.item(row.text("code") ?? "")] = (row.text("json") ?? "", row.int64("hlc") ?? 0, row.text("origin") ?? "")
@@ -276,12 +267,15 @@ extension NodeStore {
         try db.forEachRow("SELECT year, json, hlc, origin FROM calendar_years") { row in
             stored[EntityName.calendar(Int(row.int64("year") ?? 0))] = (row.text("json") ?? "", row.int64("hlc") ?? 0, row.text("origin") ?? "")
         }
+        try db.forEachRow("SELECT kind, json, hlc, origin FROM county_settings") { row in
+            stored[row.text("kind") ?? ""] = (row.text("json") ?? "", row.int64("hlc") ?? 0, row.text("origin") ?? "")
+        }
         for entity in Set(expected.keys).union(stored.keys).sorted() {
             let want = expected[entity]
             let have = stored[entity]
-            let id = want.map { ChangeID(origin: $0.change.origin, seq: $0.change.seq) }
+            let id = want.map { ChangeID(origin: $0.origin, seq: $0.seq) }
             if let want, let have {
-                if have.json != want.json || have.hlc != want.change.hlc.rawValue || have.origin != want.change.origin {
+                if have.json != want.json.canonicalString || have.hlc != want.hlc.rawValue || have.origin != want.origin {
                     report.problems.append(VerifyProblem(code: "published_mismatch", entity: entity, change: id,
                                                          message: "\(entity) 的记录与日志中最后发布的版本（\(id?.description ?? "")）不一致：被改动过"))
                 }

@@ -16,19 +16,6 @@ extension NodeStore {
         return try record(ChangeDraft(actor: actor, entity: EntityName.settings, kind: EvaluationSettings.kind, payload: settings.json))
     }
 
-    func materializeEvaluationSettings(_ change: Change, db: Database, strict: Bool) throws {
-        if let (rule, message) = NodeStore.nonCaseProblem(change) {
-            if strict { throw StoreError(rule.rawValue, message) }
-            try recordConflict(for: change, rule: rule.rawValue, message: message, db: db)
-            return
-        }
-        try db.run("""
-            INSERT INTO county_settings (kind, json, hlc, origin) VALUES (?, ?, ?, ?)
-            ON CONFLICT (kind) DO UPDATE SET json = excluded.json, hlc = excluded.hlc, origin = excluded.origin
-            WHERE excluded.hlc > county_settings.hlc OR (excluded.hlc = county_settings.hlc AND excluded.origin > county_settings.origin)
-            """, .text(change.kind), .text(change.payload.canonicalString), .integer(change.hlc.rawValue), .text(change.origin))
-    }
-
     /// Gives every unrated case this node delivered its default rating once the county's waiting
     /// period is over: one `case.evaluated` change (`default: true`) each, made only here (the
     /// delivering node), so that no two replicas ever rate the same case. Safe to call any number

@@ -77,14 +77,8 @@ extension NodeStore {
 
     /// Keeps a notice change in the `notices` table; a malformed one is a conflict record.
     func materializeNotice(_ change: Change, db: Database, strict: Bool) throws {
-        let notice: OneTimeNotice
-        do {
-            notice = try OneTimeNotice(change)
-        } catch {
-            if strict { throw error }
-            try recordConflict(for: change, rule: ConflictRule.invalidPayload.rawValue, message: "一次性告知书无效：\(error)", db: db)
-            return
-        }
+        guard try !refusedByKindRules(change, db: db, strict: strict) else { return }
+        let notice = try OneTimeNotice(change)
         try db.run("""
             INSERT OR REPLACE INTO notices (number, lsn, origin, item_code, applicant_id, issued_on, wall, body)
             VALUES (?, (SELECT lsn FROM changes WHERE origin = ? AND seq = ?), ?, ?, ?, ?, ?, ?)

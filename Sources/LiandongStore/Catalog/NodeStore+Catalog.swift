@@ -71,51 +71,35 @@ extension NodeStore {
         return calendar
     }
 
-    func materializeItem(_ change: Change, db: Database, strict: Bool) throws {
-        guard NodeCode.role(of: change.origin) == .county else {
-            if strict { throw StoreError("not_authorized", "只有县政务服务中心可以发布事项目录") }
-            try recordConflict(for: change, rule: "not_authorized", message: "节点 \(change.origin) 无权发布事项目录", db: db)
+    /// Applies a county publication (item, calendar year, setting): the store asks the domain
+    /// whether it replaces the one held for its entity (CountyPublication.replaces) and keeps the row.
+    func materializePublication(_ change: Change, db: Database, strict: Bool) throws {
+        guard try !refusedByKindRules(change, db: db, strict: strict), let publication = CountyPublication(change) else { return }
+        let (table, keyColumn, key) = NodeStore.publicationRow(publication.subject)
+        if let held = try db.query("SELECT hlc, origin FROM \(table) WHERE \(keyColumn) = ?", [key]).first,
+            !publication.replaces(heldHLC: HLC(rawValue: held.int64("hlc") ?? 0), heldOrigin: held.text("origin") ?? "")
+        {
             return
         }
-        let item: ServiceItem
-        do {
-            item = try ServiceItem.parse(change.payload)
-        } catch {
-            if strict { throw error }
-            try recordConflict(for: change, rule: "invalid_payload", message: "事项数据无效：\(error)", db: db)
-            return
+        let stamp: [SQLValue] = [.text(publication.json.canonicalString), .integer(publication.hlc.rawValue), .text(publication.origin)]
+        switch publication.subject {
+        case .item(let item):
+            try db.run("INSERT OR REPLACE INTO items (code, version, name, json, hlc, origin) VALUES (?, ?, ?, ?, ?, ?)",
+                       [key, .integer(Int64(item.version)), .text(item.name)] + stamp)
+        case .calendarYear:
+            try db.run("INSERT OR REPLACE INTO calendar_years (year, json, hlc, origin) VALUES (?, ?, ?, ?)", [key] + stamp)
+            calendarCache = nil
+        case .setting:
+            try db.run("INSERT OR REPLACE INTO county_settings (kind, json, hlc, origin) VALUES (?, ?, ?, ?)", [key] + stamp)
         }
-        // Last writer by (hlc, origin) wins, so every node ends with the same item.
-        try db.run("""
-            INSERT INTO items (code, version, name, json, hlc, origin) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (code) DO UPDATE SET version = excluded.version, name = excluded.name, json = excluded.json,
-                hlc = excluded.hlc, origin = excluded.origin
-            WHERE excluded.hlc > items.hlc OR (excluded.hlc = items.hlc AND excluded.origin > items.origin)
-            """,
-            .text(item.code), .integer(Int64(item.version)), .text(item.name), .text(item.json.canonicalString),
-            .integer(change.hlc.rawValue), .text(change.origin))
     }
 
-    func materializeCalendarYear(_ change: Change, db: Database, strict: Bool) throws {
-        guard NodeCode.role(of: change.origin) == .county else {
-            if strict { throw StoreError("not_authorized", "只有县政务服务中心可以设置工作日历") }
-            try recordConflict(for: change, rule: "not_authorized", message: "节点 \(change.origin) 无权设置工作日历", db: db)
-            return
+    /// Where a publication's entity is kept: its table, key column and key.
+    static func publicationRow(_ subject: CountyPublication.Subject) -> (table: String, keyColumn: String, key: SQLValue) {
+        switch subject {
+        case .item(let item): return ("items", "code", .text(item.code))
+        case .calendarYear(let year): return ("calendar_years", "year", .integer(Int64(year.year)))
+        case .setting(let kind, _): return ("county_settings", "kind", .text(kind))
         }
-        let year: CalendarYear
-        do {
-            year = try CalendarYear.parse(change.payload)
-        } catch {
-            if strict { throw error }
-            try recordConflict(for: change, rule: "invalid_payload", message: "日历数据无效：\(error)", db: db)
-            return
-        }
-        try db.run("""
-            INSERT INTO calendar_years (year, json, hlc, origin) VALUES (?, ?, ?, ?)
-            ON CONFLICT (year) DO UPDATE SET json = excluded.json, hlc = excluded.hlc, origin = excluded.origin
-            WHERE excluded.hlc > calendar_years.hlc OR (excluded.hlc = calendar_years.hlc AND excluded.origin > calendar_years.origin)
-            """,
-            .integer(Int64(year.year)), .text(year.json.canonicalString), .integer(change.hlc.rawValue), .text(change.origin))
-        calendarCache = nil
     }
 }

@@ -39,24 +39,22 @@ extension NodeStore {
     func materialize(_ change: Change, db: Database, strict: Bool) throws {
         try inCaseBatch(db: db) {
             switch change.kind {
-            case let kind where kind.hasPrefix("case.") || kind == ConflictKind.resolved:
+            case let kind where ChangeKinds.isCaseKind(kind):
                 try materializeCase(change, db: db, strict: strict)
             case CatalogKind.itemPublished:
-                try materializeItem(change, db: db, strict: strict)
+                try materializePublication(change, db: db, strict: strict)
                 if let code = change.payload["code"]?.stringValue {
                     pendingWrites.items[code] = min(pendingWrites.items[code] ?? change.hlc, change.hlc)
                     pendingWrites.publications[code] = nil
                 }
-            case CatalogKind.calendarYearSet:
-                try materializeCalendarYear(change, db: db, strict: strict)
+            case CatalogKind.calendarYearSet, EvaluationSettings.kind:
+                try materializePublication(change, db: db, strict: strict)
             case NodeKind.registered:
                 try materializeRegistration(change, db: db, strict: strict)
             case NodeKind.revoked:
                 try materializeRevocation(change, db: db, strict: strict)
             case NoticeKind.oneTimeIssued:
                 try materializeNotice(change, db: db, strict: strict)
-            case EvaluationSettings.kind:
-                try materializeEvaluationSettings(change, db: db, strict: strict)
             case CertificateAnnouncement.kind:
                 try materializeCertificateAnnouncement(change, db: db, strict: strict)
             case RestoreHeal.healedKind:
@@ -64,9 +62,19 @@ extension NodeStore {
                 break
             default:
                 if strict { throw CaseError.unknownKind(change.kind) }
-                try recordConflict(for: change, rule: ConflictRule.unknownKind.rawValue, message: "未知的变更类型 \(change.kind)，已保留待新版本处理", db: db)
+                _ = try refusedByKindRules(change, db: db, strict: strict)
             }
         }
+    }
+
+    /// Judges a change outside the case workflow by the table of kinds (ChangeKinds): true when it
+    /// cannot apply. A change made here then throws, so that the recording rolls back; one from
+    /// elsewhere stays in the log with a conflict record saying why (DESIGN §6).
+    func refusedByKindRules(_ change: Change, db: Database, strict: Bool) throws -> Bool {
+        guard let (rule, message) = ChangeKinds.problem(of: change) else { return false }
+        if strict { throw StoreError(rule.rawValue, message) }
+        try recordConflict(for: change, rule: rule.rawValue, message: message, db: db)
+        return true
     }
 
     /// Forgets what a rolled-back transaction derived: states of cases never written, publications never stored.

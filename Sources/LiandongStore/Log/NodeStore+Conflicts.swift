@@ -35,16 +35,10 @@ extension NodeStore {
         String(SHA256.hex(Array(record.idMaterial.utf8)).prefix(16))
     }
 
-    /// Records a conflict about a change that is not a case's (catalog, calendar, unknown kinds).
+    /// Records a conflict about a change that is not a case's (catalog, calendar, registry, unknown kinds).
     func recordConflict(for change: Change, rule: String, message: String, db: Database) throws {
-        let record = NodeStore.nonCaseRecord(change, rule: ConflictRule(rawValue: rule) ?? .invalidPayload, message: message)
+        let record = ChangeKinds.refusal(change, rule: ConflictRule(rawValue: rule) ?? .invalidPayload, message: message)
         try insertConflict(record, entity: change.entity, resolution: nil, db: db)
-    }
-
-    static func nonCaseRecord(_ change: Change, rule: ConflictRule, message: String) -> ConflictRecord {
-        ConflictRecord(
-            rule: rule, cases: [], changes: [ChangeRef(change)], values: ["refused": ["kind": .string(change.kind), "payload": change.payload]],
-            message: message, outcome: "该变更保留在日志中，未生效", resolver: NodeCode.path(to: change.origin).first ?? change.origin)
     }
 
     func insertConflict(_ record: ConflictRecord, entity: String, resolution: ConflictResolution?, db: Database) throws {

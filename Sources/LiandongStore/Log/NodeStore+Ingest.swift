@@ -11,10 +11,10 @@ extension NodeStore {
             return try db.write { db in
                 // Registry changes first: a batch that registers a node and carries its changes
                 // must find the key before checking them, or they would be quarantined as unknown.
-                let registry = batch.filter { $0.kind.hasPrefix("node.") }
+                let registry = batch.filter { ChangeKinds.isRegistryKind($0.kind) }
                 guard !registry.isEmpty, registry.count < batch.count else { return try ingestInTransaction(batch, from: neighbour, db: db) }
                 var outcome = try ingestInTransaction(registry, from: neighbour, db: db)
-                let rest = try ingestInTransaction(batch.filter { !$0.kind.hasPrefix("node.") }, from: neighbour, db: db)
+                let rest = try ingestInTransaction(batch.filter { !ChangeKinds.isRegistryKind($0.kind) }, from: neighbour, db: db)
                 outcome.stored += rest.stored
                 outcome.duplicates += rest.duplicates
                 outcome.quarantined += rest.quarantined
@@ -28,7 +28,7 @@ extension NodeStore {
 
     func ingestInTransaction(_ batch: [Change], from neighbour: String, db: Database) throws -> IngestOutcome {
         var outcome = IngestOutcome()
-        let fromChild = neighbour != identity.code && neighbour.hasPrefix(identity.code)
+        let fromChild = NodeCode.isBelow(neighbour, identity.code)
         let sorted = batch.sorted { $0.origin != $1.origin ? $0.origin.utf8.lexicographicallyPrecedes($1.origin.utf8) : $0.seq < $1.seq }
         var candidates: [Change] = []
         var seen = Set<ChangeID>()
@@ -80,7 +80,7 @@ extension NodeStore {
                 try quarantine(change, QuarantineReason.revokedOrigin, "节点 \(change.origin) 已被撤销，其后的变更一律拒收")
                 continue
             }
-            if fromChild, !change.origin.hasPrefix(neighbour), change.origin != identity.code {
+            if fromChild, !NodeCode.isAncestorOrSelf(neighbour, of: change.origin), change.origin != identity.code {
                 try quarantine(change, QuarantineReason.notInSubtree, "下级 \(neighbour) 不能转交其辖区以外节点 \(change.origin) 的变更")
                 continue
             }
@@ -171,19 +171,10 @@ extension NodeStore {
 
     /// Why the origin may not make this change, judged on what this node holds (DESIGN §7: authority at the receiver).
     func authorityProblem(_ change: Change) throws -> String? {
-        // A settings kind this version does not know stays an unknown_kind conflict, as any other.
-        if change.kind.hasPrefix("catalog.") || change.kind.hasPrefix("calendar.") || change.kind == EvaluationSettings.kind {
-            return NodeCode.role(of: change.origin) == .county ? nil : "只有县政务服务中心可以发布事项目录和工作日历"
-        }
-        if change.kind == CertificateAnnouncement.kind {
-            guard let subject = change.payload["code"]?.stringValue else { return "证书公告缺少节点代码" }
-            return CertificateAnnouncement.problem(origin: change.origin, entity: EntityName.node(subject), code: subject)?.message
-        }
-        if change.kind.hasPrefix("node.") {
-            guard let subject = change.payload["code"]?.stringValue else { return "登记变更缺少节点代码" }
-            if change.kind == NodeKind.revoked, subject == change.origin { return "节点 \(subject) 不能撤销自己" }
-            return NodeCode.isAncestorOrSelf(change.origin, of: subject) ? nil : "节点 \(change.origin) 无权登记或撤销 \(subject)"
-        }
+        // The table's authority, judged at the door: an unauthorised change is quarantined, not stored.
+        // A payload that does not read, or a kind this version does not know, is stored and becomes
+        // a conflict record when applied.
+        if let (rule, message) = ChangeKinds.problem(of: change), rule == .notAuthorized { return message }
         if change.kind == ConflictKind.resolved { return resolutionAuthorityProblem(change) }
         guard let action = CaseAction(kind: change.kind) else { return nil }
         return caseAuthorityProblem(change, action: action)

@@ -157,7 +157,7 @@ extension NodeStore {
                 results[index] = QuarantineRetry(change: row, result: .held)
                 continue
             }
-            groups[change.kind.hasPrefix("node.") ? 0 : 1][row.source ?? identity.code, default: []].append((index, change))
+            groups[ChangeKinds.isRegistryKind(change.kind) ? 0 : 1][row.source ?? identity.code, default: []].append((index, change))
         }
         var stored = Set<ChangeID>()
         var refused: [ChangeID: IngestOutcome.Quarantined] = [:]

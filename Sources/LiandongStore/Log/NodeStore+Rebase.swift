@@ -173,14 +173,14 @@ extension NodeStore {
         for copy in toStore {
             try insert(copy, source: source, db: db)
             observeOwn(copy.hlc)
-            if copy.kind.hasPrefix("case.") {
+            if ChangeKinds.family(of: copy.kind) == .caseWorkflow {
                 cases.insert(copy.entity)
             } else {
                 try materialize(copy, db: db, strict: false)
             }
             outcome.adopted.append(ChangeID(origin: copy.origin, seq: copy.seq))
         }
-        for draft in drafts where draft.kind.hasPrefix("case.") { cases.insert(draft.entity) }
+        for draft in drafts where ChangeKinds.family(of: draft.kind) == .caseWorkflow { cases.insert(draft.entity) }
         for number in cases.sorted() { try replayCase(number, db: db) }
 
         // Every number the set-aside changes carry is spent before a new one is given out.

@@ -76,7 +76,7 @@ extension NodeStore {
             change.parties = [change.origin]
             return nil
         }
-        guard change.kind.hasPrefix("case.") || change.kind == ConflictKind.resolved else {
+        guard ChangeKinds.isCaseKind(change.kind) else {
             change.parties = [EntityName.everyone]
             return nil
         }

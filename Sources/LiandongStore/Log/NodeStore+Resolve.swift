@@ -98,7 +98,7 @@ extension NodeStore {
                 for number in entities { keep(CaseHistory(number: number, changes: try changes(ofEntity: number)), replacing: nil) }
             }
             for change in try nonCaseChanges(db: db) {
-                if let (rule, message) = NodeStore.nonCaseProblem(change) {
+                if let (rule, message) = ChangeKinds.problem(of: change) {
                     try recordConflict(for: change, rule: rule.rawValue, message: message, db: db)
                 }
             }
@@ -114,34 +114,5 @@ extension NodeStore {
             if let change = try? NodeStore.decodeChange(statement) { result.append(change) }
         }
         return result
-    }
-
-    /// The rule a change that is not a case's breaks, as materialize judges it; nil when it applies.
-    /// Registry changes (`node.*`) are the enrollment's and never judged here.
-    static func nonCaseProblem(_ change: Change) -> (ConflictRule, String)? {
-        switch change.kind {
-        case CatalogKind.itemPublished, CatalogKind.calendarYearSet:
-            guard NodeCode.role(of: change.origin) == .county else {
-                let what = change.kind == CatalogKind.itemPublished ? "发布事项目录" : "设置工作日历"
-                return (.notAuthorized, "节点 \(change.origin) 无权\(what)")
-            }
-            if change.kind == CatalogKind.itemPublished {
-                do { _ = try ServiceItem.parse(change.payload) } catch { return (.invalidPayload, "事项数据无效：\(error)") }
-            } else {
-                do { _ = try CalendarYear.parse(change.payload) } catch { return (.invalidPayload, "日历数据无效：\(error)") }
-            }
-            return nil
-        case let kind where kind.hasPrefix("node."):
-            return nil
-        case EvaluationSettings.kind:
-            guard NodeCode.role(of: change.origin) == .county else { return (.notAuthorized, "节点 \(change.origin) 无权设置好差评规则") }
-            do { _ = try EvaluationSettings.parse(change.payload) } catch { return (.invalidPayload, "好差评设置无效：\(error)") }
-            return nil
-        case NoticeKind.oneTimeIssued:
-            do { _ = try OneTimeNotice(change) } catch { return (.invalidPayload, "一次性告知书无效：\(error)") }
-            return nil
-        default:
-            return (.unknownKind, "未知的变更类型 \(change.kind)，已保留待新版本处理")
-        }
     }
 }

@@ -72,8 +72,8 @@ extension NodeStore {
     public func clockVerdict() throws -> (verdict: ClockSafety.Verdict, local: Int64, parent: Int64?) {
         let local = now()
         if identity.role == .county {
-            let offsets = try db.query("SELECT offset_ms FROM node_clocks WHERE at >= ? AND length(code) = 9 AND code LIKE ? || '%'",
-                                       [.integer(local - 86_400_000), .text(identity.code)]).compactMap { $0.int64("offset_ms") }
+            let offsets = try db.query("SELECT code, offset_ms FROM node_clocks WHERE at >= ?", [.integer(local - 86_400_000)])
+                .filter { $0.text("code").flatMap(NodeCode.parent(of:)) == identity.code }.compactMap { $0.int64("offset_ms") }
             let verdict = ClockSafety.judgeRoot(childOffsets: offsets)
             return (verdict, local, verdict == .inStep ? nil : local - verdict.offsetMillis)
         }
@@ -165,7 +165,7 @@ extension NodeStore {
         var cases = Set<String>()
         if let first {
             drafts = try ownChanges(fromSeq: first, db: db)
-            for draft in drafts where draft.kind.hasPrefix("case.") || draft.kind == ConflictKind.resolved { cases.insert(draft.entity) }
+            for draft in drafts where ChangeKinds.isCaseKind(draft.kind) { cases.insert(draft.entity) }
             try removeOwnChanges(fromSeq: first, db: db)
             try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('epoch', ?)", .text(Hex.encode(try secureRandomBytes(16))))
         }

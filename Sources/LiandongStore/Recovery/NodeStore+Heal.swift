@@ -53,7 +53,7 @@ extension NodeStore {
     /// The direct children this node waits for: registered and not revoked, or ever heard from.
     func healChildren() throws -> [String] {
         let own = identity.code
-        var codes = Set(try db.query("SELECT code FROM nodes WHERE revoked_hlc IS NULL AND length(public_key) > 0 AND code LIKE ? || '%'", [.text(own)])
+        var codes = Set(try db.query("SELECT code FROM nodes WHERE revoked_hlc IS NULL AND length(public_key) > 0")
             .compactMap { $0.text("code") }.filter { NodeCode.parent(of: $0) == own })
         codes.formUnion(try db.query("SELECT code FROM peers WHERE relation = 'child'").compactMap { $0.text("code") })
         let revoked = Set(try db.query("SELECT code FROM nodes WHERE revoked_hlc IS NOT NULL").compactMap { $0.text("code") })

@@ -27,19 +27,8 @@ extension NodeStore {
     }
 
     func materializeCertificateAnnouncement(_ change: Change, db: Database, strict: Bool) throws {
-        let announcement: CertificateAnnouncement
-        do {
-            announcement = try CertificateAnnouncement.parse(change.payload)
-        } catch {
-            if strict { throw error }
-            try recordConflict(for: change, rule: ConflictRule.invalidPayload.rawValue, message: "证书公告数据无效：\(error)", db: db)
-            return
-        }
-        if let problem = CertificateAnnouncement.problem(origin: change.origin, entity: change.entity, code: announcement.code) {
-            if strict { throw StoreError(problem.rule.rawValue, problem.message) }
-            try recordConflict(for: change, rule: problem.rule.rawValue, message: problem.message, db: db)
-            return
-        }
+        guard try !refusedByKindRules(change, db: db, strict: strict) else { return }
+        let announcement = try CertificateAnnouncement.parse(change.payload)
         // The latest announcement stands, by the change order: replicas agree whatever order they received them in.
         try db.run("""
             INSERT INTO certificate_pins (code, pins, hlc) VALUES (?, ?, ?)

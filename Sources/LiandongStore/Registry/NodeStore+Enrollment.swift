@@ -59,7 +59,7 @@ extension NodeStore {
             guard let expires = row.int64("expires_at"), expires > now() else {
                 throw StoreError("token_expired", "加入口令已过期，请向上级索取新的口令（liandong node add）")
             }
-            guard code != identity.code, code.hasPrefix(identity.code) else {
+            guard NodeCode.isBelow(code, identity.code) else {
                 throw StoreError("not_a_child", "节点 \(code) 不在本节点（\(identity.code)）的辖区内", details: ["code": code])
             }
             if let entry {
@@ -101,7 +101,7 @@ extension NodeStore {
             throw StoreError("invalid_code", "节点代码 \(code) 无效：\(error)")
         }
         guard !name.allSatisfy({ $0.isWhitespace }) else { throw StoreError("invalid_name", "节点名称不能为空") }
-        guard code != identity.code, code.hasPrefix(identity.code) else {
+        guard NodeCode.isBelow(code, identity.code) else {
             throw StoreError("not_a_child", "节点 \(code) 不在本节点（\(identity.code)）的辖区内，只能为下级节点签发加入口令", details: ["code": code])
         }
     }

@@ -34,7 +34,7 @@ extension NodeStore {
             throw StoreError("invalid_code", "节点代码 \(code) 无效：县 6 位、乡镇 9 位、村 12 位区划代码")
         }
         guard code != identity.code else { throw StoreError("cannot_revoke_self", "节点不能撤销自己（\(code)），请由上级节点撤销") }
-        guard code.hasPrefix(identity.code) else {
+        guard NodeCode.isBelow(code, identity.code) else {
             throw StoreError("not_a_child", "节点 \(code) 不在本节点（\(identity.code)）的辖区内，只有其上级可以撤销", details: ["code": code])
         }
         return try writeRecording { db -> Change? in
@@ -76,19 +76,8 @@ extension NodeStore {
     /// Applies `node.registered`: the newest registration by HLC wins (ties by the larger key, so
     /// that every node ends with the same row); a revocation already held stays.
     func materializeRegistration(_ change: Change, db: Database, strict: Bool) throws {
-        let registration: NodeRegistration
-        do {
-            registration = try NodeRegistration.parse(change.payload)
-        } catch {
-            if strict { throw error }
-            try recordConflict(for: change, rule: "invalid_payload", message: "节点登记数据无效：\(error)", db: db)
-            return
-        }
-        if let problem = NodeStore.registryProblem(change, code: registration.code) {
-            if strict { throw StoreError(problem.rule, problem.message) }
-            try recordConflict(for: change, rule: problem.rule, message: problem.message, db: db)
-            return
-        }
+        guard try !refusedByKindRules(change, db: db, strict: strict) else { return }
+        let registration = try NodeRegistration.parse(change.payload)
         try db.run("""
             INSERT INTO nodes (code, role, name, public_key, registered_hlc) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (code) DO UPDATE SET role = excluded.role, name = excluded.name, public_key = excluded.public_key,
@@ -104,19 +93,8 @@ extension NodeStore {
     /// Applies `node.revoked`: the earliest revocation wins. A revocation that arrives before the
     /// registration keeps a row with no key, which the registration fills in later.
     func materializeRevocation(_ change: Change, db: Database, strict: Bool) throws {
-        let revocation: NodeRevocation
-        do {
-            revocation = try NodeRevocation.parse(change.payload)
-        } catch {
-            if strict { throw error }
-            try recordConflict(for: change, rule: "invalid_payload", message: "节点撤销数据无效：\(error)", db: db)
-            return
-        }
-        if let problem = NodeStore.registryProblem(change, code: revocation.code) {
-            if strict { throw StoreError(problem.rule, problem.message) }
-            try recordConflict(for: change, rule: problem.rule, message: problem.message, db: db)
-            return
-        }
+        guard try !refusedByKindRules(change, db: db, strict: strict) else { return }
+        let revocation = try NodeRevocation.parse(change.payload)
         let role = NodeCode.role(of: revocation.code)?.rawValue ?? ""
         try db.run("""
             INSERT INTO nodes (code, role, name, public_key, revoked_hlc, registered_hlc) VALUES (?, ?, '', x'', ?, 0)
@@ -124,21 +102,5 @@ extension NodeStore {
             WHERE nodes.revoked_hlc IS NULL OR excluded.revoked_hlc < nodes.revoked_hlc
             """, .text(revocation.code), .text(role), .integer(change.hlc.rawValue))
         verifyingKeys[revocation.code] = nil
-    }
-
-    /// Why a registry change cannot apply whatever its payload: it must name its node as its
-    /// entity, a registration must come from an ancestor or the node itself (a county registers
-    /// itself at init), and a revocation from a strict ancestor.
-    static func registryProblem(_ change: Change, code: String) -> (rule: String, message: String)? {
-        guard change.entity == EntityName.node(code) else {
-            return ("invalid_payload", "登记变更的对象 \(change.entity) 与节点代码 \(code) 不符")
-        }
-        guard NodeCode.isAncestorOrSelf(change.origin, of: code) else {
-            return ("not_authorized", "节点 \(change.origin) 无权登记或撤销 \(code)")
-        }
-        if change.kind == NodeKind.revoked, change.origin == code {
-            return ("not_authorized", "节点 \(code) 不能撤销自己")
-        }
-        return nil
     }
 }

@@ -15,7 +15,7 @@ extension NodeStore {
         while try statement.step() {
             guard let change = try? NodeStore.decodeChange(statement) else { continue }
             if change.kind == NodeKind.registered, let registration = try? NodeRegistration.parse(change.payload),
-                NodeStore.registryProblem(change, code: registration.code) == nil
+                ChangeKinds.problem(of: change) == nil
             {
                 if let held = registered[registration.code] {
                     let newer = change.hlc.rawValue > held.change.hlc.rawValue
@@ -24,7 +24,7 @@ extension NodeStore {
                 }
                 registered[registration.code] = (change, registration)
             } else if change.kind == NodeKind.revoked, let revocation = try? NodeRevocation.parse(change.payload),
-                NodeStore.registryProblem(change, code: revocation.code) == nil
+                ChangeKinds.problem(of: change) == nil
             {
                 if let held = revoked[revocation.code], held.hlc <= change.hlc { continue }
                 revoked[revocation.code] = change

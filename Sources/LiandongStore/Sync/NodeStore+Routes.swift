@@ -17,7 +17,7 @@ extension NodeStore {
     func route(_ change: Change, lsn: Int64, db: Database) throws {
         var parties = Set(change.parties).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let insert = try db.cachedStatement("INSERT INTO routes (party, lsn) VALUES (?, ?)")
-        if change.kind.hasPrefix("case.") || change.kind == ConflictKind.resolved, !parties.contains(EntityName.everyone) {
+        if ChangeKinds.isCaseKind(change.kind), !parties.contains(EntityName.everyone) {
             let reached = try db.cachedStatement("""
                 SELECT DISTINCT party FROM routes WHERE lsn IN (SELECT lsn FROM changes WHERE entity = ? AND lsn <> ?)
                 """)
@@ -28,7 +28,7 @@ extension NodeStore {
             while try reached.step() { known.append(reached.text(0)) }
             if !known.isEmpty {
                 // A party already inside the new party's subtree means the history already went there.
-                let joining = parties.filter { party in !known.contains { $0 == EntityName.everyone || $0.hasPrefix(party) } }
+                let joining = parties.filter { party in !known.contains { $0 == EntityName.everyone || NodeCode.isAncestorOrSelf(party, of: $0) } }
                 for party in joining {
                     try db.run("""
                         INSERT INTO routes (party, lsn) SELECT ?, lsn FROM changes WHERE entity = ? AND lsn < ? ORDER BY lsn

@@ -1,3 +1,5 @@
+import LiandongDomain
+
 /// ExchangeRules are the decisions of a child's exchange with its parent, as pure functions of
 /// plain values (Protocol/sync.md): which origins go up, what the parent lacks by its heads, how
 /// much goes in one batch, what an answer acknowledged, where the pull cursor goes. SyncClient
@@ -7,7 +9,7 @@ public enum ExchangeRules {
     /// only when the parent holds less of it than the child (a parent restored from a backup gets
     /// its changes back). Anything else came down from the parent and is never sent back up.
     public static func sendsUp(origin: String, node: String, parent: String, parentLacksOwnChain: Bool) -> Bool {
-        origin.hasPrefix(node) || (origin == parent && parentLacksOwnChain)
+        NodeCode.isAncestorOrSelf(node, of: origin) || (origin == parent && parentLacksOwnChain)
     }
 
     /// Whether the hello shows the parent holding less of its own chain than this node does.

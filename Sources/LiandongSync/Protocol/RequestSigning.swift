@@ -48,7 +48,7 @@ public struct RequestVerifier {
             throw SyncError("unknown_node", "节点 \(node) 未在本节点登记")
         }
         guard !registered.revoked else { throw SyncError("revoked_node", "节点 \(node) 已被撤销") }
-        guard node != serverCode, node.hasPrefix(serverCode) else {
+        guard NodeCode.isBelow(node, serverCode) else {
             throw SyncError("not_a_child", "节点 \(node) 不在本节点 \(serverCode) 的辖区内")
         }
         guard let time = Int64(timeText) else {

@@ -93,7 +93,7 @@ public final class SyncService: @unchecked Sendable {
             }
             try store.recordContact(child: node, protocolVersion: SyncProtocol.version, address: address.isEmpty ? nil : address)
             // The child's clock as measured here, and those it measured or was told of below it (issue 10: the county sees them all).
-            let below = hello.clocks.filter { $0.node != node && $0.node.hasPrefix(node) }
+            let below = hello.clocks.filter { NodeCode.isBelow($0.node, node) }
             try store.recordNodeClocks([NodeStore.NodeClock(code: node, offsetMillis: hello.time - now, measuredBy: store.identity.code, at: now)]
                 + below.map { NodeStore.NodeClock(code: $0.node, offsetMillis: $0.offsetMillis, measuredBy: NodeCode.parent(of: $0.node) ?? node, at: $0.at) })
             // The quarantine held in the child's subtree: the county sees changes stuck anywhere on the path.
@@ -145,7 +145,7 @@ public final class SyncService: @unchecked Sendable {
 
     func fetch(_ reader: MessageReader, node: String) throws -> JSONValue {
         let fetch = try FetchRequest(reader)
-        guard fetch.origin.hasPrefix(node) else {
+        guard NodeCode.isAncestorOrSelf(node, of: fetch.origin) else {
             throw SyncError("not_a_child", "只能取回本辖区（\(node)）节点的变更，\(fetch.origin) 不在其中", ["field": "origin"])
         }
         let changes = try box.with { store in try store.changes(of: fetch.origin, after: fetch.after, limit: Int(fetch.limit) + 1) }
