@@ -45,6 +45,17 @@ final class BundleEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("整包拒收"), result.transcript, file: file, line: line)
     }
 
+    /// A case accepted at `node` with a scan of `size` bytes attached, forwarded up; its number and the scan's SHA-256.
+    private func acceptWithScanAndForward(at node: ClusterNode, scan: String, size: Int) throws -> (String, String) {
+        let accepted = try node.run(TestNode.acceptArguments(item: Self.item, materials: Self.materials) + ["--json"])
+        let number = try XCTUnwrap(try accepted.object()["number"] as? String, accepted.transcript)
+        try AttachmentEndToEndTests.write(scan, magic: AttachmentEndToEndTests.pdf, size: size)
+        let attached = try node.object("case", "attach", number, "--material", "disability_certificate", scan)
+        let sha = try XCTUnwrap((attached["attachments"] as? [[String: Any]])?.last?["sha256"] as? String)
+        try node.mustRun("case", "forward", number)
+        return (number, sha)
+    }
+
     func testAVillageOnPaperRoundTripsThroughTheTownshipAndHTTPCarriesOnWithNothingTwice() throws {
         let county = try cluster.county()
         let township = try cluster.enroll(code: Self.township, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
@@ -61,13 +72,8 @@ final class BundleEndToEndTests: XCTestCase {
         XCTAssertNotNil(try NodeStore.open(directory: village.directory).item(code: Self.item), "the catalog came by bundle")
 
         // The village accepts a case with a 3 MB scan and forwards it: all of it goes up on paper.
-        let accepted = try village.run(TestNode.acceptArguments(item: Self.item, materials: Self.materials) + ["--json"])
-        let number = try XCTUnwrap(try accepted.object()["number"] as? String, accepted.transcript)
         let scan = cluster.file("scan.pdf")
-        try AttachmentEndToEndTests.write(scan, magic: AttachmentEndToEndTests.pdf, size: 3 << 20)
-        let attached = try village.object("case", "attach", number, "--material", "disability_certificate", scan)
-        let sha = try XCTUnwrap((attached["attachments"] as? [[String: Any]])?.last?["sha256"] as? String)
-        try village.mustRun("case", "forward", number)
+        let (number, sha) = try acceptWithScanAndForward(at: village, scan: scan, size: 3 << 20)
         let up1 = cluster.file("up1.ldbundle")
         let up = try village.object("bundle", "export", "--to", up1)
         XCTAssertEqual(up["files"] as? Int, 1, "\(up)")
@@ -156,13 +162,8 @@ final class BundleEndToEndTests: XCTestCase {
         }
         _ = try carry(township, village, for: Self.village, "catalog.ldbundle")
 
-        let accepted = try village.run(TestNode.acceptArguments(item: Self.item, materials: Self.materials) + ["--json"])
-        let number = try XCTUnwrap(try accepted.object()["number"] as? String, accepted.transcript)
         let scan = cluster.file("scan.pdf")
-        try AttachmentEndToEndTests.write(scan, magic: AttachmentEndToEndTests.pdf, size: 1 << 20)
-        let attached = try village.object("case", "attach", number, "--material", "disability_certificate", scan)
-        let sha = try XCTUnwrap((attached["attachments"] as? [[String: Any]])?.last?["sha256"] as? String)
-        try village.mustRun("case", "forward", number)
+        let (number, sha) = try acceptWithScanAndForward(at: village, scan: scan, size: 1 << 20)
         XCTAssertEqual(try carry(village, township, "v-up.ldbundle")["filesInstalled"] as? Int, 1)
         try township.mustRun("case", "forward", number)
         let relayed = try carry(township, county, "t-up.ldbundle")

@@ -7,6 +7,15 @@ public final class HTTPParentChannel: ParentChannel {
     public let store: NodeStore
     public let parentURL: String
     let http: HTTPClient
+    /// The cap on blob chunks now, in bytes per second (a village's daytime window); nil is none.
+    /// Change messages are never capped.
+    public var blobBytesPerSecond: () -> Int? = { nil }
+
+    /// Caps blob chunks during `window`'s hours by the clock `now` (a village's `blob-bandwidth`).
+    public func capBlobs(_ window: BandwidthWindow?, now: @escaping () -> Int64) {
+        guard let window else { return }
+        blobBytesPerSecond = { window.bytesPerSecond(atEpochMillis: now()) }
+    }
 
     public init(store: NodeStore, parentURL: String, configuration: HTTPClient.Configuration = HTTPClient.Configuration()) throws {
         self.store = store
@@ -38,27 +47,28 @@ public final class HTTPParentChannel: ParentChannel {
 
     public func putChunk(_ sha256: String, offset: Int64, bytes: [UInt8]) throws -> (held: Int64, complete: Bool) {
         let answer = try JSONParser.parse(try signed(
-            "PUT", "/sync/v1/blobs/\(sha256)/\(offset)", body: bytes, contentType: "application/octet-stream").body)
+            "PUT", "/sync/v1/blobs/\(sha256)/\(offset)", body: bytes, contentType: "application/octet-stream", capped: true).body)
         return (answer["held"]?.intValue ?? offset + Int64(bytes.count), answer["complete"]?.boolValue == true)
     }
 
     public func getChunk(_ sha256: String, offset: Int64) throws -> [UInt8] {
-        try signed("GET", "/sync/v1/blobs/\(sha256)/\(offset)").body
+        try signed("GET", "/sync/v1/blobs/\(sha256)/\(offset)", capped: true).body
     }
 
     // MARK: Signed requests
 
     /// One signed request of any method to a path on the parent; a refusal is thrown as its SyncError.
-    func signed(_ method: String, _ path: String, body: [UInt8] = [], contentType: String? = nil) throws -> HTTPResponse {
+    func signed(_ method: String, _ path: String, body: [UInt8] = [], contentType: String? = nil, capped: Bool = false) throws -> HTTPResponse {
         let headers = try RequestSignature.headers(for: store, method: method, path: path, body: body, time: store.now())
         let response = try http.perform(HTTPRequest(
-            method: method, url: parentURL + path, headers: (contentType.map { [("Content-Type", $0)] } ?? []) + headers, body: body))
-        guard response.status == 200 else { throw refusal(response) }
+            method: method, url: parentURL + path, headers: (contentType.map { [("Content-Type", $0)] } ?? []) + headers, body: body,
+            maxBytesPerSecond: capped ? blobBytesPerSecond() : nil))
+        guard response.status == 200 else { throw Self.refusal(response) }
         return response
     }
 
     /// The parent's refusal as a SyncError: code, message and detail fields as sent.
-    func refusal(_ response: HTTPResponse) -> SyncError {
+    static func refusal(_ response: HTTPResponse) -> SyncError {
         if let fields = (try? JSONParser.parse(response.body))?.objectValue, let code = fields["error"]?.stringValue {
             var details = fields
             details["error"] = nil
@@ -75,7 +85,7 @@ public final class HTTPParentChannel: ParentChannel {
         let response = try http.perform(HTTPRequest(
             method: "POST", url: parentURL + path, headers: [("Content-Type", "application/json")] + headers, body: bytes,
             gzipBody: bytes.count > 1024))
-        guard response.status == 200 else { throw refusal(response) }
+        guard response.status == 200 else { throw Self.refusal(response) }
         return try MessageReader.parse(response.body, checkProtocol: false)
     }
 }
