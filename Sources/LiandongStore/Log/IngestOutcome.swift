@@ -15,17 +15,3 @@ public struct IngestOutcome: Sendable {
 
     public init() {}
 }
-
-/// The reasons a change is quarantined at the receiver (Protocol/sync.md lists them).
-public enum QuarantineReason {
-    public static let malformedChange = "malformed_change"
-    public static let badHash = "bad_hash"
-    public static let badSignature = "bad_signature"
-    public static let unknownOrigin = "unknown_origin"
-    public static let revokedOrigin = "revoked_origin"
-    public static let notInSubtree = "not_in_subtree"
-    public static let notAuthorized = "not_authorized"
-    public static let fork = "fork"
-    public static let brokenChain = "broken_chain"
-    public static let clockSkew = "clock_skew"
-}

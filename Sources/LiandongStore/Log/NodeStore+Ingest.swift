@@ -55,12 +55,8 @@ extension NodeStore {
             }
             let view = try views.view(of: change.origin)
             // A seq above the chain head is not held: most of a push is, and needs no lookup.
-            if change.seq <= view.head.seq, let held = try heldHash(id) {
-                if held == change.hash {
-                    outcome.duplicates += 1
-                } else {
-                    try quarantine(change, QuarantineReason.fork, "同一序号 \(id) 出现两个不同的变更（分叉），已隔离，请县级核查")
-                }
+            if change.seq <= view.head.seq, let verdict = IngestChecks.heldAtSeq(change, held: try heldHash(id)) {
+                if case .quarantine(let reason, let message) = verdict { try quarantine(change, reason, message) } else { outcome.duplicates += 1 }
                 continue
             }
             if view.hasQuarantined, try isDuplicateOfQuarantined(id, hash: change.hash) {
@@ -68,38 +64,14 @@ extension NodeStore {
                 continue
             }
             let (body, payloadRange) = change.encodedBody()
-            guard SHA256.hash(body) == change.hash else {
-                try quarantine(change, QuarantineReason.badHash, "变更 \(id) 的内容与哈希不符：途中被改动")
-                continue
-            }
-            guard publicKey(of: change.origin) != nil else {
-                try quarantine(change, QuarantineReason.unknownOrigin, "节点 \(change.origin) 未登记，无法核验签名")
-                continue
-            }
-            if let revoked = view.revokedAt, change.hlc >= revoked {
-                try quarantine(change, QuarantineReason.revokedOrigin, "节点 \(change.origin) 已被撤销，其后的变更一律拒收")
-                continue
-            }
-            if fromChild, !NodeCode.isAncestorOrSelf(neighbour, of: change.origin), change.origin != identity.code {
-                try quarantine(change, QuarantineReason.notInSubtree, "下级 \(neighbour) 不能转交其辖区以外节点 \(change.origin) 的变更")
-                continue
-            }
-            if change.hlc.physicalMillis - nowMillis > clock.maxSkewMillis {
-                try quarantine(change, QuarantineReason.clockSkew,
-                               "变更 \(id) 的时间比本节点快 \((change.hlc.physicalMillis - nowMillis) / 1000) 秒，请校准该节点时钟")
-                continue
-            }
             let previous = ChangeID(origin: change.origin, seq: change.seq - 1)
-            let link = try batchHashes[previous] ?? (previous.seq == view.head.seq ? view.head.hash : heldHash(previous))
-            if let link, link != change.prev {
-                if change.origin == identity.code {
-                    // This node's own chain coming back after a restore, linked to another change than
-                    // the one held here at the seq before: that seq was given out twice (a fork).
-                    try quarantine(change, QuarantineReason.fork,
-                                   "本节点的变更 \(id) 接在另一条 #\(change.seq - 1) 之后：恢复备份后此前的序号被重复使用（分叉），请县级核查")
-                } else {
-                    try quarantine(change, QuarantineReason.brokenChain, "变更 \(id) 与前一变更的哈希链不符")
-                }
+            let held = IngestChecks.Held(
+                receiver: identity.code, neighbour: neighbour, hashAtSeq: nil,
+                previousHash: try batchHashes[previous] ?? (previous.seq == view.head.seq ? view.head.hash : heldHash(previous)),
+                originRegistered: publicKey(of: change.origin) != nil, originRevokedAt: view.revokedAt,
+                nowMillis: nowMillis, maxSkewMillis: clock.maxSkewMillis)
+            if case .quarantine(let reason, let message) = IngestChecks.judge(change, bodyHash: SHA256.hash(body), held: held) {
+                try quarantine(change, reason, message)
                 continue
             }
             batchHashes[id] = change.hash
