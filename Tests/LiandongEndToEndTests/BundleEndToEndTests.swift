@@ -45,6 +45,17 @@ final class BundleEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("整包拒收"), result.transcript, file: file, line: line)
     }
 
+    /// County and township serving, the township holding the catalog; the village enrolled (over
+    /// HTTP, once) and not serving: from here on it exchanges only what the test carries.
+    private func makeTree() throws -> (ClusterNode, ClusterNode, ClusterNode) {
+        let county = try cluster.county()
+        let township = try cluster.enroll(code: Self.township, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
+        let village = try cluster.enroll(code: Self.village, role: "village", name: "绕城村代办点", under: township)
+        let townshipStore = try NodeStore.open(directory: township.directory)
+        try cluster.waitUntil("the catalog never reached the township") { try townshipStore.item(code: Self.item) != nil }
+        return (county, township, village)
+    }
+
     /// A case accepted at `node` with a scan of `size` bytes attached, forwarded up; its number and the scan's SHA-256.
     private func acceptWithScanAndForward(at node: ClusterNode, scan: String, size: Int) throws -> (String, String) {
         let accepted = try node.run(TestNode.acceptArguments(item: Self.item, materials: Self.materials) + ["--json"])
@@ -57,11 +68,7 @@ final class BundleEndToEndTests: XCTestCase {
     }
 
     func testAVillageOnPaperRoundTripsThroughTheTownshipAndHTTPCarriesOnWithNothingTwice() throws {
-        let county = try cluster.county()
-        let township = try cluster.enroll(code: Self.township, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
-        let village = try cluster.enroll(code: Self.village, role: "village", name: "绕城村代办点", under: township)
-        let townshipStore = try NodeStore.open(directory: township.directory)
-        try cluster.waitUntil("the catalog never reached the township") { try townshipStore.item(code: Self.item) != nil }
+        let (county, township, village) = try makeTree()
 
         // The first return bundle brings the catalog, calendar and registry down on paper.
         let down1 = cluster.file("down1.ldbundle")
@@ -148,11 +155,7 @@ final class BundleEndToEndTests: XCTestCase {
     /// decision with its result document county → township → village, no HTTP exchange at all
     /// once enrolled. Afterwards each side knows what the other holds: exporting again writes nothing.
     func testEveryHopOnPaperBothWaysThroughTheTownship() throws {
-        let county = try cluster.county()
-        let township = try cluster.enroll(code: Self.township, role: "township", name: "三墩镇便民服务中心", under: county, serve: true)
-        let village = try cluster.enroll(code: Self.village, role: "village", name: "绕城村代办点", under: township)
-        let townshipStore = try NodeStore.open(directory: township.directory)
-        try cluster.waitUntil("the catalog never reached the township") { try townshipStore.item(code: Self.item) != nil }
+        let (county, township, village) = try makeTree()
         township.stopServer()
         func carry(_ from: ClusterNode, _ to: ClusterNode, for child: String? = nil, _ name: String) throws -> [String: Any] {
             let path = cluster.file(name)
