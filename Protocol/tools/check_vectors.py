@@ -489,6 +489,60 @@ def check_openapi(validators) -> int:
     return count
 
 
+BUNDLE_MAGIC = b"LIANDONG-BUNDLE 1\n"
+
+
+def check_bundle() -> int:
+    """bundle.md: magic line, canonical header line, the files back to back, and an Ed25519
+    signature over 'liandong-bundle-1\n' + hex(SHA-256(everything before it)) by the writer."""
+    vector = json.loads((ROOT / "Protocol/vectors/bundle.json").read_bytes())
+    changes = json.loads((ROOT / "Protocol/vectors/changes.json").read_bytes())
+    keys = {k["origin"]: Ed25519PrivateKey.from_private_bytes(bytes.fromhex(k["seed"])) for k in changes["keys"]}
+    data = bytes.fromhex(vector["hex"])
+    if not data.startswith(BUNDLE_MAGIC):
+        fail("bundle.json: no magic line")
+        return 1
+    body, signature = data[:-64], data[-64:]
+    end = body.index(b"\n", len(BUNDLE_MAGIC))
+    header_bytes = body[len(BUNDLE_MAGIC):end]
+    try:
+        header = strict_loads(header_bytes)
+    except Rejected as error:
+        fail(f"bundle.json: the header is not JSON: {error}")
+        return 1
+    if canonical(header) != header_bytes:
+        fail("bundle.json: the header is not canonical JSON")
+    if header.get("format") != "liandong-bundle" or header.get("version") != 1:
+        fail("bundle.json: format/version")
+    signer = keys.get(header["from"])
+    if signer is None:
+        fail(f"bundle.json: no key for writer {header['from']}")
+        return 1
+    if signer.public_key().public_bytes_raw().hex() != vector["publicKey"]:
+        fail("bundle.json: publicKey is not the writer's")
+    signed = b"liandong-bundle-1\n" + hashlib.sha256(body).hexdigest().encode("ascii")
+    if signed.decode("utf-8") != vector["signed"]:
+        fail("bundle.json: signed text differs")
+    if not verifies(signer.public_key(), signature.hex(), signed):
+        fail("bundle.json: signature does not verify")
+    altered = b"liandong-bundle-1\n" + hashlib.sha256(body[:-1] + bytes([body[-1] ^ 1])).hexdigest().encode("ascii")
+    if verifies(signer.public_key(), signature.hex(), altered):
+        fail("bundle.json: an altered body still verifies")
+    position = end + 1
+    for entry in header["files"]:
+        content = body[position:position + entry["size"]]
+        if hashlib.sha256(content).hexdigest() != entry["sha256"]:
+            fail(f"bundle.json: file {entry['sha256'][:12]} does not hash to its name")
+        position += entry["size"]
+    if position != len(body):
+        fail("bundle.json: the files do not fill the body exactly")
+    if body[end + 1:end + 1 + len(vector["file"].encode())] != vector["file"].encode():
+        fail("bundle.json: the file's bytes differ")
+    for change in header["changes"]:
+        check_change_integrity(change, keys, "bundle.json")
+    return 1
+
+
 def main() -> int:
     validators = schemas()
     count = check_canonical()
@@ -499,6 +553,7 @@ def main() -> int:
     count += check_messages(validators)
     count += check_sync_md(validators)
     count += check_openapi(validators)
+    count += check_bundle()
     for message in known:
         print("known problem:", message)
     for message in failures:

@@ -23,6 +23,8 @@ public final class NodeServer: @unchecked Sendable {
         public var apiFromAnywhere = false
         public var pullWait: Int64 = 20
         public var pushInterval: Duration = .milliseconds(250)
+        /// The blob lane's daytime cap (`blob-bandwidth`); nil is none.
+        public var blobBandwidth: BandwidthWindow?
         public var watchInterval: Double = 0.2
         /// Seconds between passes that apply the county's default ratings (0: never).
         public var defaultRatingInterval: Double = 60
@@ -89,6 +91,7 @@ public final class NodeServer: @unchecked Sendable {
             var sync = SyncLoop.Configuration(directory: configuration.directory, parentURL: parentURL, caFile: configuration.caFile)
             sync.pullWait = configuration.pullWait
             sync.pushInterval = configuration.pushInterval
+            sync.blobBandwidth = configuration.blobBandwidth
             sync.now = configuration.now
             let loop = SyncLoop(configuration: sync, wake: wake, log: configuration.log)
             self.loop = loop

@@ -485,5 +485,34 @@ enum Schema {
                 at INTEGER NOT NULL
             );
             """),
+        // The figures of every settled case (refused, decided, withdrawn), written with the case
+        // (CaseStatistics.settled): 统计 adds them up in SQL instead of reading every case's state.
+        // Open cases are counted live (whether they are overdue depends on the day).
+        Migration("060_case_figures", sql: """
+            CREATE TABLE case_figures (
+                number TEXT PRIMARY KEY,
+                acceptor TEXT NOT NULL,
+                item_code TEXT NOT NULL,
+                item_name TEXT NOT NULL,
+                accepted_on TEXT NOT NULL,
+                cases INTEGER NOT NULL,
+                completed INTEGER NOT NULL,
+                completed_on_time INTEGER NOT NULL,
+                completed_early INTEGER NOT NULL,
+                immediate INTEGER NOT NULL,
+                working_days_total INTEGER NOT NULL,
+                with_supplement INTEGER NOT NULL,
+                evaluated INTEGER NOT NULL,
+                satisfied INTEGER NOT NULL,
+                overdue_open INTEGER NOT NULL,
+                refused INTEGER NOT NULL,
+                denied INTEGER NOT NULL,
+                one_time_notices INTEGER NOT NULL,
+                follow_ups INTEGER NOT NULL,
+                follow_ups_closed_on_time INTEGER NOT NULL
+            );
+            CREATE INDEX case_figures_by_day ON case_figures (accepted_on);
+            INSERT OR REPLACE INTO settings (key, value) VALUES ('rebuild_case_figures', '1');
+            """),
     ])
 }

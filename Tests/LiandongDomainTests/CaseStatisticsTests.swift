@@ -50,6 +50,22 @@ final class CaseStatisticsTests: XCTestCase {
         XCTAssertEqual(figures(["supplementRounds": 1], clock()).withSupplement, 1)
     }
 
+    func testASettledCasesFiguresAreTheSameOnAnyLaterDayAndAnOpenCaseHasNone() {
+        let facts = CaseFacts(state: ["decision": ["approved": true], "evaluation": ["level": 4, "followUp": ["openedOn": "2026-03-06", "workingDays": 5]]])
+        let settled = CaseStatistics.settled(facts, clock: clock(completedOn: "2026-03-05"), calendar: calendar)
+        for day in ["2026-03-05", "2026-03-20", "2027-01-04"] {
+            let counted = CaseStatistics.figures(facts, clock: clock(completedOn: "2026-03-05"), refused: false, calendar: calendar,
+                                                 deadlines: deadlines, today: LocalDate(iso: day)!)
+            XCTAssertEqual(settled?.counts, counted.counts, day)
+        }
+        XCTAssertNil(CaseStatistics.settled(CaseFacts(state: [:]), clock: clock(), calendar: calendar), "open: overdue depends on the day")
+        var refused = clock()
+        refused.refused = true
+        XCTAssertEqual(CaseStatistics.settled(CaseFacts(state: [:]), clock: refused, calendar: calendar)?.refused, 1)
+        XCTAssertEqual(CaseStatistics(counts: settled?.counts ?? []).counts, settled?.counts, "the stored columns read back")
+        XCTAssertEqual(CaseStatistics.countNames.count, CaseStatistics().counts.count)
+    }
+
     func testAVillageCaseCountsAtTheVillageItsTownshipAndTheCounty() {
         var stats = CaseStatistics()
         stats.cases = 1

@@ -156,4 +156,27 @@ final class BlobLaneEndToEndTests: XCTestCase {
         XCTAssertLessThanOrEqual(try XCTUnwrap(sent.last), size - kept, "the completing pass resumed at what the county held, not at 0")
         XCTAssertTrue(try county.verifyClean())
     }
+
+    /// A village's daytime cap (`blob-bandwidth` in the config file, here all day long): the file
+    /// takes at least its size over the cap; the changes before it are not held back.
+    func testTheConfiguredBandwidthCapSlowsTheFilesOnly() throws {
+        let county = try cluster.county()
+        let township = try cluster.enroll(code: Self.township, role: "township", name: "三墩镇便民服务中心", under: county)
+        try township.syncOnce()
+        let number = try accept(at: township)
+        let scan = cluster.file("scan.pdf")
+        let size = 192 << 10
+        try AttachmentEndToEndTests.write(scan, magic: AttachmentEndToEndTests.pdf, size: size)
+        let sha = try attach(township, number, material: "disability_certificate", file: scan)
+        let config = cluster.file("liandong.conf")
+        try "blob-bandwidth = 64 00:00-24:00\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let started = Date()
+        let synced = try township.object("sync", "--once", "--config", config)
+        let seconds = Date().timeIntervalSince(started)
+        XCTAssertGreaterThan(synced["pushed"] as? Int ?? 0, 0, "\(synced)")
+        XCTAssertEqual((synced["blobs"] as? [String: Any])?["uploadedBytes"] as? Int, size, "\(synced)")
+        XCTAssertTrue(holds(county, sha, sameAs: scan))
+        print("blob lane cap: \(size) B at 64 KiB/s took \(String(format: "%.2f", seconds)) s with the changes")
+        XCTAssertGreaterThan(seconds, 2.8, "192 KiB at 64 KiB/s takes about 3 s")
+    }
 }

@@ -83,6 +83,23 @@ final class NodeStoreStatsTests: NodeStoreTestCase {
         XCTAssertEqual(json["overdueOpen"], 1)
     }
 
+    func testSettledCasesKeepTheirFiguresAndACalendarChangeRecountsThem() throws {
+        let store = try makeCounty()
+        try playTheMonth(store)
+        // A, B, C, D decided, H withdrawn, F refused: six settled cases keep their figures; E and G are counted live.
+        XCTAssertEqual(try store.db.scalarInt("SELECT count(*) FROM case_figures"), 6)
+        XCTAssertEqual(try store.statistics().overall.workingDaysTotal, 27)
+        // Tuesday 10 March becomes a holiday: B (decided on the 16th) was due the 17th, so early; C took 13 working days.
+        try store.setCalendarYear(["year": 2026, "holidays": ["2026-03-10"], "workdays": []], actor: "admin")
+        let recounted = try store.statistics().overall
+        XCTAssertEqual(recounted.workingDaysTotal, 3 + 9 + 13 + 0)
+        XCTAssertEqual(recounted.completedEarly, 2)
+        XCTAssertTrue(try store.verify().isClean, "the kept figures are those the replay gives on the new calendar")
+        // A figure edited by hand is found.
+        try store.db.run("UPDATE case_figures SET completed_on_time = 0 WHERE completed_on_time = 1")
+        XCTAssertEqual(Set(try store.verify().problems.map(\.code)), ["figures_mismatch"])
+    }
+
     func testStatisticsPerItem() throws {
         let store = try makeCounty()
         try playTheMonth(store)

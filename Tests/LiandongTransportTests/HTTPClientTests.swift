@@ -44,6 +44,33 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertLessThan(ContinuousClock.now - start, .seconds(20), "the floor, not the 60 s overall timeout, must fire")
     }
 
+    /// The blob lane's daytime cap (CURLOPT_MAX_SEND/RECV_SPEED_LARGE): 128 KiB at 64 KiB/s takes
+    /// about 2 s each way, the next request without a cap is not slowed (curl_easy_reset).
+    func testASpeedCapSlowsThatTransferEachWayAndNoOther() throws {
+        let payload = noise(128 << 10)
+        let server = try startServer { request in
+            .respond(HTTPServerResponse(status: 200, body: request.method == "GET" ? payload : Array("\(request.body.count)".utf8)))
+        }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        func seconds(_ request: HTTPRequest) throws -> (Double, HTTPResponse) {
+            let start = ContinuousClock.now
+            let response = try client.perform(request)
+            let elapsed = ContinuousClock.now - start
+            return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, response)
+        }
+        let cap = 64 << 10
+        let (up, upAnswer) = try seconds(HTTPRequest(method: "PUT", url: url(server, "/up"), body: payload, maxBytesPerSecond: cap))
+        XCTAssertEqual(upAnswer.text, "\(payload.count)")
+        let (down, downAnswer) = try seconds(HTTPRequest(url: url(server, "/down"), maxBytesPerSecond: cap))
+        XCTAssertEqual(downAnswer.body, payload)
+        let (free, _) = try seconds(HTTPRequest(method: "PUT", url: url(server, "/up"), body: payload))
+        print("speed cap 64 KiB/s on 128 KiB: up \(up) s, down \(down) s; uncapped up \(free) s")
+        XCTAssertGreaterThan(up, 1.4, "the upload was capped")
+        XCTAssertGreaterThan(down, 1.4, "the download was capped")
+        XCTAssertLessThan(free, 1.0, "a request without a cap is not slowed")
+    }
+
     func testOneHandleServesAHundredRequests() throws {
         let server = try startServer(handler: echoHandler)
         defer { server.stop() }

@@ -11,6 +11,7 @@ public struct NodeConfig: Equatable, Sendable {
         case bool
         case count
         case logLevel
+        case bandwidth
     }
 
     /// The keys a config file may hold, with their kinds. Keys that name a command-line option
@@ -26,6 +27,7 @@ public struct NodeConfig: Equatable, Sendable {
         "backup-keep-days": .count,
         "backup-passphrase-file": .path,
         "log-level": .logLevel,
+        "blob-bandwidth": .bandwidth,
     ]
 
     public static let logLevels = ["debug", "info", "warn", "error"]
@@ -100,6 +102,11 @@ public struct NodeConfig: Equatable, Sendable {
             return String(number)
         case .logLevel:
             guard logLevels.contains(value) else { throw fail("\(key) 应为 \(logLevels.joined(separator: "、")) 之一，收到 \(value)") }
+            return value
+        case .bandwidth:
+            guard BandwidthWindow.parse(value) != nil else {
+                throw fail("\(key) 应为“每秒 KiB 数 起-止”，例如 4 08:00-18:00（至少 \(BandwidthWindow.minimumKiB) KiB/s），收到 \(value)")
+            }
             return value
         }
     }

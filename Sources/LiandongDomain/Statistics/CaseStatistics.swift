@@ -189,3 +189,46 @@ public struct StatisticsTally: Sendable {
         return report
     }
 }
+
+extension CaseFacts {
+    /// The facts of a case's state as the reducer leaves it.
+    public init(_ state: CaseState) {
+        let followUp = state.evaluation?.followUp
+        self.init(supplementRounds: state.supplementRounds, decided: state.decision != nil, approved: state.decision?.approved,
+                  evaluationLevel: state.evaluation.map { $0.level.rawValue }, followUpOpenedOn: followUp?.openedOn,
+                  followUpWorkingDays: followUp?.workingDays, followUpClosedOn: followUp?.closedOn)
+    }
+}
+
+extension CaseStatistics {
+    /// The figures of a settled case — refused, decided or withdrawn — which no later day changes:
+    /// its clock has stopped, so they depend only on its state and the working calendar. A store
+    /// keeps them when it writes the case and adds them up without reading the case again; nil
+    /// while the case is open (whether it is overdue depends on the day it is counted).
+    public static func settled(_ facts: CaseFacts, clock: CaseClock, calendar: WorkingCalendar) -> CaseStatistics? {
+        guard clock.refused || clock.completedOn != nil else { return nil }
+        return figures(facts, clock: clock, refused: clock.refused, calendar: calendar, deadlines: DeadlineClock(calendar: calendar),
+                       today: clock.completedOn ?? clock.acceptedOn)
+    }
+
+    /// The counts in a fixed order (`countNames`): one stored column each.
+    public var counts: [Int] {
+        [cases, completed, completedOnTime, completedEarly, immediate, workingDaysTotal, withSupplement, evaluated, satisfied,
+         overdueOpen, refused, denied, oneTimeNotices, followUps, followUpsClosedOnTime]
+    }
+
+    public static let countNames = [
+        "cases", "completed", "completed_on_time", "completed_early", "immediate", "working_days_total", "with_supplement", "evaluated",
+        "satisfied", "overdue_open", "refused", "denied", "one_time_notices", "follow_ups", "follow_ups_closed_on_time",
+    ]
+
+    /// The figures from their counts in `countNames` order (missing ones are zero).
+    public init(counts: [Int]) {
+        self.init()
+        var values = counts.makeIterator()
+        func next() -> Int { values.next() ?? 0 }
+        (cases, completed, completedOnTime, completedEarly, immediate) = (next(), next(), next(), next(), next())
+        (workingDaysTotal, withSupplement, evaluated, satisfied, overdueOpen) = (next(), next(), next(), next(), next())
+        (refused, denied, oneTimeNotices, followUps, followUpsClosedOnTime) = (next(), next(), next(), next(), next())
+    }
+}

@@ -12,31 +12,27 @@ extension NodeStore {
         let clockToday = today
         let deadlines = DeadlineClock(calendar: calendar)
         var tally = StatisticsTally(within: node)
-        // Only the facts the definitions read, in one json_extract of several paths (one parse of the
-        // state per row; SQLite 3.40 parses again for every call): decoding every case's whole state
-        // in Swift made 统计 take seconds.
+        var period: [String] = []
+        var args: [SQLValue] = []
+        if let from { period.append("accepted_on >= ?"); args.append(.text(from.iso)) }
+        if let to { period.append("accepted_on <= ?"); args.append(.text(to.iso)) }
+        let within = period.isEmpty ? "1" : period.joined(separator: " AND ")
+        // Settled cases: the figures kept when each was written, added up per node and item in SQL.
+        let names = CaseStatistics.countNames
         try db.forEachRow("""
-            SELECT item_code, status, acceptor, clock,
-                json_extract(state, '$.acceptedOn', '$.item.name', '$.supplementRounds', '$.decision.approved', '$.decision',
-                    '$.evaluation.level', '$.evaluation.followUp.openedOn', '$.evaluation.followUp.workingDays',
-                    '$.evaluation.followUp.closedOn') AS facts
-            FROM cases
-            """) { row in
-            guard let code = row.text("item_code"), let acceptor = row.text("acceptor"), tally.includes(origin: acceptor),
-                let clockText = row.text("clock"), let clock = CaseClock(json: try JSONParser.parse(clockText)),
-                let factsText = row.text("facts"), let values = try JSONParser.parse(Array(factsText.utf8)).arrayValue, values.count == 9
-            else { return }
-            let acceptedOn = values[0].stringValue.flatMap(LocalDate.init(iso:)) ?? clock.acceptedOn
-            if let from, acceptedOn < from { return }
-            if let to, acceptedOn > to { return }
-            let decided = !values[4].isNull
-            let facts = CaseFacts(
-                supplementRounds: Int(values[2].intValue ?? 0), decided: decided, approved: decided ? values[3].boolValue : nil,
-                evaluationLevel: values[5].intValue.map(Int.init), followUpOpenedOn: values[6].stringValue.flatMap(LocalDate.init(iso:)),
-                followUpWorkingDays: values[7].intValue.map(Int.init), followUpClosedOn: values[8].stringValue.flatMap(LocalDate.init(iso:)))
-            let stats = CaseStatistics.figures(facts, clock: clock, refused: row.text("status") == CaseStatus.refused.rawValue,
-                                               calendar: calendar, deadlines: deadlines, today: clockToday)
-            tally.count(stats, at: acceptor, item: code, itemName: values[1].stringValue ?? code)
+            SELECT acceptor, item_code, max(item_name) AS item_name, \(names.map { "sum(\($0)) AS \($0)" }.joined(separator: ", "))
+            FROM case_figures WHERE \(within) GROUP BY acceptor, item_code
+            """, args) { row in
+            guard let acceptor = row.text("acceptor"), let code = row.text("item_code"), tally.includes(origin: acceptor) else { return }
+            let stats = CaseStatistics(counts: names.map { Int(row.int64($0) ?? 0) })
+            tally.count(stats, at: acceptor, item: code, itemName: row.text("item_name") ?? code)
+        }
+        // Open cases, counted on today (overdue or not); a case whose figures are kept is settled.
+        try forEachCaseFacts(where: "\(within) AND NOT EXISTS (SELECT 1 FROM case_figures f WHERE f.number = cases.number)", args) { row in
+            guard tally.includes(origin: row.acceptor) else { return }
+            let stats = CaseStatistics.figures(row.facts, clock: row.clock, refused: row.clock.refused, calendar: calendar,
+                                               deadlines: deadlines, today: clockToday)
+            tally.count(stats, at: row.acceptor, item: row.item, itemName: row.itemName)
         }
         for notice in try oneTimeNotices(NoticeFilter(node: node, from: from, to: to), masked: true) {
             guard let origin = notice["node"]?.stringValue, let code = notice["item"]?["code"]?.stringValue else { continue }

@@ -17,8 +17,8 @@ public struct BlobTransferNote: Sendable {
 
 extension NodeStore {
     /// The files to settle with `parent` now: named by a case shared with the parent (BlobRoute),
-    /// not yet seen whole on both sides, and not waiting out a back-off. Each file once, oldest case first.
-    public func blobLaneWork(parent: String) throws -> [BlobReference] {
+    /// not yet seen whole on both sides, and (with `afterBackOff`) not waiting out a back-off. Each file once, oldest case first.
+    public func blobLaneWork(parent: String, afterBackOff: Bool = true) throws -> [BlobReference] {
         let now = self.now()
         let exchanged = Set(try db.query("SELECT sha256 FROM blob_exchanged WHERE parent = ?", [.text(parent)]).compactMap { $0.text("sha256") })
         var waiting: [String: Int64] = [:]
@@ -28,7 +28,7 @@ extension NodeStore {
         var seen = Set<String>()
         return try blobReferences().filter { reference in
             guard BlobRoute.sharedWithParent(parties: reference.parties, node: identity.code), !exchanged.contains(reference.sha256) else { return false }
-            if let next = waiting[reference.sha256], next > now { return false }
+            if afterBackOff, let next = waiting[reference.sha256], next > now { return false }
             return seen.insert(reference.sha256).inserted
         }
     }

@@ -190,6 +190,7 @@ extension NodeStore {
             } else {
                 try db.run("DELETE FROM cases WHERE number = ?", .text(number))
                 try db.run("DELETE FROM negative_filings WHERE number = ?", .text(number))
+                try db.run("DELETE FROM case_figures WHERE number = ?", .text(number))
             }
             if rewrite.contains(number) || pendingWrites.writtenRevision[number] != history.revision {
                 try writeConflicts(of: history, db: db)
@@ -225,6 +226,7 @@ extension NodeStore {
         try statement.bind(NodeStore.caseRow(state, last: last, opened: opened))
         try statement.run()
         try writeNegativeFilings(state, db: db)
+        try writeFigures(of: state, db: db)
     }
 
     /// The `cases` columns of a state, in table order: what writeCase stores and verify re-derives.

@@ -71,21 +71,10 @@ extension NodeStore {
         }
     }
 
-    /// item_version_at_acceptance: the case was accepted under an older version than the county's
-    /// latest publication that sorts before the acceptance. The case keeps its version.
+    /// item_version_at_acceptance (the rule: ItemVersionAtAcceptance), on the publications held here.
     func itemVersionRecord(_ history: CaseHistory) throws -> ConflictRecord? {
         guard let state = history.state, let opened = history.opened else { return nil }
-        var latest: (ref: ChangeRef, version: Int64)?
-        for publication in try publications(of: state.item.code) where publication.ref.precedes(opened) {
-            if let held = latest, !held.ref.precedes(publication.ref) { continue }
-            latest = publication
-        }
-        guard let latest, latest.version > Int64(state.item.version) else { return nil }
-        return ConflictRecord(
-            rule: .itemVersionAtAcceptance, cases: [state.number], changes: [latest.ref, opened],
-            values: ["item": .string(state.item.code), "caseVersion": .int(Int64(state.item.version)), "publishedVersion": .int(latest.version)],
-            message: "\(state.acceptor) 按事项「\(state.item.name)」第 \(state.item.version) 版受理，县级此前已发布第 \(latest.version) 版",
-            outcome: "办件按受理时的第 \(state.item.version) 版办理，新版本不改写办件", resolver: state.decider)
+        return ItemVersionAtAcceptance.record(state, opened: opened, publications: try publications(of: state.item.code))
     }
 
     /// The county's publications of an item held here, each with the version it published; cached
@@ -93,8 +82,7 @@ extension NodeStore {
     func publications(of code: String) throws -> [(ref: ChangeRef, version: Int64)] {
         if let cached = pendingWrites.publications[code] { return cached }
         var found: [(ref: ChangeRef, version: Int64)] = []
-        for change in try changes(ofEntity: EntityName.item(code))
-        where change.kind == CatalogKind.itemPublished && NodeCode.role(of: change.origin) == .county {
+        for change in try changes(ofEntity: EntityName.item(code)) where change.kind == CatalogKind.itemPublished && ChangeKinds.problem(of: change) == nil {
             if let version = change.payload["version"]?.intValue { found.append((ChangeRef(change), version)) }
         }
         pendingWrites.publications[code] = found
@@ -137,54 +125,5 @@ extension NodeStore {
                 createdHLC: row.int64("created_hlc") ?? 0, detail: (try? JSONParser.parse(row.text("detail") ?? "{}")) ?? .null,
                 resolution: try row.text("resolution").map { try JSONParser.parse($0) })
         }
-    }
-
-    /// Why a case change may not come from its origin, judged on the change alone, so that every
-    /// receiver judges it the same whatever else it holds (DESIGN §7). Whether the origin held the
-    /// case at the change's place in the order is the reducer's: a refusal there is a conflict
-    /// record, never a quarantine that one node would apply and another not.
-    func caseAuthorityProblem(_ change: Change, action: CaseAction) -> String? {
-        if action == .accept || action == .refuse {
-            // The item snapshot names the origin's tier among those that accept it: the reducer
-            // cannot refuse the origin's authority, so it need not parse the whole item here.
-            if let role = NodeCode.role(of: change.origin), change.payload["item"]?["acceptAt"]?.arrayValue?.contains(.string(role.rawValue)) == true {
-                return nil
-            }
-            do {
-                _ = try CaseReducer.apply(change, to: nil)
-            } catch CaseError.notAuthorized(_, _, let reason) {
-                return reason
-            } catch {}
-            return nil
-        }
-        if action.party == .county, NodeCode.role(of: change.origin) != .county {
-            return "节点 \(change.origin) 无权\(action.chineseName)：只有县级中心可以"
-        }
-        // No item is decided at a village (decideAt is township or county): a village's decision is refused on its face.
-        if action.party == .decider, NodeCode.role(of: change.origin) == .village {
-            return "村级节点 \(change.origin) 无权\(action.chineseName)：事项只由乡镇或县级决定"
-        }
-        return NodeStore.isPartyOrAbove(change.origin, of: change.parties) ? nil : "节点 \(change.origin) 不是办件 \(change.entity) 的当事节点或其上级"
-    }
-
-    /// Why a resolution may not come from its origin, on the change alone: it must name a conflict,
-    /// come from a party of the case or above, and only the county resolves the county's rules.
-    /// Whether its origin is the conflict's resolver is checked where the conflict is derived.
-    func resolutionAuthorityProblem(_ change: Change) -> String? {
-        guard case .object = change.payload, let id = change.payload["conflict"]?.stringValue, !id.isEmpty else {
-            return "冲突处理记录缺少冲突编号"
-        }
-        guard NodeStore.isPartyOrAbove(change.origin, of: change.parties) else {
-            return "节点 \(change.origin) 不是办件 \(change.entity) 的当事节点或其上级"
-        }
-        let rule = change.payload["rule"]?.stringValue.flatMap(ConflictRule.init(rawValue:))
-        if [.decisionFinal, .possibleDuplicate, .invalidPayload, .unknownKind].contains(rule), NodeCode.role(of: change.origin) != .county {
-            return "规则 \(rule?.rawValue ?? "") 的冲突只能由县级处理"
-        }
-        return nil
-    }
-
-    static func isPartyOrAbove(_ origin: String, of parties: [String]) -> Bool {
-        parties.contains { NodeCode.isAncestorOrSelf(origin, of: $0) }
     }
 }

@@ -83,7 +83,7 @@ extension NodeStore {
         let verified = try verifySignatures(candidates, quarantine: quarantine)
         try inCaseBatch(db: db) {
             for change in verified.sorted(by: Change.precedes) {
-                if let reason = try authorityProblem(change) {
+                if let reason = authorityProblem(change) {
                     try quarantine(change, QuarantineReason.notAuthorized, reason)
                     continue
                 }
@@ -145,15 +145,13 @@ extension NodeStore {
         return verified
     }
 
-    /// Why the origin may not make this change, judged on what this node holds (DESIGN §7: authority at the receiver).
-    func authorityProblem(_ change: Change) throws -> String? {
-        // The table's authority, judged at the door: an unauthorised change is quarantined, not stored.
-        // A payload that does not read, or a kind this version does not know, is stored and becomes
-        // a conflict record when applied.
+    /// Why the origin may not make this change (check 9, DESIGN §7: authority at the receiver):
+    /// the table of kinds, then the case's own rules. An unauthorised change is quarantined, not
+    /// stored; a payload that does not read, or a kind this version does not know, is stored and
+    /// becomes a conflict record when applied.
+    func authorityProblem(_ change: Change) -> String? {
         if let (rule, message) = ChangeKinds.problem(of: change), rule == .notAuthorized { return message }
-        if change.kind == ConflictKind.resolved { return resolutionAuthorityProblem(change) }
-        guard let action = CaseAction(kind: change.kind) else { return nil }
-        return caseAuthorityProblem(change, action: action)
+        return CaseAuthority.problem(change)
     }
 
     func heldHash(_ id: ChangeID) throws -> [UInt8]? {

@@ -147,6 +147,7 @@ public final class NodeStore {
         let clock = HybridClock(last: HLC(rawValue: row.int64("hlc") ?? 0))
         let store = NodeStore(directory: directory, db: db, identity: identity, key: key, clock: clock, now: now)
         try store.rebuildConflictsIfAsked()
+        try store.rebuildFiguresIfAsked()
         return store
     }
 

@@ -55,10 +55,9 @@ extension SyncClient {
     func blobTurn(_ reference: BlobReference, _ outcome: inout BlobPassOutcome) throws -> Bool {
         let sha = reference.sha256
         let blobs = store.blobs
-        let path = "/sync/v1/blobs/" + sha
-        var parentHeld: Int64
+        let parentHeld: Int64
         do {
-            parentHeld = try JSONParser.parse(try signed("GET", path).body)["held"]?.intValue ?? 0
+            parentHeld = try channel.blobStatus(sha)
             outcome.contacted = true
         } catch let error as SyncError where error.code == "blob_unknown" {
             outcome.contacted = true
@@ -77,15 +76,15 @@ extension SyncClient {
         case .upload(var offset):
             for _ in 0..<BlobRoute.chunksPerTurn {
                 let chunk = try blobs.read(sha, offset: offset, limit: BlobRoute.chunkBytes)
-                let answer: JSONValue
+                let answer: (held: Int64, complete: Bool)
                 do {
-                    answer = try JSONParser.parse(try signed("PUT", path + "/\(offset)", body: chunk, contentType: "application/octet-stream").body)
+                    answer = try channel.putChunk(sha, offset: offset, bytes: chunk)
                 } catch let error as SyncError where error.code == "blob_offset_mismatch" {
                     return false  // the parent holds another amount (another sender, a lost answer): ask again next turn
                 }
                 outcome.uploadedBytes += Int64(chunk.count)
-                offset = answer["held"]?.intValue ?? offset + Int64(chunk.count)
-                if answer["complete"]?.boolValue == true {
+                offset = answer.held
+                if answer.complete {
                     try store.noteBlobExchanged(sha, parent: parentCode)
                     outcome.completed.append(sha)
                     return true
@@ -95,14 +94,14 @@ extension SyncClient {
             return false
         case .download(var offset):
             for _ in 0..<BlobRoute.chunksPerTurn {
-                let response = try signed("GET", path + "/\(offset)")
-                guard !response.body.isEmpty else { throw SyncError("blob_not_held", "上级返回了空的附件数据") }
+                let body = try channel.getChunk(sha, offset: offset)
+                guard !body.isEmpty else { throw SyncError("blob_not_held", "上级返回了空的附件数据") }
                 do {
-                    offset = try blobs.append(sha, size: reference.size, offset: offset, bytes: response.body)
+                    offset = try blobs.append(sha, size: reference.size, offset: offset, bytes: body)
                 } catch let error as StoreError where error.code == "blob_offset_mismatch" {
                     return false
                 }
-                outcome.downloadedBytes += Int64(response.body.count)
+                outcome.downloadedBytes += Int64(body.count)
                 if offset >= reference.size {
                     try store.noteBlobExchanged(sha, parent: parentCode)
                     outcome.completed.append(sha)

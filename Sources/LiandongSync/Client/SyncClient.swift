@@ -7,6 +7,10 @@ public struct SyncOutcome: Sendable {
     public var parent: String = ""
     public var pushed = 0
     public var pulled = 0
+    /// Changes sent up and received down in this exchange, held there before or not: with
+    /// `pushed` and `pulled` they show whether anything went twice.
+    public var sent = 0
+    public var received = 0
     public var fetched = 0
     public var quarantined: [SyncReport] = []
     /// Set when this node took back its own lost changes and re-signed what it made since.
@@ -17,19 +21,20 @@ public struct SyncOutcome: Sendable {
     public var clockWarning: String?
 
     public var json: JSONValue {
-        ["parent": .string(parent), "pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)), "fetched": .int(Int64(fetched)),
+        ["parent": .string(parent), "pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)),
+         "sent": .int(Int64(sent)), "received": .int(Int64(received)), "fetched": .int(Int64(fetched)),
          "quarantined": .array(quarantined.map(\.json)), "rebase": rebase?.json ?? .null,
          "restamped": .array(restamped.map { ["oldSeq": .int($0.oldSeq), "newSeq": .int($0.newSeq), "entity": .string($0.entity), "kind": .string($0.kind)] }),
          "clockWarning": clockWarning.map { .string($0) } ?? .null]
     }
 }
 
-/// SyncClient is a child's side of the protocol: one NodeStore, one HTTP connection to the parent.
+/// SyncClient is a child's side of the protocol: one NodeStore, one channel to the parent (HTTP,
+/// or any other ParentChannel). What to send and what was acknowledged are ExchangeRules.
 /// Not Sendable: one per thread (a lane of the sync loop, or `sync --once`).
 public final class SyncClient {
     public let store: NodeStore
-    public let parentURL: String
-    let http: HTTPClient
+    public let channel: any ParentChannel
     public var sizer = BatchSizer()
     /// The parent's heads as known in this exchange, raised by every push answer.
     public private(set) var parentHeads: Heads = [:]
@@ -41,12 +46,14 @@ public final class SyncClient {
     /// Called after an ingest stored something (wakes the local server's parked pulls).
     public var onStored: () -> Void = {}
 
-    public init(store: NodeStore, parentURL: String, configuration: HTTPClient.Configuration = HTTPClient.Configuration()) throws {
+    public init(store: NodeStore, channel: any ParentChannel) {
         self.store = store
-        var base = parentURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.parentURL = base
-        self.http = try HTTPClient(configuration: configuration)
+        self.channel = channel
+    }
+
+    /// A client over HTTP to `parentURL`.
+    public convenience init(store: NodeStore, parentURL: String, configuration: HTTPClient.Configuration = HTTPClient.Configuration()) throws {
+        self.init(store: store, channel: try HTTPParentChannel(store: store, parentURL: parentURL, configuration: configuration))
     }
 
     /// One exchange: hello, fetch own lost changes, push everything the parent lacks, pull until done.
@@ -61,12 +68,14 @@ public final class SyncClient {
         outcome.clockWarning = try clockWarning()
         let pushed = try pushAll()
         outcome.pushed = pushed.count
+        outcome.sent = pushed.sent
         outcome.quarantined += pushed.reports
         // Until a page comes back empty: that last request also acknowledges what came before it.
         while true {
             let page = try pullOnce(wait: 0)
             outcome.pulled += page.stored
-            if page.received == 0, !page.more { break }
+            outcome.received += page.received
+            if ExchangeRules.pullFinished(received: page.received, more: page.more) { break }
         }
         return outcome
     }
@@ -81,16 +90,16 @@ public final class SyncClient {
                                    held: try store.heldQuarantineReport())
         let response: HelloResponse
         do {
-            response = try HelloResponse(try call("hello", request.json))
+            response = try channel.hello(request)
         } catch let error as SyncError where error.code == "clock_skew" || error.code == "stale_request" {
             // Refused for the clock: the refusal names the parent's time, which this node now knows.
             if let time = (error.details["serverTime"] ?? error.details["parentTime"])?.intValue { try store.recordParentClock(parentTime: time) }
             throw error
         }
         try store.recordParentClock(parentTime: response.time)
-        let link = try store.parentLink()
+        let known = try store.parentLink()
         try store.recordParentContact(code: response.node, epoch: response.epoch)
-        if link.code != response.node || link.epoch != response.epoch, link.cursor != 0 {
+        if ExchangeRules.resetsCursor(knownCode: known.code, knownEpoch: known.epoch, cursor: known.cursor, code: response.node, epoch: response.epoch) {
             try store.setParentCursor(0)
         }
         try store.setPeerHeads(response.heads.tuples, peer: response.node)
@@ -99,7 +108,8 @@ public final class SyncClient {
         parentHeads = response.heads
         parentCode = response.node
         // The parent holds less of its own chain than this node does: it was restored from a backup.
-        returnsParentChain = (response.heads[response.node]?.seq ?? 0) < (try store.chainHead(of: response.node).seq)
+        returnsParentChain = ExchangeRules.parentLacksOwnChain(
+            parentHeadOfItself: response.heads[response.node]?.seq ?? 0, localHeadOfParent: try store.chainHead(of: response.node).seq)
         return response
     }
 
@@ -107,64 +117,52 @@ public final class SyncClient {
     /// the parent lacking part of it (a restored parent gets its changes back). Otherwise the
     /// parent's changes that the pull lane brings down would be sent straight back up.
     func pushes(_ origin: String) -> Bool {
-        NodeCode.isAncestorOrSelf(store.identity.code, of: origin) || (origin == parentCode && returnsParentChain)
+        ExchangeRules.sendsUp(origin: origin, node: store.identity.code, parent: parentCode, parentLacksOwnChain: returnsParentChain)
     }
 
     /// The changes the parent lacks by its heads, oldest first, at most one batch, as wire text.
     public func pendingBatch() throws -> [EncodedChange] {
         var pending: [EncodedChange] = []
-        for (origin, head) in try store.heads() where pushes(origin) {
-            let held = parentHeads[origin]?.seq ?? 0
-            guard head.seq > held else { continue }
-            pending += try store.encodedChanges(of: origin, after: held, limit: sizer.size)
+        for (origin, after) in ExchangeRules.lacking(local: try store.heads().mapValues(\.seq), parent: parentHeads, sendsUp: pushes) {
+            pending += try store.encodedChanges(of: origin, after: after, limit: sizer.size)
         }
         pending.sort(by: EncodedChange.precedes)
-        var batch: [EncodedChange] = []
-        var bytes = 0
-        for change in pending.prefix(sizer.size) {
-            if !batch.isEmpty, bytes + change.wire.count > BatchSizer.maxBytes { break }
-            bytes += change.wire.count
-            batch.append(change)
-        }
-        return batch
+        return Array(pending.prefix(ExchangeRules.batchCount(sizes: pending.map(\.wire.count), limit: sizer.size, maxBytes: BatchSizer.maxBytes)))
     }
 
     /// Pushes until the parent holds everything this node sends up; returns the count and the reports.
-    public func pushAll() throws -> (count: Int, reports: [SyncReport]) {
+    public func pushAll() throws -> (count: Int, reports: [SyncReport], sent: Int) {
         var count = 0
+        var sent = 0
         var reports: [SyncReport] = []
         while true {
             let batch = try pendingBatch()
             guard !batch.isEmpty else { break }
             let response: PushResponse
             do {
-                response = try PushResponse(try call("push", body: PushRequest.body(batch)))
+                response = try channel.push(batch)
                 sizer.succeeded()
             } catch {
                 sizer.failed()
                 throw error
             }
             count += Int(response.stored)
+            sent += batch.count
             reports += response.quarantined
             // A change the parent quarantined leaves its head behind: count what was sent as
             // answered for this exchange, so that it is not sent again and again.
-            for change in batch where (parentHeads[change.origin]?.seq ?? 0) < change.seq {
-                parentHeads[change.origin] = Head(seq: change.seq, hash: change.hash)
-            }
-            for (origin, head) in response.heads where head.seq >= (parentHeads[origin]?.seq ?? 0) {
-                parentHeads[origin] = head
-            }
+            parentHeads = ExchangeRules.acknowledged(parentHeads, sent: batch.map { ($0.origin, $0.seq, $0.hash) }, answer: response.heads)
             try store.setPeerHeads(response.heads.tuples, peer: parentCode)
             try store.storeReports(response.quarantined)
             if let own = response.heads[store.identity.code] { _ = try store.noteParentHead((seq: own.seq, hash: own.hash)) }
         }
-        return (count, reports)
+        return (count, reports, sent)
     }
 
     /// One pull after the stored cursor; ingests what came, then moves the cursor.
     public func pullOnce(wait: Int64, limit: Int64 = Int64(SyncProtocol.maxBatch)) throws -> (stored: Int, received: Int, more: Bool) {
         let link = try store.parentLink()
-        let response = try PullResponse(try call("pull", PullRequest(after: link.cursor, limit: limit, wait: wait).json))
+        let response = try channel.pull(PullRequest(after: link.cursor, limit: limit, wait: wait))
         var changes: [Change] = []
         for item in response.changes {
             do { changes.append(try Change(wire: item)) } catch {
@@ -176,12 +174,13 @@ public final class SyncClient {
             let outcome = try store.ingest(changes, from: parentCode.isEmpty ? (link.code ?? "") : parentCode)
             stored = outcome.stored.count
         }
-        if link.epoch != nil, response.epoch != link.epoch {
+        switch ExchangeRules.cursorAfterPull(knownEpoch: link.epoch, answerEpoch: response.epoch, next: response.next) {
+        case .restart(let epoch):
             // The parent's log was replaced (a restore) since the hello: start over.
-            try store.recordParentContact(code: parentCode.isEmpty ? (link.code ?? "") : parentCode, epoch: response.epoch)
+            try store.recordParentContact(code: parentCode.isEmpty ? (link.code ?? "") : parentCode, epoch: epoch)
             try store.setParentCursor(0)
-        } else {
-            try store.setParentCursor(response.next)
+        case .advance(let next):
+            try store.setParentCursor(next)
         }
         if stored > 0 { onStored() }
         return (stored, changes.count, response.more)
@@ -207,7 +206,7 @@ public final class SyncClient {
             var copies: [Change] = []
             while true {
                 let from = copies.last?.seq ?? after
-                let response = try FetchResponse(try call("fetch", FetchRequest(origin: code, after: from, limit: Int64(SyncProtocol.maxBatch)).json))
+                let response = try channel.fetch(FetchRequest(origin: code, after: from, limit: Int64(SyncProtocol.maxBatch)))
                 copies += try response.changes.map { try Change(wire: $0) }
                 if !response.more || response.changes.isEmpty { break }
             }
@@ -224,43 +223,5 @@ public final class SyncClient {
         _ = try store.noteParentHead(head)
         if adopted > 0 { onStored() }
         return adopted
-    }
-
-    // MARK: Transport
-
-    /// Sends one signed request and returns the answer's reader, or throws the parent's refusal
-    /// as a SyncError (code and message as sent) or the transport's HTTPClientError.
-    func call(_ endpoint: String, _ body: JSONValue) throws -> MessageReader {
-        try call(endpoint, body: body.canonicalBytes)
-    }
-
-    /// One signed request of any method to a path on the parent (the blob lane); a refusal is thrown as its SyncError.
-    func signed(_ method: String, _ path: String, body: [UInt8] = [], contentType: String? = nil) throws -> HTTPResponse {
-        let headers = try RequestSignature.headers(for: store, method: method, path: path, body: body, time: store.now())
-        let response = try http.perform(HTTPRequest(
-            method: method, url: parentURL + path, headers: (contentType.map { [("Content-Type", $0)] } ?? []) + headers, body: body))
-        guard response.status == 200 else { throw refusal(response) }
-        return response
-    }
-
-    /// The parent's refusal as a SyncError: code, message and detail fields as sent.
-    func refusal(_ response: HTTPResponse) -> SyncError {
-        if let fields = (try? JSONParser.parse(response.body))?.objectValue, let code = fields["error"]?.stringValue {
-            var details = fields
-            details["error"] = nil
-            details["message"] = nil
-            return SyncError(code, fields["message"]?.stringValue ?? "上级拒绝了请求（HTTP \(response.status)）", details.merging(["status": .int(Int64(response.status))]) { a, _ in a })
-        }
-        return SyncError("internal", "上级返回 HTTP \(response.status)", ["status": .int(Int64(response.status))])
-    }
-
-    func call(_ endpoint: String, body bytes: [UInt8]) throws -> MessageReader {
-        let path = "/sync/v1/" + endpoint
-        let headers = try RequestSignature.headers(for: store, method: "POST", path: path, body: bytes, time: store.now())
-        let response = try http.perform(HTTPRequest(
-            method: "POST", url: parentURL + path, headers: [("Content-Type", "application/json")] + headers, body: bytes,
-            gzipBody: bytes.count > 1024))
-        guard response.status == 200 else { throw refusal(response) }
-        return try MessageReader.parse(response.body, checkProtocol: false)
     }
 }

@@ -20,6 +20,8 @@ public final class SyncLoop: @unchecked Sendable {
         public var pushInterval: Duration = .milliseconds(250)
         public var pullWait: Int64 = 20
         public var blobInterval: Duration = .seconds(2)
+        /// The blob lane's cap for the village's working hours (`blob-bandwidth` in the config file).
+        public var blobBandwidth: BandwidthWindow?
         public var now: @Sendable () -> Int64 = NodeStore.systemNow
 
         public init(directory: String, parentURL: String, caFile: String? = nil) {
@@ -118,6 +120,7 @@ public final class SyncLoop: @unchecked Sendable {
                     caFile: configuration.caFile, pinnedPublicKeys: try store.acceptedParentPins())
                 let client = try SyncClient(store: store, parentURL: configuration.parentURL, configuration: http)
                 client.onStored = wake
+                (client.channel as? HTTPParentChannel)?.capBlobs(configuration.blobBandwidth, now: now)
                 while !isStopping {
                     do {
                         // Every exchange that goes through restarts the back-off and clears a

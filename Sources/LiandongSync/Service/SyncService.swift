@@ -115,50 +115,10 @@ public final class SyncService: @unchecked Sendable {
     }
 
     func push(_ reader: MessageReader, node: String) throws -> JSONValue {
-        let push = try PushRequest(reader)
-        var changes: [Change] = []
-        var malformed: [(origin: String, seq: Int64, hash: [UInt8], message: String, wire: String)] = []
-        for (index, item) in push.changes.enumerated() {
-            do {
-                changes.append(try Change(wire: item))
-            } catch let error as ChangeDecodeError {
-                // Quarantined only when it can be named: a division code and a seq from 1.
-                guard let origin = item["origin"]?.stringValue, let seq = item["seq"]?.intValue else {
-                    throw SyncError.invalid("changes[\(index)].\(error.field)", error.reason)
-                }
-                guard NodeCode.role(of: origin) != nil else {
-                    throw SyncError.invalid("changes[\(index)].origin", "应为 6、9 或 12 位行政区划代码")
-                }
-                guard seq >= 1 else { throw SyncError.invalid("changes[\(index)].seq", "应为从 1 起的整数，收到 \(seq)") }
-                let hash = item["hash"]?.stringValue.flatMap(Hex.decode).flatMap { $0.count == 32 ? $0 : nil }
-                    ?? SHA256.hash(item.canonicalBytes)
-                malformed.append((origin, seq, hash, "变更 \(origin)#\(seq) 的字段 \(error.field) 不正确：\(error.reason)", item.canonicalString))
-            }
-        }
-        let (outcome, heads, reports) = try box.with { store in
-            for bad in malformed {
-                try store.quarantineMalformed(origin: bad.origin, seq: bad.seq, hash: bad.hash, message: bad.message, wire: bad.wire, from: node)
-            }
-            let outcome = try store.ingest(changes, from: node)
-            try store.recordContact(child: node, protocolVersion: SyncProtocol.version, address: nil)
-            // A restored node whose own changes came back in this push may end its wait.
-            if changes.contains(where: { $0.origin == store.identity.code }) {
-                do { try store.settleHeal() } catch { log("restore heal of \(store.identity.code) cannot end yet: \(error)") }
-            }
-            var heads: Heads = [:]
-            for origin in Set(changes.map(\.origin) + malformed.map(\.origin)) {
-                let head = try store.chainHead(of: origin)
-                heads[origin] = Head(seq: head.seq, hash: head.hash)
-            }
-            let hashes = Dictionary(changes.map { ("\($0.origin)#\($0.seq)", $0.hash) }, uniquingKeysWith: { first, _ in first })
-            var reports = malformed.map {
-                SyncReport(origin: $0.origin, seq: $0.seq, hash: Hex.encode($0.hash), reason: "malformed_change", message: $0.message)
-            }
-            reports += outcome.quarantined.map { SyncReport($0, hash: hashes["\($0.change.origin)#\($0.change.seq)"] ?? []) }
-            return (outcome, heads, reports)
-        }
-        if !outcome.stored.isEmpty { wakePolls() }
-        return PushResponse(stored: Int64(outcome.stored.count), duplicates: Int64(outcome.duplicates), quarantined: reports, heads: heads).json
+        let ingest = try PushIngest(try PushRequest(reader).changes)
+        let (stored, answer) = try box.with { store in try ingest.apply(to: store, from: node, log: log) }
+        if stored > 0 { wakePolls() }
+        return answer.json
     }
 
     func pull(_ reader: MessageReader, node: String, request: HTTPServerRequest, key: String) throws -> HTTPServerResult {

@@ -1,4 +1,5 @@
 import CCurl
+import Foundation
 
 /// HTTPClient sends requests one at a time over a single reused curl easy handle.
 ///
@@ -78,6 +79,7 @@ public final class HTTPClient {
                 throw fail(CURLE_BAD_FUNCTION_ARGUMENT, "gzip of the request body failed: \(error)", request)
             }
         }
+        let started = ContinuousClock.now
         curl_easy_reset(handle)
         errorBuffer[0] = 0
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -106,6 +108,12 @@ public final class HTTPClient {
         _ = liandong_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var opened = 0
         if liandong_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK { connectionsOpened += opened }
+        if let cap = request.maxBytesPerSecond, cap > 0 {
+            // curl paces what it sends, but (7.88) reads whatever the socket already holds in one
+            // go: a capped request also lasts at least its bytes over the cap, each way.
+            let left = Duration.milliseconds(Int64(max(body.count, sink.body.count)) * 1000 / Int64(cap)) - (ContinuousClock.now - started)
+            if left > .zero { Thread.sleep(forTimeInterval: Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18) }
+        }
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
     }
 
@@ -144,6 +152,12 @@ public final class HTTPClient {
         }
         guard liandong_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(c.maxResponseBytes)) == CURLE_OK
         else { throw fail(CURLE_BAD_FUNCTION_ARGUMENT, "CURLOPT_MAXFILESIZE_LARGE refused", request) }
+        // curl_easy_reset clears the caps, so a capped blob chunk never slows the next request.
+        if let cap = request.maxBytesPerSecond {
+            guard liandong_curl_setopt_off(handle, CURLOPT_MAX_SEND_SPEED_LARGE, curl_off_t(cap)) == CURLE_OK,
+                liandong_curl_setopt_off(handle, CURLOPT_MAX_RECV_SPEED_LARGE, curl_off_t(cap)) == CURLE_OK
+            else { throw fail(CURLE_BAD_FUNCTION_ARGUMENT, "CURLOPT_MAX_SEND/RECV_SPEED_LARGE refused", request) }
+        }
 
         switch request.method {
         case "GET": try set(CURLOPT_HTTPGET, 1, request)

@@ -7,16 +7,19 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// Gzip the body and send `Content-Encoding: gzip` (curl never compresses requests).
     public var gzipBody: Bool
+    /// Cap on this transfer's speed each way (CURLOPT_MAX_SEND_SPEED_LARGE, CURLOPT_MAX_RECV_SPEED_LARGE); nil is none.
+    public var maxBytesPerSecond: Int?
 
     public init(
         method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8] = [],
-        gzipBody: Bool = false
+        gzipBody: Bool = false, maxBytesPerSecond: Int? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.gzipBody = gzipBody
+        self.maxBytesPerSecond = maxBytesPerSecond
     }
 }
 

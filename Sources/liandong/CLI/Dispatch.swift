@@ -27,6 +27,7 @@ extension CommandLine {
             case "status": handler = StatusCommand.run
             case "serve": handler = ServeCommand.run
             case "sync": handler = SyncCommand.run
+            case "bundle": handler = try subcommand(&rest, BundleCommand.table)
             case "stats": handler = StatsCommand.run
             case "verify": handler = VerifyCommand.run
             case "doctor": handler = DoctorCommand.run

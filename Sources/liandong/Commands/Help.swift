@@ -27,6 +27,8 @@ enum Help {
       liandong tls announce --data DIR --cert NEW.pem [--retire-current] | tls show --data DIR   向下级公告新的 TLS 公钥（先公告、后换证书）
       liandong serve --data DIR [--listen HOST:PORT] [--tls-cert F --tls-key F] [--ca F] [--insecure-http]
       liandong sync --data DIR --once [--ca F]         与上级同步一次
+      liandong bundle export --data DIR --to FILE [--for CHILD]   断网时用 U 盘交换：写出上级（或 --for 指定的直属下级）缺少的变更和附件（签名数据包）
+      liandong bundle import --data DIR FILE         导入对方的数据包（整包验签，被改动则整包拒收；重复导入不会重复入库）
       liandong catalog import --data DIR FILE        发布事项目录（县）
       liandong catalog list|show CODE --data DIR
       liandong calendar set --data DIR FILE          设置工作日历（县）

@@ -74,6 +74,7 @@ enum ServeCommand {
         let watch = try DataDirectoryWatch(directory: directory)
         var configuration = NodeServer.Configuration(directory: directory, host: host, port: port, tls: tls, caFile: caFile, parentURL: identity.parentURL)
         configuration.log = log
+        configuration.blobBandwidth = context.config["blob-bandwidth"].flatMap(BandwidthWindow.parse)
         // The workbench's idle limit is 30 minutes (等保 2.0); a shorter one may be set for a kiosk or a test.
         if let idle = ProcessInfo.processInfo.environment["LIANDONG_SESSION_IDLE_SECONDS"].flatMap(Int64.init), idle > 0 {
             configuration.workbench?.sessionRule = SessionRule(idleMillis: idle * 1000)
@@ -89,6 +90,9 @@ enum ServeCommand {
         }
         log("serving \(identity.role.rawValue) \(identity.code) on \(server.url)" + (identity.parentURL.map { ", syncing with parent \($0)" } ?? ""))
         let limits = server.http.limits
+        if let window = configuration.blobBandwidth {
+            log("blob lane capped at \(window.kibPerSecond) KiB/s each way from minute \(window.startMinute) to \(window.endMinute) of the day (UTC+8)")
+        }
         log("connection limits: \(limits.perAddress) per address, \(limits.ordinary) in all, \(limits.longPolls) long-polls; headers within \(Int(limits.headerSeconds)) s, bodies within \(Int(limits.bodySeconds)) s; \(descriptors) open files allowed")
         watch.start { problem in
             // No graceful stop: closing SQLite would checkpoint into the old file and delete a
@@ -144,6 +148,7 @@ enum SyncCommand {
         do {
             let client = try SyncClient(
                 store: store, parentURL: parentURL, configuration: HTTPClient.Configuration(caFile: caFile, pinnedPublicKeys: try store.acceptedParentPins()))
+            (client.channel as? HTTPParentChannel)?.capBlobs(context.config["blob-bandwidth"].flatMap(BandwidthWindow.parse), now: store.now)
             outcome = try client.syncOnce()
             // Then the files, after the changes that name them (Protocol/blobs.md).
             files = try client.blobPass()

@@ -1,0 +1,116 @@
+import LiandongDomain
+
+extension NodeStore {
+    /// Keeps a settled case's figures beside its row (CaseStatistics.settled), or drops them while
+    /// the case is open (a refusal handled again reopens it).
+    func writeFigures(of state: CaseState, db: Database) throws {
+        let figures = CaseStatistics.settled(CaseFacts(state), clock: CaseClock(state: state), calendar: try calendarForWrites())
+        try storeFigures(figures, number: state.number, acceptor: state.acceptor, item: state.item.code, itemName: state.item.name,
+                         acceptedOn: state.acceptedOn, db: db)
+    }
+
+    private func storeFigures(_ figures: CaseStatistics?, number: String, acceptor: String, item: String, itemName: String,
+                              acceptedOn: LocalDate, db: Database) throws {
+        guard let figures else {
+            let drop = try db.cachedStatement("DELETE FROM case_figures WHERE number = ?")
+            try drop.bind([.text(number)])
+            try drop.run()
+            return
+        }
+        let names = CaseStatistics.countNames
+        let keep = try db.cachedStatement("""
+            INSERT OR REPLACE INTO case_figures (number, acceptor, item_code, item_name, accepted_on, \(names.joined(separator: ", ")))
+            VALUES (?, ?, ?, ?, ?, \(names.map { _ in "?" }.joined(separator: ", ")))
+            """)
+        try keep.bind([.text(number), .text(acceptor), .text(item), .text(itemName), .text(acceptedOn.iso)]
+            + figures.counts.map { .integer(Int64($0)) })
+        try keep.run()
+    }
+
+    /// The calendar as this transaction sees it, without looking for other connections' commits
+    /// in the middle of a write.
+    func calendarForWrites() throws -> WorkingCalendar {
+        if let calendarCache { return calendarCache }
+        let calendar = WorkingCalendar(years: try calendarYears())
+        calendarCache = calendar
+        return calendar
+    }
+
+    /// The facts and clock of each case row the statistics read, in one `json_extract` of several
+    /// paths (one parse of the state per row; SQLite 3.40 parses again for every call).
+    func forEachCaseFacts(where condition: String, _ args: [SQLValue] = [], _ body: (CaseRowFacts) throws -> Void) throws {
+        try db.forEachRow("""
+            SELECT number, item_code, acceptor, accepted_on, clock,
+                json_extract(state, '$.item.name', '$.supplementRounds', '$.decision.approved', '$.decision',
+                    '$.evaluation.level', '$.evaluation.followUp.openedOn', '$.evaluation.followUp.workingDays',
+                    '$.evaluation.followUp.closedOn') AS facts
+            FROM cases WHERE \(condition)
+            """, args) { row in
+            guard let number = row.text("number"), let code = row.text("item_code"), let acceptor = row.text("acceptor"),
+                let acceptedOn = row.text("accepted_on").flatMap(LocalDate.init(iso:)),
+                let clockText = row.text("clock"), let clock = CaseClock(json: try JSONParser.parse(clockText)),
+                let factsText = row.text("facts"), let values = try JSONParser.parse(Array(factsText.utf8)).arrayValue, values.count == 8
+            else { return }
+            let decided = !values[3].isNull
+            let facts = CaseFacts(
+                supplementRounds: Int(values[1].intValue ?? 0), decided: decided, approved: decided ? values[2].boolValue : nil,
+                evaluationLevel: values[4].intValue.map(Int.init), followUpOpenedOn: values[5].stringValue.flatMap(LocalDate.init(iso:)),
+                followUpWorkingDays: values[6].intValue.map(Int.init), followUpClosedOn: values[7].stringValue.flatMap(LocalDate.init(iso:)))
+            try body(CaseRowFacts(number: number, item: code, itemName: values[0].stringValue ?? code, acceptor: acceptor,
+                                  acceptedOn: acceptedOn, clock: clock, facts: facts))
+        }
+    }
+
+    /// Re-derives every settled case's figures from the case rows: after the calendar they were
+    /// counted on changed, and once after the migration that added them.
+    func recomputeSettledFigures(db: Database) throws {
+        let calendar = try calendarForWrites()
+        try db.run("DELETE FROM case_figures")
+        try forEachCaseFacts(where: "1") { row in
+            guard let figures = CaseStatistics.settled(row.facts, clock: row.clock, calendar: calendar) else { return }
+            try storeFigures(figures, number: row.number, acceptor: row.acceptor, item: row.item, itemName: row.itemName,
+                             acceptedOn: row.acceptedOn, db: db)
+        }
+    }
+
+    func rebuildFiguresIfAsked() throws {
+        guard try db.query("SELECT value FROM settings WHERE key = 'rebuild_case_figures'").first != nil else { return }
+        try writeRecordingUnguarded { db in
+            try recomputeSettledFigures(db: db)
+            try db.run("DELETE FROM settings WHERE key = 'rebuild_case_figures'")
+        }
+    }
+
+    /// Compares the kept figures with those of the replayed states (`expected`, settled cases only).
+    func verifyFigures(_ expected: [String: CaseStatistics], _ report: inout VerifyReport, db: Database) throws {
+        var expected = expected
+        try db.forEachRow("SELECT number, \(CaseStatistics.countNames.joined(separator: ", ")) FROM case_figures") { row in
+            guard let number = row.text("number") else { return }
+            let have = CaseStatistics.countNames.map { Int(row.int64($0) ?? -1) }
+            guard let want = expected.removeValue(forKey: number) else {
+                report.problems.append(VerifyProblem(code: "figures_orphan", entity: number, change: nil,
+                                                     message: "办件 \(number) 有统计数据，但按日志重放它尚未办结"))
+                return
+            }
+            if want.counts != have {
+                report.problems.append(VerifyProblem(code: "figures_mismatch", entity: number, change: nil,
+                                                     message: "办件 \(number) 的统计数据与日志重放结果不一致：被改动过"))
+            }
+        }
+        for number in expected.keys.sorted() {
+            report.problems.append(VerifyProblem(code: "figures_missing", entity: number, change: nil,
+                                                 message: "办件 \(number) 已办结，但没有它的统计数据"))
+        }
+    }
+}
+
+/// What the statistics read of one case row.
+struct CaseRowFacts {
+    let number: String
+    let item: String
+    let itemName: String
+    let acceptor: String
+    let acceptedOn: LocalDate
+    let clock: CaseClock
+    let facts: CaseFacts
+}
