@@ -485,9 +485,9 @@ enum Schema {
                 at INTEGER NOT NULL
             );
             """),
-        // The figures of every settled case (refused, decided, withdrawn), written with the case
-        // (CaseStatistics.settled): 统计 adds them up in SQL instead of reading every case's state.
-        // Open cases are counted live (whether they are overdue depends on the day).
+        // The figures of every case, written with the case (CaseStatistics.kept): 统计 adds them up
+        // in SQL instead of reading every case's state. An open case counts as overdue after
+        // overdue_after; a case whose clock is paused now has no row and is counted live.
         Migration("060_case_figures", sql: """
             CREATE TABLE case_figures (
                 number TEXT PRIMARY KEY,
@@ -495,6 +495,7 @@ enum Schema {
                 item_code TEXT NOT NULL,
                 item_name TEXT NOT NULL,
                 accepted_on TEXT NOT NULL,
+                overdue_after TEXT,
                 cases INTEGER NOT NULL,
                 completed INTEGER NOT NULL,
                 completed_on_time INTEGER NOT NULL,

@@ -50,20 +50,37 @@ final class CaseStatisticsTests: XCTestCase {
         XCTAssertEqual(figures(["supplementRounds": 1], clock()).withSupplement, 1)
     }
 
-    func testASettledCasesFiguresAreTheSameOnAnyLaterDayAndAnOpenCaseHasNone() {
-        let facts = CaseFacts(state: ["decision": ["approved": true], "evaluation": ["level": 4, "followUp": ["openedOn": "2026-03-06", "workingDays": 5]]])
-        let settled = CaseStatistics.settled(facts, clock: clock(completedOn: "2026-03-05"), calendar: calendar)
-        for day in ["2026-03-05", "2026-03-20", "2027-01-04"] {
-            let counted = CaseStatistics.figures(facts, clock: clock(completedOn: "2026-03-05"), refused: false, calendar: calendar,
-                                                 deadlines: deadlines, today: LocalDate(iso: day)!)
-            XCTAssertEqual(settled?.counts, counted.counts, day)
-        }
-        XCTAssertNil(CaseStatistics.settled(CaseFacts(state: [:]), clock: clock(), calendar: calendar), "open: overdue depends on the day")
+    func testKeptFiguresCountedOnAnyDayAreTheLiveCount() {
+        let days = ["2026-03-02", "2026-03-05", "2026-03-09", "2026-03-10", "2026-03-20", "2027-01-04"]
+        let decided = CaseFacts(state: ["decision": ["approved": true], "evaluation": ["level": 4, "followUp": ["openedOn": "2026-03-06", "workingDays": 5]]])
         var refused = clock()
         refused.refused = true
-        XCTAssertEqual(CaseStatistics.settled(CaseFacts(state: [:]), clock: refused, calendar: calendar)?.refused, 1)
-        XCTAssertEqual(CaseStatistics(counts: settled?.counts ?? []).counts, settled?.counts, "the stored columns read back")
+        var resumed = clock()
+        resumed.pauses = [ClockPause(from: LocalDate(iso: "2026-03-03")!, to: LocalDate(iso: "2026-03-04")!)]
+        let cases: [(String, CaseFacts, CaseClock)] = [
+            ("decided", decided, clock(completedOn: "2026-03-05")), ("refused", CaseFacts(state: [:]), refused),
+            ("open", CaseFacts(state: ["supplementRounds": 1]), clock()), ("immediate", CaseFacts(state: [:]), clock(immediate: true)),
+            ("open after a pause", CaseFacts(state: [:]), resumed),
+        ]
+        for (name, facts, clock) in cases {
+            guard let kept = CaseStatistics.kept(facts, clock: clock, calendar: calendar) else { return XCTFail(name) }
+            for day in days {
+                let live = CaseStatistics.figures(facts, clock: clock, refused: clock.refused, calendar: calendar, deadlines: deadlines,
+                                                  today: LocalDate(iso: day)!)
+                XCTAssertEqual(kept.on(LocalDate(iso: day)!), live, "\(name) on \(day)")
+            }
+        }
+        XCTAssertNil(kept(clock(), pausedSince: "2026-03-04"), "paused now: its due date moves every day, counted live")
+        let decidedKept = CaseStatistics.kept(decided, clock: clock(completedOn: "2026-03-05"), calendar: calendar)
+        XCTAssertNil(decidedKept?.overdueAfter, "a settled case is never overdue later")
+        XCTAssertEqual(CaseStatistics(counts: decidedKept?.figures.counts ?? []), decidedKept?.figures, "the stored columns read back")
         XCTAssertEqual(CaseStatistics.countNames.count, CaseStatistics().counts.count)
+    }
+
+    private func kept(_ clock: CaseClock, pausedSince: String) -> KeptFigures? {
+        var paused = clock
+        paused.pauses = [ClockPause(from: LocalDate(iso: pausedSince)!)]
+        return CaseStatistics.kept(CaseFacts(state: [:]), clock: paused, calendar: calendar)
     }
 
     func testAVillageCaseCountsAtTheVillageItsTownshipAndTheCounty() {

@@ -86,8 +86,9 @@ final class NodeStoreStatsTests: NodeStoreTestCase {
     func testSettledCasesKeepTheirFiguresAndACalendarChangeRecountsThem() throws {
         let store = try makeCounty()
         try playTheMonth(store)
-        // A, B, C, D decided, H withdrawn, F refused: six settled cases keep their figures; E and G are counted live.
-        XCTAssertEqual(try store.db.scalarInt("SELECT count(*) FROM case_figures"), 6)
+        // Every case keeps its figures but E, whose clock is paused for a supplement (counted live); G is open and overdue.
+        XCTAssertEqual(try store.db.scalarInt("SELECT count(*) FROM case_figures"), 7)
+        XCTAssertEqual(try store.statistics().overall.overdueOpen, 1)
         XCTAssertEqual(try store.statistics().overall.workingDaysTotal, 27)
         // Tuesday 10 March becomes a holiday: B (decided on the 16th) was due the 17th, so early; C took 13 working days.
         try store.setCalendarYear(["year": 2026, "holidays": ["2026-03-10"], "workdays": []], actor: "admin")

@@ -1,6 +1,6 @@
 /// CaseStatistics are the figures of DESIGN §8 for a set of cases: on-time and early completion,
 /// immediate cases, average working days, supplements and satisfaction.
-public struct CaseStatistics: Sendable {
+public struct CaseStatistics: Sendable, Equatable {
     public var cases = 0
     public var completed = 0
     public var completedOnTime = 0
@@ -201,14 +201,23 @@ extension CaseFacts {
 }
 
 extension CaseStatistics {
-    /// The figures of a settled case — refused, decided or withdrawn — which no later day changes:
-    /// its clock has stopped, so they depend only on its state and the working calendar. A store
-    /// keeps them when it writes the case and adds them up without reading the case again; nil
-    /// while the case is open (whether it is overdue depends on the day it is counted).
-    public static func settled(_ facts: CaseFacts, clock: CaseClock, calendar: WorkingCalendar) -> CaseStatistics? {
-        guard clock.refused || clock.completedOn != nil else { return nil }
-        return figures(facts, clock: clock, refused: clock.refused, calendar: calendar, deadlines: DeadlineClock(calendar: calendar),
-                       today: clock.completedOn ?? clock.acceptedOn)
+    /// The figures of a case that a store can keep when it writes the case and add up later without
+    /// reading the case again (DESIGN §8): every figure but whether it is overdue is fixed by its
+    /// state and the working calendar, and whether it is overdue is "counted after its due date".
+    /// A settled case (refused, decided, withdrawn) has no such date; nil for a case whose clock is
+    /// paused now (its due date moves with every day it stays paused): it is counted live.
+    public static func kept(_ facts: CaseFacts, clock: CaseClock, calendar: WorkingCalendar) -> KeptFigures? {
+        let deadlines = DeadlineClock(calendar: calendar)
+        if clock.refused || clock.completedOn != nil {
+            let figures = figures(facts, clock: clock, refused: clock.refused, calendar: calendar, deadlines: deadlines,
+                                  today: clock.completedOn ?? clock.acceptedOn)
+            return KeptFigures(figures: figures, overdueAfter: nil)
+        }
+        guard !clock.pauses.contains(where: { $0.to == nil }) else { return nil }
+        // Counted on its acceptance day it is not overdue (not even an immediate case); from the day
+        // after its due date on it is.
+        let figures = figures(facts, clock: clock, refused: false, calendar: calendar, deadlines: deadlines, today: clock.acceptedOn)
+        return KeptFigures(figures: figures, overdueAfter: clock.dueDate(calendar: calendar, today: clock.acceptedOn))
     }
 
     /// The counts in a fixed order (`countNames`): one stored column each.
@@ -230,5 +239,24 @@ extension CaseStatistics {
         (cases, completed, completedOnTime, completedEarly, immediate) = (next(), next(), next(), next(), next())
         (workingDaysTotal, withSupplement, evaluated, satisfied, overdueOpen) = (next(), next(), next(), next(), next())
         (refused, denied, oneTimeNotices, followUps, followUpsClosedOnTime) = (next(), next(), next(), next(), next())
+    }
+}
+
+/// KeptFigures are a case's figures as a store keeps them (CaseStatistics.kept): all of them, and
+/// for an open case the due date after which it counts as overdue.
+public struct KeptFigures: Sendable, Equatable {
+    public var figures: CaseStatistics
+    public var overdueAfter: LocalDate?
+
+    public init(figures: CaseStatistics, overdueAfter: LocalDate?) {
+        self.figures = figures
+        self.overdueAfter = overdueAfter
+    }
+
+    /// The figures counted on `today`.
+    public func on(_ today: LocalDate) -> CaseStatistics {
+        var counted = figures
+        if let overdueAfter, today > overdueAfter { counted.overdueOpen = 1 }
+        return counted
     }
 }

@@ -1,17 +1,17 @@
 import LiandongDomain
 
 extension NodeStore {
-    /// Keeps a settled case's figures beside its row (CaseStatistics.settled), or drops them while
-    /// the case is open (a refusal handled again reopens it).
+    /// Keeps a case's figures beside its row (CaseStatistics.kept), or drops them while its clock
+    /// is paused (counted live).
     func writeFigures(of state: CaseState, db: Database) throws {
-        let figures = CaseStatistics.settled(CaseFacts(state), clock: CaseClock(state: state), calendar: try calendarForWrites())
+        let figures = CaseStatistics.kept(CaseFacts(state), clock: CaseClock(state: state), calendar: try calendarForWrites())
         try storeFigures(figures, number: state.number, acceptor: state.acceptor, item: state.item.code, itemName: state.item.name,
                          acceptedOn: state.acceptedOn, db: db)
     }
 
-    private func storeFigures(_ figures: CaseStatistics?, number: String, acceptor: String, item: String, itemName: String,
+    private func storeFigures(_ kept: KeptFigures?, number: String, acceptor: String, item: String, itemName: String,
                               acceptedOn: LocalDate, db: Database) throws {
-        guard let figures else {
+        guard let kept else {
             let drop = try db.cachedStatement("DELETE FROM case_figures WHERE number = ?")
             try drop.bind([.text(number)])
             try drop.run()
@@ -19,11 +19,11 @@ extension NodeStore {
         }
         let names = CaseStatistics.countNames
         let keep = try db.cachedStatement("""
-            INSERT OR REPLACE INTO case_figures (number, acceptor, item_code, item_name, accepted_on, \(names.joined(separator: ", ")))
-            VALUES (?, ?, ?, ?, ?, \(names.map { _ in "?" }.joined(separator: ", ")))
+            INSERT OR REPLACE INTO case_figures (number, acceptor, item_code, item_name, accepted_on, overdue_after, \(names.joined(separator: ", ")))
+            VALUES (?, ?, ?, ?, ?, ?, \(names.map { _ in "?" }.joined(separator: ", ")))
             """)
-        try keep.bind([.text(number), .text(acceptor), .text(item), .text(itemName), .text(acceptedOn.iso)]
-            + figures.counts.map { .integer(Int64($0)) })
+        try keep.bind([.text(number), .text(acceptor), .text(item), .text(itemName), .text(acceptedOn.iso), kept.overdueAfter.map { .text($0.iso) } ?? .null]
+            + kept.figures.counts.map { .integer(Int64($0)) })
         try keep.run()
     }
 
@@ -61,14 +61,14 @@ extension NodeStore {
         }
     }
 
-    /// Re-derives every settled case's figures from the case rows: after the calendar they were
+    /// Re-derives every case's kept figures from the case rows: after the calendar they were
     /// counted on changed, and once after the migration that added them.
     func recomputeSettledFigures(db: Database) throws {
         let calendar = try calendarForWrites()
         try db.run("DELETE FROM case_figures")
         try forEachCaseFacts(where: "1") { row in
-            guard let figures = CaseStatistics.settled(row.facts, clock: row.clock, calendar: calendar) else { return }
-            try storeFigures(figures, number: row.number, acceptor: row.acceptor, item: row.item, itemName: row.itemName,
+            guard let kept = CaseStatistics.kept(row.facts, clock: row.clock, calendar: calendar) else { return }
+            try storeFigures(kept, number: row.number, acceptor: row.acceptor, item: row.item, itemName: row.itemName,
                              acceptedOn: row.acceptedOn, db: db)
         }
     }
@@ -81,25 +81,26 @@ extension NodeStore {
         }
     }
 
-    /// Compares the kept figures with those of the replayed states (`expected`, settled cases only).
-    func verifyFigures(_ expected: [String: CaseStatistics], _ report: inout VerifyReport, db: Database) throws {
+    /// Compares the kept figures with those of the replayed states (`expected`: the cases counted from kept figures).
+    func verifyFigures(_ expected: [String: KeptFigures], _ report: inout VerifyReport, db: Database) throws {
         var expected = expected
-        try db.forEachRow("SELECT number, \(CaseStatistics.countNames.joined(separator: ", ")) FROM case_figures") { row in
+        try db.forEachRow("SELECT number, overdue_after, \(CaseStatistics.countNames.joined(separator: ", ")) FROM case_figures") { row in
             guard let number = row.text("number") else { return }
-            let have = CaseStatistics.countNames.map { Int(row.int64($0) ?? -1) }
+            let have = KeptFigures(figures: CaseStatistics(counts: CaseStatistics.countNames.map { Int(row.int64($0) ?? -1) }),
+                                   overdueAfter: row.text("overdue_after").flatMap(LocalDate.init(iso:)))
             guard let want = expected.removeValue(forKey: number) else {
                 report.problems.append(VerifyProblem(code: "figures_orphan", entity: number, change: nil,
-                                                     message: "办件 \(number) 有统计数据，但按日志重放它尚未办结"))
+                                                     message: "办件 \(number) 有统计数据，但按日志重放它正在暂停计时，应实时统计"))
                 return
             }
-            if want.counts != have {
+            if want != have {
                 report.problems.append(VerifyProblem(code: "figures_mismatch", entity: number, change: nil,
                                                      message: "办件 \(number) 的统计数据与日志重放结果不一致：被改动过"))
             }
         }
         for number in expected.keys.sorted() {
             report.problems.append(VerifyProblem(code: "figures_missing", entity: number, change: nil,
-                                                 message: "办件 \(number) 已办结，但没有它的统计数据"))
+                                                 message: "办件 \(number) 没有统计数据"))
         }
     }
 }

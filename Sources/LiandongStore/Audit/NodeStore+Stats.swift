@@ -17,17 +17,20 @@ extension NodeStore {
         if let from { period.append("accepted_on >= ?"); args.append(.text(from.iso)) }
         if let to { period.append("accepted_on <= ?"); args.append(.text(to.iso)) }
         let within = period.isEmpty ? "1" : period.joined(separator: " AND ")
-        // Settled cases: the figures kept when each was written, added up per node and item in SQL.
+        // The figures kept when each case was written, added up per node and item in SQL; an open
+        // case counts as overdue from the day after its due date.
         let names = CaseStatistics.countNames
         try db.forEachRow("""
-            SELECT acceptor, item_code, max(item_name) AS item_name, \(names.map { "sum(\($0)) AS \($0)" }.joined(separator: ", "))
+            SELECT acceptor, item_code, max(item_name) AS item_name, coalesce(sum(overdue_after < ?), 0) AS overdue_now,
+                \(names.map { "sum(\($0)) AS \($0)" }.joined(separator: ", "))
             FROM case_figures WHERE \(within) GROUP BY acceptor, item_code
-            """, args) { row in
+            """, [.text(clockToday.iso)] + args) { row in
             guard let acceptor = row.text("acceptor"), let code = row.text("item_code"), tally.includes(origin: acceptor) else { return }
-            let stats = CaseStatistics(counts: names.map { Int(row.int64($0) ?? 0) })
+            var stats = CaseStatistics(counts: names.map { Int(row.int64($0) ?? 0) })
+            stats.overdueOpen += Int(row.int64("overdue_now") ?? 0)
             tally.count(stats, at: acceptor, item: code, itemName: row.text("item_name") ?? code)
         }
-        // Open cases, counted on today (overdue or not); a case whose figures are kept is settled.
+        // Cases whose clock is paused now are counted live: their due date moves with each day.
         try forEachCaseFacts(where: "\(within) AND NOT EXISTS (SELECT 1 FROM case_figures f WHERE f.number = cases.number)", args) { row in
             guard tally.includes(origin: row.acceptor) else { return }
             let stats = CaseStatistics.figures(row.facts, clock: row.clock, refused: row.clock.refused, calendar: calendar,

@@ -147,9 +147,9 @@ extension NodeStore {
         let entities = try db.query("SELECT DISTINCT entity FROM changes WHERE kind LIKE 'case.%' OR kind = ? ORDER BY entity",
                                     [.text(ConflictKind.resolved)]).compactMap { $0.text("entity") }
         var histories: [CaseHistory] = []
-        // The figures each settled case should carry, counted on the calendar held now.
+        // The figures each case should carry, counted on the calendar held now.
         let calendar = WorkingCalendar(years: try calendarYears())
-        var expectedFigures: [String: CaseStatistics] = [:]
+        var expectedFigures: [String: KeptFigures] = [:]
         for number in entities {
             let history = CaseHistory(number: number, changes: try changes(ofEntity: number))
             histories.append(history)
@@ -167,7 +167,7 @@ extension NodeStore {
                 continue
             }
             report.casesChecked += 1
-            expectedFigures[number] = CaseStatistics.settled(CaseFacts(state), clock: CaseClock(state: state), calendar: calendar)
+            expectedFigures[number] = CaseStatistics.kept(CaseFacts(state), clock: CaseClock(state: state), calendar: calendar)
             guard let row = stored[number] else {
                 report.problems.append(VerifyProblem(code: "state_missing", entity: number, change: nil, message: "办件 \(number) 在日志中存在，但没有状态记录"))
                 continue
