@@ -430,24 +430,6 @@ enum Schema {
                 hlc INTEGER NOT NULL
             );
             """),
-        // Key history per node code (issue 13 item 5, node.rekeyed): from from_seq on, the code's
-        // changes are signed with public_key. A row the enroll answer trusted directly has hlc 0 and
-        // origin '' until the change itself arrives. The registered key (nodes.public_key) signs from 1.
-        // A re-enrolment token (node rekey) carries its reason and who made it.
-        Migration("024_key_history", sql: """
-            CREATE TABLE node_rekeys (
-                code TEXT NOT NULL,
-                from_seq INTEGER NOT NULL,
-                public_key BLOB NOT NULL,
-                reason TEXT NOT NULL,
-                origin TEXT NOT NULL,
-                actor TEXT NOT NULL,
-                hlc INTEGER NOT NULL,
-                PRIMARY KEY (code, from_seq)
-            );
-            ALTER TABLE enrollment_tokens ADD COLUMN rekey_reason TEXT;
-            ALTER TABLE enrollment_tokens ADD COLUMN actor TEXT;
-            """),
         // possible_duplicate per set, not per pair (issue 11; PossibleDuplicates): a set of cases of an
         // applicant and item open at once is one record, kept once in `conflicts` (on its first case)
         // and named on each of its cases here. The pair records are re-derived as sets.
@@ -484,6 +466,24 @@ enum Schema {
                 reason TEXT NOT NULL,
                 at INTEGER NOT NULL
             );
+            """),
+        // Key history per node code (issue 13 item 5, node.rekeyed): from from_seq on, the code's
+        // changes are signed with public_key. A row the enroll answer trusted directly has hlc 0 and
+        // origin '' until the change itself arrives. The registered key (nodes.public_key) signs from 1.
+        // A re-enrolment token (node rekey) carries its reason and who made it.
+        Migration("050_key_history", sql: """
+            CREATE TABLE node_rekeys (
+                code TEXT NOT NULL,
+                from_seq INTEGER NOT NULL,
+                public_key BLOB NOT NULL,
+                reason TEXT NOT NULL,
+                origin TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                hlc INTEGER NOT NULL,
+                PRIMARY KEY (code, from_seq)
+            );
+            ALTER TABLE enrollment_tokens ADD COLUMN rekey_reason TEXT;
+            ALTER TABLE enrollment_tokens ADD COLUMN actor TEXT;
             """),
         // The figures of every case, written with the case (CaseStatistics.kept): 统计 adds them up
         // in SQL instead of reading every case's state. An open case counts as overdue after

@@ -1,4 +1,4 @@
-import LiandongStore
+@testable import LiandongStore
 import XCTest
 
 final class MigratorTests: XCTestCase {
@@ -10,6 +10,15 @@ final class MigratorTests: XCTestCase {
             try db.run("INSERT INTO cases(title, status) VALUES (?, ?)", "示例", "accepted")
         },
     ]
+
+    /// Two branches that each took a number below the last released migration would leave a
+    /// database of one unable to open with the other's binary: the store's list goes up by number.
+    func testTheStoresMigrationsAreNumberedInTheOrderTheyApply() {
+        let numbers = Schema.migrator.migrations.map { Int($0.name.prefix(3)) ?? -1 }
+        XCTAssertEqual(numbers, numbers.sorted())
+        XCTAssertEqual(Set(numbers).count, numbers.count, "one migration per number")
+        XCTAssertFalse(numbers.contains(-1), "every name starts with its three-digit number")
+    }
 
     func testMigrationsApplyInOrderOnceAndAreRecorded() throws {
         let directory = try TemporaryDirectory()
