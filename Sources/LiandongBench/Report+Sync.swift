@@ -52,6 +52,23 @@ extension Report {
               requests during the measured decisions: township → county \(echo(run.townshipUp)); \
             village → township \(echo(run.villageUp))
             target: p50 < 1 s: \(ms(p50)) — \(verdict(p50 < 1))
+            \(upload(run))
+            """
+    }
+
+    /// The decisions timed while the village's scan was on its way up (issue 12).
+    static func upload(_ run: DecisionLatency) -> String {
+        func ms(_ seconds: Double) -> String { fixed(seconds * 1000, 1) + " ms" }
+        let p50 = DecisionLatency.percentile(0.50, of: run.duringUpload)
+        let p99 = DecisionLatency.percentile(0.99, of: run.duringUpload)
+        let firstHop = run.firstHopSeconds.map { "at the township after \(fixed($0, 1)) s, " } ?? ""
+        let arrival = run.uploadSeconds.map { "the file was whole \(firstHop)at the county \(fixed($0, 1)) s after the attach "
+            + "(\(fixed(Double(run.uploadBytes) / 1_000_000 / $0, 2)) MB/s over two hops)" } ?? "the file had not reached the county"
+        return """
+            the same while a \(fixed(Double(run.uploadBytes) / 1_000_000, 0)) MB scan travels village → township → county on the file lane \
+            (the village's lane capped at \(run.uploadCapKiB) KiB/s, as its working hours may be): \(run.duringUpload.count) approvals
+              p50 \(ms(p50))   p99 \(ms(p99))   (without the upload: p50 \(ms(run.percentile(0.5))), p99 \(ms(run.percentile(0.99))))
+              \(arrival)
             """
     }
 
