@@ -63,7 +63,7 @@ extension NodeStore {
 
     /// Re-derives every case's kept figures from the case rows: after the calendar they were
     /// counted on changed, and once after the migration that added them.
-    func recomputeSettledFigures(db: Database) throws {
+    func recomputeKeptFigures(db: Database) throws {
         let calendar = try calendarForWrites()
         try db.run("DELETE FROM case_figures")
         try forEachCaseFacts(where: "1") { row in
@@ -76,7 +76,7 @@ extension NodeStore {
     func rebuildFiguresIfAsked() throws {
         guard try db.query("SELECT value FROM settings WHERE key = 'rebuild_case_figures'").first != nil else { return }
         try writeRecordingUnguarded { db in
-            try recomputeSettledFigures(db: db)
+            try recomputeKeptFigures(db: db)
             try db.run("DELETE FROM settings WHERE key = 'rebuild_case_figures'")
         }
     }

@@ -89,8 +89,8 @@ extension NodeStore {
         case .calendarYear:
             try db.run("INSERT OR REPLACE INTO calendar_years (year, json, hlc, origin) VALUES (?, ?, ?, ?)", [key] + stamp)
             calendarCache = nil
-            // Settled cases were counted on the old calendar (their due dates, their working days).
-            try recomputeSettledFigures(db: db)
+            // Every kept figure was counted on the old calendar (due dates, working days).
+            try recomputeKeptFigures(db: db)
         case .setting:
             try db.run("INSERT OR REPLACE INTO county_settings (kind, json, hlc, origin) VALUES (?, ?, ?, ?)", [key] + stamp)
         }
