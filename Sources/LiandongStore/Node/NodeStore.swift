@@ -58,13 +58,16 @@ public final class NodeStore {
 
     /// The current time in milliseconds, or LIANDONG_NOW (ISO 8601 or epoch ms) for tests and demos.
     public static func systemNow() -> Int64 {
-        if let fixed = ProcessInfo.processInfo.environment["LIANDONG_NOW"], !fixed.isEmpty {
-            if let ms = Int64(fixed) { return ms }
-            let formatter = ISO8601DateFormatter()
-            if let date = formatter.date(from: fixed) { return Int64(date.timeIntervalSince1970 * 1000) }
-        }
-        return Int64(Date().timeIntervalSince1970 * 1000)
+        fixedNow ?? Int64(Date().timeIntervalSince1970 * 1000)
     }
+
+    /// `LIANDONG_NOW`, read once: the environment is copied on every read, and the clock is read
+    /// for every change stored.
+    private static let fixedNow: Int64? = {
+        guard let fixed = ProcessInfo.processInfo.environment["LIANDONG_NOW"], !fixed.isEmpty else { return nil }
+        if let ms = Int64(fixed) { return ms }
+        return ISO8601DateFormatter().date(from: fixed).map { Int64($0.timeIntervalSince1970 * 1000) }
+    }()
 
     private init(directory: String, db: Database, identity: NodeIdentity, key: Ed25519SigningKey, clock: HybridClock, now: @escaping () -> Int64) {
         self.directory = directory
