@@ -14,6 +14,17 @@ public final class NodeStore {
     var clock: HybridClock
     /// Milliseconds since the epoch; injected so that tests and the demo control time.
     public var now: () -> Int64
+    // MARK: Caches
+    //
+    // Everything below is derived from the log and kept by this connection alone. One rule keeps
+    // them true: a cache is valid while the log it was read from has not been rewritten by anyone
+    // else. This connection's own appends keep them current as they go (apply extends a case's
+    // history, a calendar publication replaces the calendar); anything that rewrites the log
+    // (a rollback, a rebase, a clock recovery) and any commit by another connection that moved the
+    // log generation (`refreshIfChangedElsewhere`, checked first by every reader of a cache) drop
+    // them all at once, in `forgetDerivedState`. In `serve` this is the process's one connection
+    // (StoreWriter), so "another connection" is another process: the CLI.
+
     /// Recently used case histories (state, conflict records, place of the last change), so that a
     /// change that sorts last extends the state without a replay.
     var caseCache: [String: CaseHistory] = [:]
@@ -162,12 +173,10 @@ public final class NodeStore {
         // lanes commit heads and cursors every few seconds, and a server would replay every case.
         let generation = try logGeneration()
         if generation != seenLogGeneration {
-            caseCache.removeAll()
-            pendingWrites.writtenRevision.removeAll()
-            pendingWrites.publications.removeAll()
-            calendarCache = nil
+            forgetDerivedState()
             seenLogGeneration = generation
         }
+        // Keys come from the registry as well as the log (a `trust` writes no change).
         verifyingKeys.removeAll()
         let clockGeneration = try db.query("SELECT value FROM settings WHERE key = 'clock_generation'").first?.text("value")
         if let stored = try db.scalarInt("SELECT hlc FROM node WHERE id = 1"),
@@ -176,6 +185,16 @@ public final class NodeStore {
         }
         seenClockGeneration = clockGeneration
         seenDataVersion = version
+    }
+
+    /// Drops every cache derived from the log (the rule is at the caches' declaration). Inside a
+    /// transaction this only costs re-reads: what is pending to be written stays.
+    func forgetDerivedState() {
+        caseCache.removeAll()
+        calendarCache = nil
+        verifyingKeys.removeAll()
+        pendingWrites.writtenRevision.removeAll()
+        pendingWrites.publications.removeAll()
     }
 
     /// How many inserts into and deletes from the log every connection has made (migration 010).
