@@ -3,7 +3,8 @@ import LiandongDomain
 
 /// NodeStore is one node's database: its identity and key, the change log, and the state derived
 /// from it. Every write goes through `record` (changes made here) or `ingest` (changes from a
-/// neighbour), each in one BEGIN IMMEDIATE transaction. Not Sendable: one per thread.
+/// neighbour), each in one BEGIN IMMEDIATE transaction. Not Sendable: one per thread; a process
+/// that shares one among threads (`serve`) lends it through its StoreWriter.
 public final class NodeStore {
     public static let databaseName = "liandong.sqlite"
 
