@@ -5,12 +5,12 @@ import LiandongSync
 /// Metrics renders /metrics in the Prometheus text format (version 0.0.4).
 enum Metrics {
     static func render(service: SyncService) throws -> String {
-        let (counters, children, upward, quarantine, subtree, now) = try service.writer.with { store in
+        let (counters, children, upward, quarantine, subtree, now) = try service.writer.read { store in
             (try store.syncCounters(), try store.childLinks(), try store.unackedUpward(), try store.quarantineCounts(), try store.subtreeView(), store.now())
         }
         // The root has no parent: no lag toward one.
         let up: [(String, String)] = NodeCode.parent(of: service.writer.code) == nil ? [] : [("{node=\"\(service.writer.code)\",peer=\"parent\",direction=\"up\"}", "")]
-        let (clocks, healing) = try service.writer.with { store in (try store.nodeClocks(), try store.healStatus().state.isWaiting) }
+        let (clocks, healing) = try service.writer.read { store in (try store.nodeClocks(), try store.healStatus().state.isWaiting) }
         var lines: [String] = []
         func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
             lines.append("# HELP \(name) \(help)")

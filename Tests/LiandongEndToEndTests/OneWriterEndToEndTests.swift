@@ -1,9 +1,9 @@
 import Foundation
 import XCTest
 
-/// One writer per `serve` (issue 11), seen from outside: a running server holds one connection to
-/// its database whatever it runs (handlers, workbench, push, pull and blob lanes), and a change the
-/// CLI commits in another process while it runs still travels up.
+/// One writer per `serve` (issue 11), seen from outside: a running server holds one write
+/// connection to its database whatever it runs (handlers, workbench, push, pull and blob lanes;
+/// its readers are read-only), and a change the CLI commits in another process still travels up.
 final class OneWriterEndToEndTests: XCTestCase {
     var cluster: Cluster!
 
@@ -27,8 +27,15 @@ final class OneWriterEndToEndTests: XCTestCase {
         }
 
         for node in [county, township, village] {
+            // Reads beside the writer (the local API's status and listing, /metrics) use read-only connections.
+            for path in ["/api/v1/status", "/api/v1/cases", "/metrics"] {
+                XCTAssertEqual(HTTPProbe.get(port: node.port, path: path)?.status, 200, "\(node.code) \(path)")
+            }
             let pid = try XCTUnwrap(node.server?.pid)
-            XCTAssertEqual(try Self.openFiles(of: pid, named: node.databasePath), 1, "\(node.code): connections to its database held by serve")
+            let modes = try Self.openModes(of: pid, named: node.databasePath)
+            XCTAssertEqual(modes.filter { $0 == O_RDWR }.count, 1, "\(node.code): write connections to its database held by serve")
+            XCTAssertTrue(modes.allSatisfy { $0 == O_RDWR || $0 == O_RDONLY }, "\(node.code): \(modes)")
+            XCTAssertTrue((1...2).contains(modes.filter { $0 == O_RDONLY }.count), "\(node.code): its readers, \(modes)")
         }
 
         // `case accept` is another process: its commit is noticed (data_version) and pushed up two hops.
@@ -42,14 +49,18 @@ final class OneWriterEndToEndTests: XCTestCase {
         #endif
     }
 
-    /// How many descriptors of process `pid` are open on `path` (each SQLite connection opens the
-    /// database file once; its -wal and -shm are other names).
-    static func openFiles(of pid: pid_t, named path: String) throws -> Int {
+    /// The access mode (O_RDONLY, O_RDWR) of each descriptor of process `pid` open on `path`: each
+    /// SQLite connection opens the database file once (its -wal and -shm are other names), a
+    /// read-only connection read-only.
+    static func openModes(of pid: pid_t, named path: String) throws -> [Int32] {
         let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         let folder = "/proc/\(pid)/fd"
-        return try FileManager.default.contentsOfDirectory(atPath: folder).filter { entry in
-            guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + entry) else { return false }
-            return link == target || link == path
-        }.count
+        return try FileManager.default.contentsOfDirectory(atPath: folder).compactMap { entry in
+            guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + entry), link == target || link == path,
+                let info = try? String(contentsOfFile: "/proc/\(pid)/fdinfo/\(entry)", encoding: .utf8),
+                let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags:") }).flatMap({ Int32($0.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8) })
+            else { return nil }
+            return flags & O_ACCMODE
+        }
     }
 }

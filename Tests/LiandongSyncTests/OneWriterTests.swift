@@ -53,6 +53,15 @@ final class OneWriterTests: SyncTestCase {
         XCTAssertTrue(try waitUntil(timeout: 10) { try store(Tree.county).caseState(number)?.status == .approved }, logLines.all)
     }
 
+    func testReadersSeeTheWritersCommitsAndCannotWrite() throws {
+        try makeNodes([Tree.county])
+        let writer = try XCTUnwrap(serve(Tree.county).writer)
+        let before = try writer.read { try $0.db.scalarInt("SELECT count(*) FROM changes") ?? 0 }
+        try writer.with { store in _ = try store.setCalendarYear(try Examples.json("calendar-2026.json"), actor: "admin") }
+        XCTAssertEqual(try writer.read { try $0.db.scalarInt("SELECT count(*) FROM changes") ?? 0 }, before + 1, "a reader sees the last commit")
+        XCTAssertThrowsError(try writer.read { try $0.db.execute("DELETE FROM settings") }, "a reader is read-only")
+    }
+
     func testAChangeAnotherProcessCommitsIsStillPushed() throws {
         try makeNodes()
         try serve(Tree.county, adjust: idle)

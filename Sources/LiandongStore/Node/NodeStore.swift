@@ -144,6 +144,20 @@ public final class NodeStore {
         guard FileManager.default.fileExists(atPath: dbPath) else { throw StoreError.notInitialized(directory) }
         let db = try Database(path: dbPath)
         try migrate(db)
+        let store = try load(directory: directory, db: db, now: now)
+        try store.rebuildConflictsIfAsked()
+        try store.rebuildFiguresIfAsked()
+        return store
+    }
+
+    /// Opens a read-only connection to a node its writer has opened (and so migrated): a reader
+    /// of StoreWriter. Nothing is migrated or rebuilt; a write through it fails.
+    public static func openReader(directory: String, now: @escaping () -> Int64) throws -> NodeStore {
+        try load(directory: directory, db: try Database(path: directory + "/" + databaseName, readOnly: true), now: now)
+    }
+
+    /// The node's identity, key and clock as `db` holds them.
+    private static func load(directory: String, db: Database, now: @escaping () -> Int64) throws -> NodeStore {
         guard let row = try db.query("SELECT code, role, name, public_key, parent_url, listen, hlc FROM node WHERE id = 1").first,
             let code = row.text("code"), let role = row.text("role").flatMap(Role.init(rawValue:)), let name = row.text("name"),
             let publicKey = row.blob("public_key")
@@ -157,10 +171,7 @@ public final class NodeStore {
         let identity = NodeIdentity(
             code: code, role: role, name: name, publicKey: publicKey, parentURL: row.text("parent_url"), listen: row.text("listen"))
         let clock = HybridClock(last: HLC(rawValue: row.int64("hlc") ?? 0))
-        let store = NodeStore(directory: directory, db: db, identity: identity, key: key, clock: clock, now: now)
-        try store.rebuildConflictsIfAsked()
-        try store.rebuildFiguresIfAsked()
-        return store
+        return NodeStore(directory: directory, db: db, identity: identity, key: key, clock: clock, now: now)
     }
 
     /// Drops the cached case states and calendar, and catches the clock up with the node's stored

@@ -16,6 +16,11 @@ import Foundation
 ///
 /// Never hold it while waiting on the network: a caller takes it around store work only.
 ///
+/// Work that writes nothing (the local API's listings and status, /metrics) may `read` instead,
+/// on one of a few read-only connections it opens beside the writer: SQLite's WAL lets them read
+/// the last commit while the writer writes. Each keeps its own caches under the same rule
+/// (NodeStore, at the caches): to a reader, the writer is another connection.
+///
 /// `@unchecked Sendable`: the store and the marks are reached only under `lock`, the observers
 /// only under `observerLock`.
 public final class StoreWriter: @unchecked Sendable {
@@ -31,6 +36,11 @@ public final class StoreWriter: @unchecked Sendable {
     private var seenLog: LogMark?
     private let observerLock = NSLock()
     private var observers: [@Sendable () -> Void] = []
+    /// Read-only connections not lent out, how many are open, and how many may be.
+    private let readerCondition = NSCondition()
+    private var idleReaders: [NodeStore] = []
+    private var openReaders = 0
+    public static let maxReaders = 2
 
     struct LogMark: Equatable {
         var generation: Int64?
@@ -59,6 +69,30 @@ public final class StoreWriter: @unchecked Sendable {
         return try lock.withLock {
             defer { moved = logMoved(foreign: false) }
             return try body(store)
+        }
+    }
+
+    /// Lends a read-only connection to `body`, beside the writer; waits while `maxReaders` are lent.
+    public func read<T>(_ body: (NodeStore) throws -> T) throws -> T {
+        let reader = try borrowReader()
+        defer { readerCondition.withLock { idleReaders.append(reader); readerCondition.signal() } }
+        return try body(reader)
+    }
+
+    private func borrowReader() throws -> NodeStore {
+        let idle = readerCondition.withLock { () -> NodeStore? in
+            while idleReaders.isEmpty && openReaders >= Self.maxReaders { readerCondition.wait() }
+            if let reader = idleReaders.popLast() { return reader }
+            openReaders += 1
+            return nil
+        }
+        if let idle { return idle }
+        do {
+            let now = lock.withLock { store.now }
+            return try NodeStore.openReader(directory: directory, now: now)
+        } catch {
+            readerCondition.withLock { openReaders -= 1; readerCondition.signal() }
+            throw error
         }
     }
 
