@@ -84,12 +84,10 @@ extension NodeStore {
 
     /// Forgets what a rolled-back transaction derived: states of cases never written, publications never stored.
     func dropCachesAfterRollback() {
-        caseCache.removeAll()
-        seenLogGeneration = nil
-        calendarCache = nil
-        pendingWrites = PendingCaseWrites()
         // Keys read inside the transaction may come from a registration or re-key it applied.
-        verifyingKeys.removeAll()
+        forgetDerivedState()
+        seenLogGeneration = nil
+        pendingWrites = PendingCaseWrites()
     }
 
     /// Runs body as part of a batch whose case writes are flushed once, when the outermost batch ends.

@@ -110,6 +110,10 @@ public final class Database {
 }
 
 extension Database {
+    /// Rows this connection has inserted, updated or deleted since it opened (its own writes only,
+    /// committed or not): an in-memory counter, so that a caller can tell cheaply that it wrote.
+    public var totalChanges: Int64 { sqlite3_total_changes64(handle) }
+
     /// Runs one or more statements separated by semicolons, without arguments (schema, pragmas).
     public func execute(_ sql: String) throws {
         try Self.exec(handle, sql)
