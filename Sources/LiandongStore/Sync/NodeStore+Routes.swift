@@ -17,15 +17,13 @@ extension NodeStore {
     func route(_ change: Change, lsn: Int64, db: Database) throws {
         var parties = Set(change.parties).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let insert = try db.cachedStatement("INSERT INTO routes (party, lsn) VALUES (?, ?)")
+        // Within a batch, the parties a case reached are remembered as its changes are routed: the
+        // next change of the case asks the batch, not the routes of every earlier change.
+        let remembered = pendingWrites.depth > 0
+        var reached: [String]?
         if ChangeKinds.isCaseKind(change.kind), !parties.contains(EntityName.everyone) {
-            let reached = try db.cachedStatement("""
-                SELECT DISTINCT party FROM routes WHERE lsn IN (SELECT lsn FROM changes WHERE entity = ? AND lsn <> ?)
-                """)
-            defer { reached.reset() }
-            try reached.bind(change.entity, at: 1)
-            try reached.bind(lsn, at: 2)
-            var known: [String] = []
-            while try reached.step() { known.append(reached.text(0)) }
+            let known = try (remembered ? pendingWrites.routed[change.entity] : nil) ?? partiesReached(by: change.entity, before: lsn)
+            reached = known
             if !known.isEmpty {
                 // A party already inside the new party's subtree means the history already went there.
                 let joining = parties.filter { party in !known.contains { $0 == EntityName.everyone || NodeCode.isAncestorOrSelf(party, of: $0) } }
@@ -46,6 +44,24 @@ extension NodeStore {
             try insert.bind(lsn, at: 2)
             try insert.run()
         }
+        if remembered, ChangeKinds.isCaseKind(change.kind) || pendingWrites.routed[change.entity] != nil {
+            // Every party routed now, with the ones reached before (joining parties were routed to the earlier changes too).
+            let before = try reached ?? pendingWrites.routed[change.entity] ?? partiesReached(by: change.entity, before: lsn)
+            pendingWrites.routed[change.entity] = Array(Set(before).union(parties))
+        }
+    }
+
+    /// The parties the routes of an entity's changes stored before `lsn` name.
+    private func partiesReached(by entity: String, before lsn: Int64) throws -> [String] {
+        let reached = try db.cachedStatement("""
+            SELECT DISTINCT party FROM routes WHERE lsn IN (SELECT lsn FROM changes WHERE entity = ? AND lsn <> ?)
+            """)
+        defer { reached.reset() }
+        try reached.bind(entity, at: 1)
+        try reached.bind(lsn, at: 2)
+        var known: [String] = []
+        while try reached.step() { known.append(reached.text(0)) }
+        return known
     }
 
     /// The last routing position written here (0 before any).
