@@ -16,7 +16,7 @@ final class CaseConflictRulesTests: XCTestCase {
     }
 
     func facts(_ state: CaseState) -> CaseConflictRules.Facts {
-        CaseConflictRules.Facts(state: state, decisionRef: nil, withdrawalRef: nil, statusRef: nil, root: F.county)
+        CaseConflictRules.Facts(state: state, decisionRef: nil, withdrawalRef: nil, statusRef: nil)
     }
 
     func testAVillageWithdrawingAfterTheCountyApprovedIsRefusedForTheDecision() throws {

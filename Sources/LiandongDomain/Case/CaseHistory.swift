@@ -89,7 +89,7 @@ public struct CaseHistory: Sendable {
         }
         // The conflict rules say first what happens to a change that arrives made apart; a change
         // made here is the reducer's alone (its maker saw the state it changes).
-        let facts = state.map { CaseConflictRules.Facts(state: $0, decisionRef: decisionRef, withdrawalRef: withdrawalRef, statusRef: statusRef, root: root) }
+        let facts = state.map { CaseConflictRules.Facts(state: $0, decisionRef: decisionRef, withdrawalRef: withdrawalRef, statusRef: statusRef) }
         let verdict: CaseConflictRules.Verdict = strict ? .apply : facts.map { CaseConflictRules.verdict(for: change, action, on: $0) } ?? .apply
         switch verdict {
         case .refuse(let refusal):

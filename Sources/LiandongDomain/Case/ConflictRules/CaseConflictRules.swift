@@ -47,16 +47,16 @@ public enum CaseConflictRules {
         public var decisionRef: ChangeRef?
         public var withdrawalRef: ChangeRef?
         public var statusRef: ChangeRef?
-        /// The county the case belongs to: it resolves what no lower tier can.
-        public var root: String
 
-        public init(state: CaseState, decisionRef: ChangeRef?, withdrawalRef: ChangeRef?, statusRef: ChangeRef?, root: String) {
+        public init(state: CaseState, decisionRef: ChangeRef?, withdrawalRef: ChangeRef?, statusRef: ChangeRef?) {
             self.state = state
             self.decisionRef = decisionRef
             self.withdrawalRef = withdrawalRef
             self.statusRef = statusRef
-            self.root = root
         }
+
+        /// The county the case belongs to: it resolves what no lower tier can.
+        public var root: String { NodeCode.path(to: state.acceptor).first ?? state.acceptor }
     }
 
     /// The rules, in the order they are asked: the first that claims the change decides.
