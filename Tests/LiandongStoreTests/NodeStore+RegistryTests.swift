@@ -200,6 +200,16 @@ final class NodeStoreRegistryTests: NodeStoreTestCase {
         XCTAssertTrue(problems.first?.message.contains("撤销") ?? false)
     }
 
+    func testVerifyFoldsCertificatePinsWithTheStoresRule() throws {
+        let county = try makeCounty(catalog: false, calendar: false)
+        _ = try county.announceCertificate(pins: ["27zVsFQzcExrBaNNtOzVzLXh2+YMp5M8aZxVYyXwdmY="], actor: "admin")
+        try assertVerifiesClean(county)
+        try rawDatabase().run("UPDATE certificate_pins SET pins = ? WHERE code = ?", .text("0yVHxMyIRA1OvfN/hEFM59iApYVSMflQjza8wtAuHQU="), .text(countyCode))
+        let problems = try reopen().verify().problems
+        XCTAssertEqual(problems.map(\.code), ["registry_mismatch"])
+        XCTAssertEqual(problems.first?.entity, EntityName.node(countyCode))
+    }
+
     func testInitThatFailsAfterTheKeyIsWrittenRemovesItAndCanBeRetried() throws {
         // A directory where SQLite's WAL file should go makes the database fail after the key is written.
         let directory = nodeDirectory("broken")

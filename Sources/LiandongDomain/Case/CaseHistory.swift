@@ -1,6 +1,6 @@
 /// CaseHistory is one case derived from the set of its changes (DESIGN §6): the state folded by
-/// CaseReducer in `(hlc, origin, seq)` order, plus what the conflict rules say about the changes
-/// that did not apply as made. It is a pure value: two nodes holding the same changes derive equal
+/// CaseReducer in `(hlc, origin, seq)` order, plus what the conflict rules (CaseConflictRules, asked
+/// before the reducer) say about the changes that did not apply as made. It is a pure value: two nodes holding the same changes derive equal
 /// histories, and a change that sorts last extends it without a replay (`apply`).
 public struct CaseHistory: Sendable {
     public let number: String
@@ -27,10 +27,6 @@ public struct CaseHistory: Sendable {
     public private(set) var fieldWriters: [String: ChangeRef] = [:]
 
     public static let contactFields = ["phone", "address", "mailAddress"]
-    /// Actions that edit the application: after the decision they cannot change it (decision_final).
-    static let applicationEdits: Set<CaseAction> = [
-        .requestSupplement, .recordSupplement, .review, .forward, .extend, .startSpecialProcedure, .endSpecialProcedure, .transfer,
-    ]
 
     public init(number: String) {
         self.number = number
@@ -91,16 +87,29 @@ public struct CaseHistory: Sendable {
             last = ref
             return
         }
-        let before = state
-        do {
-            let next = try CaseReducer.apply(change, to: state)
-            if action == .updateContact, let before { recordLostWrites(change, ref: ref, before: before) }
-            track(action, change: change, ref: ref, before: before, after: next)
-            state = next
-            if creates { settleEarly() }
-        } catch let error as CaseError {
-            if strict { throw error }
-            classify(error, change: change, action: action, ref: ref)
+        // The conflict rules say first what happens to a change that arrives made apart; a change
+        // made here is the reducer's alone (its maker saw the state it changes).
+        let facts = state.map { CaseConflictRules.Facts(state: $0, decisionRef: decisionRef, withdrawalRef: withdrawalRef, statusRef: statusRef) }
+        let verdict: CaseConflictRules.Verdict = strict ? .apply : facts.map { CaseConflictRules.verdict(for: change, action, on: $0) } ?? .apply
+        switch verdict {
+        case .refuse(let refusal):
+            reject(ref, refusal)
+        case .mergeLateMaterials(let materials, let refusal):
+            if let current = state { state = CaseReducer.mergeLateMaterials(materials, of: change, into: current) }
+            if let refusal { reject(ref, refusal) }
+        case .apply:
+            let before = state
+            do {
+                let next = try CaseReducer.apply(change, to: state)
+                if action == .updateContact, let before { recordLostWrites(change, ref: ref, before: before) }
+                track(action, change: change, ref: ref, before: before, after: next)
+                state = next
+                if creates { settleEarly() }
+            } catch let error as CaseError {
+                if strict { throw error }
+                // What the reducer refuses of a change no rule claimed (a creation that does not read has no case to record it on).
+                if let facts { reject(ref, CaseConflictRules.refusal(error, of: change, on: facts)) }
+            }
         }
         last = ref
     }
@@ -197,68 +206,15 @@ public struct CaseHistory: Sendable {
         revision += 1
     }
 
-    private mutating func reject(_ ref: ChangeRef, rule: ConflictRule, with other: ChangeRef? = nil, values: JSONValue, message: String,
-                                 outcome: String = "该变更保留在日志中，未生效", resolver: String) {
-        records.append(ConflictRecord(rule: rule, cases: [number], changes: [other, ref].compactMap { $0 }, values: values,
-                                      message: message, outcome: outcome, resolver: resolver))
-        revision += 1
+    private mutating func reject(_ ref: ChangeRef, rule: ConflictRule, values: JSONValue, message: String, resolver: String) {
+        reject(ref, CaseConflictRules.Refusal(rule: rule, values: values, message: message, resolver: resolver))
     }
 
-    /// Turns a refused change into the conflict record its rule gives.
-    private mutating func classify(_ error: CaseError, change: Change, action: CaseAction, ref: ChangeRef) {
-        guard var current = state else { return }
-        let refused: JSONValue = ["kind": .string(change.kind), "payload": change.payload]
-        if action == .recordSupplement, case .transitionNotAllowed = error, (try? CaseReducer.authorize(action, origin: change.origin, state: current)) != nil {
-            let known = Set(current.item.materials.map(\.id))
-            let wanted = ((try? PayloadReader(change.payload).strings("materials")) ?? []).filter(known.contains)
-            if !wanted.isEmpty {
-                let added = Array(Set(wanted).subtracting(current.materials)).sorted()
-                current.materials.formUnion(wanted)
-                current.timeline.append(Step(kind: change.kind, origin: change.origin, seq: change.seq, actor: change.actor, wall: change.wall,
-                                             summary: added.isEmpty ? "补正材料（已在案，合并为一份）" : "补正材料（补正已结束，材料并入）"))
-                state = current
-                guard !added.isEmpty else { return }
-                let afterDecision = current.decision != nil && change.origin != current.decision?.by
-                reject(ref, rule: afterDecision ? .decisionFinal : .materialAddOnly, with: afterDecision ? decisionRef : statusRef,
-                       values: ["added": .strings(added), "status": .string(current.status.rawValue)],
-                       message: "\(change.origin) 收到的补正材料在本轮补正结束后才排入（当前状态「\(current.status.chineseName)」）",
-                       outcome: afterDecision ? "材料已并入，决定不变" : "材料已并入办件（只增不减），状态不变",
-                       resolver: afterDecision ? root : current.holder)
-                return
-            }
-        }
-        if action == .withdraw, let decision = current.decision {
-            reject(ref, rule: .withdrawVsDecision, with: decisionRef,
-                   values: ["standing": .string(decision.approved ? CaseAction.approve.kind : CaseAction.deny.kind), "refused": refused],
-                   message: "\(change.origin) 的撤回与 \(decision.by) 的\(decision.approved ? "准予" : "不予许可")决定并发，决定排在前面",
-                   outcome: "决定有效，撤回未生效；请双方与申请人沟通", resolver: current.decider)
-            return
-        }
-        if action == .approve || action == .deny, let withdrawal = current.withdrawal {
-            reject(ref, rule: .withdrawVsDecision, with: withdrawalRef,
-                   values: ["standing": .string(CaseAction.withdraw.kind), "refused": refused],
-                   message: "\(change.origin) 的决定与 \(withdrawal.by) 的撤回并发，撤回排在前面",
-                   outcome: "撤回有效，决定未生效；请双方与申请人沟通", resolver: current.decider)
-            return
-        }
-        if let decision = current.decision, change.origin != decision.by, Self.applicationEdits.contains(action) {
-            reject(ref, rule: .decisionFinal, with: decisionRef,
-                   values: ["decision": .string(decision.approved ? "approved" : "denied"), "decidedBy": .string(decision.by), "refused": refused],
-                   message: "\(decision.by) 已作出\(decision.approved ? "准予" : "不予许可")决定，\(change.origin) 的「\(action.chineseName)」与之并发、排在其后",
-                   outcome: "决定为终局，该修改保留在日志中未生效，请县级复核", resolver: root)
-            return
-        }
-        let rule: ConflictRule
-        switch error {
-        case .notAuthorized: rule = .notAuthorized
-        case .invalidPayload, .materialsMissing, .caseExists: rule = .invalidPayload
-        case .unknownKind: rule = .unknownKind
-        default: rule = .staleTransition
-        }
-        let resolver = rule == .invalidPayload || rule == .unknownKind ? root : current.holder
-        reject(ref, rule: rule, with: rule == .invalidPayload ? nil : statusRef,
-               values: ["reason": .string(error.code), "status": .string(current.status.rawValue), "refused": refused],
-               message: error.message, resolver: resolver)
+    /// Records what a rule says of a change that stays in the log, not applied.
+    private mutating func reject(_ ref: ChangeRef, _ refusal: CaseConflictRules.Refusal) {
+        records.append(ConflictRecord(rule: refusal.rule, cases: [number], changes: [refusal.with, ref].compactMap { $0 }, values: refusal.values,
+                                      message: refusal.message, outcome: refusal.outcome, resolver: refusal.resolver))
+        revision += 1
     }
 
     /// The payload of a contact update made here: `seen` names the change that last wrote each field

@@ -6,13 +6,8 @@ public enum CaseReducer {
     /// the rules from applying it; the caller keeps the change in the log and records a conflict.
     public static func apply(_ change: Change, to state: CaseState?) throws -> CaseState {
         guard let action = CaseAction(kind: change.kind) else { throw CaseError.unknownKind(change.kind) }
-        // Every case payload is an object; PayloadReader would read a non-object as "all fields absent".
-        guard case .object = change.payload else {
-            throw CaseError.invalidPayload(field: "payload", reason: "应为对象，实际为\(change.payload.chineseTypeName)")
-        }
+        try checkForm(change)
         let payload = PayloadReader(change.payload)
-        try TextRules.checkPayload(change.payload)
-        if let problem = TextRules.problem(change.actor, TextRules.actor) { throw CaseError.invalidPayload(field: "actor", reason: problem) }
         guard var state else {
             switch action {
             case .accept, .refuse: return try create(change, action: action, payload: payload)
@@ -26,6 +21,28 @@ public enum CaseReducer {
         try authorize(action, origin: change.origin, state: state)
         let summary = try transition(&state, action: action, change: change, payload: payload)
         state.timeline.append(Step(kind: change.kind, origin: change.origin, seq: change.seq, actor: change.actor, wall: change.wall, summary: summary))
+        return state
+    }
+
+    /// Checks what every case change must be whatever the state: an object payload, text within
+    /// the text rules, a named actor.
+    public static func checkForm(_ change: Change) throws {
+        // Every case payload is an object; PayloadReader would read a non-object as "all fields absent".
+        guard case .object = change.payload else {
+            throw CaseError.invalidPayload(field: "payload", reason: "应为对象，实际为\(change.payload.chineseTypeName)")
+        }
+        try TextRules.checkPayload(change.payload)
+        if let problem = TextRules.problem(change.actor, TextRules.actor) { throw CaseError.invalidPayload(field: "actor", reason: problem) }
+    }
+
+    /// Adds supplement materials received after their round closed (CaseConflictRules, material_add_only):
+    /// materials are add-only, so they join the case; the status, the holder and the round do not move.
+    public static func mergeLateMaterials(_ materials: [String], of change: Change, into state: CaseState) -> CaseState {
+        var state = state
+        let added = Set(materials).subtracting(state.materials)
+        state.materials.formUnion(materials)
+        state.timeline.append(Step(kind: change.kind, origin: change.origin, seq: change.seq, actor: change.actor, wall: change.wall,
+                                   summary: added.isEmpty ? "补正材料（已在案，合并为一份）" : "补正材料（补正已结束，材料并入）"))
         return state
     }
 

@@ -52,16 +52,10 @@ extension NodeStore {
                 }
             case CatalogKind.calendarYearSet, EvaluationSettings.kind:
                 try materializePublication(change, db: db, strict: strict)
-            case NodeKind.registered:
-                try materializeRegistration(change, db: db, strict: strict)
-            case NodeKind.revoked:
-                try materializeRevocation(change, db: db, strict: strict)
-            case NodeRekey.kind:
-                try materializeRekey(change, db: db, strict: strict)
+            case NodeKind.registered, NodeKind.revoked, NodeRekey.kind, CertificateAnnouncement.kind:
+                try materializeRegistry(change, db: db, strict: strict)
             case NoticeKind.oneTimeIssued:
                 try materializeNotice(change, db: db, strict: strict)
-            case CertificateAnnouncement.kind:
-                try materializeCertificateAnnouncement(change, db: db, strict: strict)
             case RestoreHeal.healedKind:
                 // The record of a heal (what was lost, who was waived): read from the log, nothing to derive.
                 break

@@ -25,14 +25,4 @@ extension NodeStore {
         let announced = try NodeCode.parent(of: identity.code).flatMap { try certificateAnnouncement(of: $0) }
         return CertificateAnnouncement.accepted(tokenPin: try parentPin(), announced: announced)
     }
-
-    func materializeCertificateAnnouncement(_ change: Change, db: Database, strict: Bool) throws {
-        guard try !refusedByKindRules(change, db: db, strict: strict) else { return }
-        let announcement = try CertificateAnnouncement.parse(change.payload)
-        // The latest announcement stands, by the change order: replicas agree whatever order they received them in.
-        try db.run("""
-            INSERT INTO certificate_pins (code, pins, hlc) VALUES (?, ?, ?)
-            ON CONFLICT (code) DO UPDATE SET pins = excluded.pins, hlc = excluded.hlc WHERE excluded.hlc > certificate_pins.hlc
-            """, .text(announcement.code), .text(announcement.pins.joined(separator: ",")), .integer(change.hlc.rawValue))
-    }
 }

@@ -93,20 +93,6 @@ extension NodeStore {
         _ = try recordInTransaction([draft], db: db)
     }
 
-    /// Applies `node.rekeyed`: for one cut-over the later by HLC stands, as KeyHistory folds them.
-    func materializeRekey(_ change: Change, db: Database, strict: Bool) throws {
-        guard try !refusedByKindRules(change, db: db, strict: strict) else { return }
-        let rekey = try NodeRekey.parse(change.payload)
-        try db.run("""
-            INSERT INTO node_rekeys (code, from_seq, public_key, reason, origin, actor, hlc) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (code, from_seq) DO UPDATE SET public_key = excluded.public_key, reason = excluded.reason,
-                origin = excluded.origin, actor = excluded.actor, hlc = excluded.hlc
-            WHERE excluded.hlc > node_rekeys.hlc OR (excluded.hlc = node_rekeys.hlc AND excluded.public_key > node_rekeys.public_key)
-            """, .text(rekey.code), .integer(rekey.fromSeq), .blob(rekey.publicKey), .text(rekey.reason), .text(change.origin),
-            .text(change.actor), .integer(change.hlc.rawValue))
-        verifyingKeys[rekey.code] = nil
-    }
-
     /// Trusts a history from the enroll answer (before the re-key changes arrive in the log): a
     /// re-enrolled node checks its old chain with it when it takes it back from its parent.
     func trustKeyHistory(code: String, epochs: [KeyEpoch], db: Database) throws {

@@ -10,11 +10,11 @@ extension NodeStore {
     /// The registry rows; a re-keyed code shows its newest key and its history (KeyHistory's fold).
     func registryRows(db: Database) throws -> [RegistryEntry] {
         let rekeys = try rekeysByCode(db: db)
-        return try db.query("SELECT code, role, name, public_key, registered_hlc, revoked_hlc FROM nodes ORDER BY code").compactMap { row in
-            guard let code = row.text("code"), let role = row.text("role").flatMap(Role.init(rawValue:)) else { return nil }
-            var entry = RegistryEntry(code: code, role: role, name: row.text("name") ?? "", publicKey: row.blob("public_key") ?? [],
-                                      registeredHLC: row.int64("registered_hlc") ?? 0, revokedHLC: row.int64("revoked_hlc"))
-            if let epochs = rekeys[code], let history = KeyHistory(registered: entry.publicKey, rekeys: epochs) {
+        let nodes = try db.query("SELECT code, role, name, public_key, registered_hlc, revoked_hlc FROM nodes ORDER BY code")
+        return nodes.compactMap(NodeStore.nodeRow).map { node in
+            var entry = RegistryEntry(code: node.code, role: node.role, name: node.name, publicKey: node.publicKey,
+                                      registeredHLC: node.registeredHLC, revokedHLC: node.revokedHLC)
+            if let epochs = rekeys[node.code], let history = KeyHistory(registered: entry.publicKey, rekeys: epochs) {
                 entry.publicKey = history.current
                 entry.history = history.epochs
             }
@@ -83,36 +83,5 @@ extension NodeStore {
             }
         }
         verifyingKeys.removeAll()
-    }
-
-    /// Applies `node.registered`: the newest registration by HLC wins (ties by the larger key, so
-    /// that every node ends with the same row); a revocation already held stays.
-    func materializeRegistration(_ change: Change, db: Database, strict: Bool) throws {
-        guard try !refusedByKindRules(change, db: db, strict: strict) else { return }
-        let registration = try NodeRegistration.parse(change.payload)
-        try db.run("""
-            INSERT INTO nodes (code, role, name, public_key, registered_hlc) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (code) DO UPDATE SET role = excluded.role, name = excluded.name, public_key = excluded.public_key,
-                registered_hlc = excluded.registered_hlc
-            WHERE excluded.registered_hlc > nodes.registered_hlc
-                OR (excluded.registered_hlc = nodes.registered_hlc AND excluded.public_key > nodes.public_key)
-            """,
-            .text(registration.code), .text(registration.role.rawValue), .text(registration.name), .blob(registration.publicKey),
-            .integer(change.hlc.rawValue))
-        verifyingKeys[registration.code] = nil
-    }
-
-    /// Applies `node.revoked`: the earliest revocation wins. A revocation that arrives before the
-    /// registration keeps a row with no key, which the registration fills in later.
-    func materializeRevocation(_ change: Change, db: Database, strict: Bool) throws {
-        guard try !refusedByKindRules(change, db: db, strict: strict) else { return }
-        let revocation = try NodeRevocation.parse(change.payload)
-        let role = NodeCode.role(of: revocation.code)?.rawValue ?? ""
-        try db.run("""
-            INSERT INTO nodes (code, role, name, public_key, revoked_hlc, registered_hlc) VALUES (?, ?, '', x'', ?, 0)
-            ON CONFLICT (code) DO UPDATE SET revoked_hlc = excluded.revoked_hlc
-            WHERE nodes.revoked_hlc IS NULL OR excluded.revoked_hlc < nodes.revoked_hlc
-            """, .text(revocation.code), .text(role), .integer(change.hlc.rawValue))
-        verifyingKeys[revocation.code] = nil
     }
 }
