@@ -31,7 +31,8 @@ final class RealPath {
     let mix: [CaseScript]
     private let code: String
     private let items: [String: JSONValue]
-    private var nextCase = 1
+    /// The sequence of the next case number this path makes (a node that accepted others first starts later).
+    var nextCase = 1
     /// Every case made by `runBatched`, with its item, in the order made.
     private(set) var cases: [(number: String, item: String)] = []
 
