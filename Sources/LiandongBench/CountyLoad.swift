@@ -99,12 +99,22 @@ struct CountyLoad {
             finished.enter()
             Thread.detachNewThread {
                 gate.wait()
+                // As serve's push lane: a failed exchange is tried again after the lane's own back-off.
                 let start = ContinuousClock.now
-                do {
-                    try child.pushDay()
-                    pushes.add(seconds: (ContinuousClock.now - start).seconds)
-                } catch {
-                    pushes.fail("\(child.code): \(error)")
+                var schedule = RetrySchedule()
+                while true {
+                    do {
+                        try child.pushDay()
+                        pushes.add(seconds: (ContinuousClock.now - start).seconds)
+                        break
+                    } catch {
+                        pushes.fail("\(child.code): \(error)")
+                        guard ContinuousClock.now - start < .seconds(600) else { break }
+                        let now = Date().timeIntervalSince1970
+                        if case .wait(let until) = schedule.failed(at: now, jitter: Double.random(in: 0...1)) {
+                            Thread.sleep(forTimeInterval: max(0, until - now))
+                        }
+                    }
                 }
                 finished.leave()
             }
@@ -381,7 +391,7 @@ extension Report {
                 + "max \(ms(samples.max() ?? 0))"
         }
         func process(_ sample: CountyProcess.Sample) -> String { "RSS \(fixed(sample.rssMiB, 1)) MiB, \(sample.threads) threads" }
-        let failures = run.pushFailures.isEmpty ? "" : "\n    push failures: \(run.pushFailures.count), first: \(run.pushFailures[0])"
+        let failures = run.pushFailures.isEmpty ? "" : "\n    failed exchanges on the way: \(run.pushFailures.count), the first: \(run.pushFailures[0])"
         return """
             a county of \(run.children) children (issue 11): one county `liandong serve` process (\(binary)) with \(run.children) \
             villages enrolled directly under it (codes \(SyncTree.county)001201 onwards, 30 per township code, no township node: \
@@ -397,7 +407,9 @@ extension Report {
             connection to the county's database, as the CLI; until the village's pull lane stored it): \(percentiles(run.idleDecisions))
               all \(run.children) push a day's work at once (\(run.dayChanges) changes each, hello + push): \(run.burstChanges) changes \
             stored in \(fixed(run.burstSeconds, 2)) s (\(grouped(run.burstSeconds > 0 ? Double(run.burstChanges) / run.burstSeconds : 0)) changes/s)
-                push exchange per child: \(percentiles(run.pushSeconds))\(failures)
+                per village, from the common start until the county had its day (hello + push; a failed exchange tried again \
+            after the push lane's back-off, as serve does): \(percentiles(run.pushSeconds)); \(run.pushSeconds.count) of \(run.children) \
+            landed\(failures)
                 the county during the burst: peak RSS \(fixed(run.burstPeakRSSMiB, 1)) MiB, at most \(run.burstMaxThreads) threads
                 decisions during the burst (\(run.burstDecisions.count)): \(percentiles(run.burstDecisions))
               pull-lane errors (retried after 1 s): \(run.pullErrors)
