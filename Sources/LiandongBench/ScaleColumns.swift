@@ -73,6 +73,8 @@ final class ScaleRun {
         var columns: [ScaleColumn] = []
         for size in sizes.sorted() {
             columns.append(try column(size: size, sample: sample, batch: batch, fillBatch: fillBatch))
+            // On stderr as each column ends: a long run stopped part way keeps what it measured.
+            Progress.phase(Report.scale(columns, sample: sample, fillBatch: fillBatch))
         }
         return columns
     }

@@ -59,6 +59,7 @@ func runBench(_ options: BenchOptions) throws {
             let single = Phase(name: "", rows: singleRows.count, seconds: singleRun.seconds)
             let raw = Phase(name: "", rows: singleRows.count, seconds: rawSingle)
             syncSections.append(Report.postgres(peer, twoHop: twoHop, relay: relay, single: single, rawSingle: raw))
+            Progress.phase(syncSections.last ?? "")
         }
         // The long sections of issue 11 each report their own failure, so that one does not lose the others' figures.
         if !options.scale.isEmpty {
@@ -66,7 +67,6 @@ func runBench(_ options: BenchOptions) throws {
                 let scale = try ScaleRun(root: root + "/scale", examples: options.examples)
                 let columns = try scale.run(sizes: options.scale, sample: options.scaleSample, batch: options.batch, fillBatch: options.fillBatch)
                 let table = Report.scale(columns, sample: options.scaleSample, fillBatch: options.fillBatch)
-                Progress.phase(table)
                 return table + "\n\n" + Report.bootstrap(try Bootstrap.run(scale))
             })
         }
