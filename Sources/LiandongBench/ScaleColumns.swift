@@ -197,7 +197,8 @@ extension Report {
             holding as many rows as the village's
             \(lines.joined(separator: "\n"))
             target: every liandong figure (rates and × raw) within 1.25 × across columns: widest \
-            \(worst.map { "\($0.0.trimmingCharacters(in: .whitespaces)) \(fixed($0.1, 2)) ×" } ?? "-") — \(verdict((worst?.1 ?? 0) <= 1.25 && (worst?.1 ?? 0) > 0))
+            \(worst.map { "\($0.0.trimmingCharacters(in: .whitespaces)) \(fixed($0.1, 2)) ×" } ?? "-") — \
+            \(columns.count < 2 ? "one column, nothing to compare" : verdict((worst?.1 ?? 0) <= 1.25 && (worst?.1 ?? 0) > 0))
             """
     }
 }
