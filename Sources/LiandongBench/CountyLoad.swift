@@ -112,7 +112,7 @@ struct CountyLoad {
                         break
                     } catch {
                         pushes.fail("\(child.code): \(error)")
-                        guard ContinuousClock.now - start < .seconds(600) else { break }
+                        guard ContinuousClock.now - start < .seconds(300) else { break }
                         let now = Date().timeIntervalSince1970
                         if case .wait(let until) = schedule.failed(at: now, jitter: Double.random(in: 0...1)) {
                             Thread.sleep(forTimeInterval: max(0, until - now))
@@ -126,7 +126,8 @@ struct CountyLoad {
         let burstBegan = clock.now
         gate.open()
         // Decisions keep coming while the pushes are on their way in (a short pause between them).
-        while finished.wait(timeout: .now()) == .timedOut, next < nodes.count {
+        // At most 100, and none after the second lost one: a lost one costs its two-minute wait.
+        while finished.wait(timeout: .now()) == .timedOut, next < nodes.count, result.burstDecisions.count < 100, result.lostDecisions < 2 {
             if let seconds = try decide(pause: 0...0.05) { result.burstDecisions.append(seconds) } else { result.lostDecisions += 1 }
         }
         finished.wait()
@@ -412,8 +413,8 @@ extension Report {
               all \(run.children) push a day's work at once (\(run.dayChanges) changes each, hello + push): \(run.burstChanges) changes \
             stored in \(fixed(run.burstSeconds, 2)) s (\(grouped(run.burstSeconds > 0 ? Double(run.burstChanges) / run.burstSeconds : 0)) changes/s)
                 per village, from the common start until the county had its day (hello + push; a failed exchange tried again \
-            after the push lane's back-off, as serve does): \(percentiles(run.pushSeconds)); \(run.pushSeconds.count) of \(run.children) \
-            landed\(failures)
+            after the push lane's back-off, as serve does, for 5 minutes at most): \(percentiles(run.pushSeconds)); \
+            \(run.pushSeconds.count) of \(run.children) landed\(failures)
                 the county during the burst: peak RSS \(fixed(run.burstPeakRSSMiB, 1)) MiB, at most \(run.burstMaxThreads) threads
                 decisions during the burst (\(run.burstDecisions.count)): \(percentiles(run.burstDecisions))
               decisions not at their village two minutes after the commit: \(run.lostDecisions); pull-lane errors (retried after 1 s): \(run.pullErrors)
