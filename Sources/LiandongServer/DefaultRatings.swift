@@ -4,7 +4,7 @@ import LiandongStore
 import LiandongSync
 
 /// DefaultRatings applies the county's default rating (好差评) to the unrated cases this node
-/// delivered, every `interval` seconds, through the server's one writer (`StoreBox`). What it
+/// delivered, every `interval` seconds, through the server's one writer (`StoreWriter`). What it
 /// records is a change like any other: it travels up with the sync, and a case rated once is never
 /// due again, so running it often, or after a restart, rates nothing twice.
 ///
@@ -14,7 +14,7 @@ final class DefaultRatings: @unchecked Sendable {
     private var stopping = false
     private var finished = true
 
-    func start(box: StoreBox, interval: Double, log: @escaping @Sendable (String) -> Void) {
+    func start(writer: StoreWriter, interval: Double, log: @escaping @Sendable (String) -> Void) {
         guard interval > 0 else { return }
         condition.withLock { finished = false }
         Thread.detachNewThread { [self] in
@@ -25,7 +25,7 @@ final class DefaultRatings: @unchecked Sendable {
             var wait = interval
             while true {
                 do {
-                    let rated = try box.with { try $0.applyDefaultRatings() }
+                    let rated = try writer.with { try $0.applyDefaultRatings() }
                     if !rated.isEmpty { log("default rating applied to \(rated.count) case(s): \(rated.joined(separator: ", "))") }
                     wait = interval
                 } catch {

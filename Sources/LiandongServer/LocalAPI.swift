@@ -7,7 +7,7 @@ enum LocalAPI {
     static func answer(_ segments: [String], request: HTTPServerRequest, service: SyncService) throws -> JSONValue {
         switch segments.count {
         case 1 where segments[0] == "status":
-            return try service.box.with { store in try NodeStatus.json(store) }
+            return try service.writer.read { store in try NodeStatus.json(store) }
         case 1 where segments[0] == "cases":
             var filter = CaseFilter()
             if let status = request.query["status"] {
@@ -15,17 +15,17 @@ enum LocalAPI {
                 filter.status = value
             }
             filter.itemCode = request.query["item"]
-            return try service.box.with { store in .object(["cases": .array(try store.listCases(filter).map(\.json))]) }
+            return try service.writer.read { store in .object(["cases": .array(try store.listCases(filter).map(\.json))]) }
         case 1 where segments[0] == "notices":
             var filter = NoticeFilter(node: try node(request), itemCode: request.query["item"])
             (filter.from, filter.to) = try period(request)
-            return try service.box.with { store in .object(["notices": .array(try store.oneTimeNotices(filter))]) }
+            return try service.writer.read { store in .object(["notices": .array(try store.oneTimeNotices(filter))]) }
         case 1 where segments[0] == "filings":
             var filter = NoticeFilter(node: try node(request), itemCode: request.query["item"])
             (filter.from, filter.to) = try period(request)
-            return try service.box.with { store in .object(["filings": .array(try store.negativeFilings(filter))]) }
+            return try service.writer.read { store in .object(["filings": .array(try store.negativeFilings(filter))]) }
         case 2 where segments[0] == "cases":
-            return try service.box.with { store in try store.caseView(segments[1]).json(masked: false) }
+            return try service.writer.read { store in try store.caseView(segments[1]).json(masked: false) }
         default:
             throw SyncError.notFound("/api/v1/" + segments.joined(separator: "/"))
         }
@@ -59,8 +59,8 @@ enum LocalAPI {
 
     /// The public status of a case: only with its query code, masked; 404 otherwise, so that a
     /// guess cannot tell a wrong code from a missing case.
-    static func publicCase(_ number: String, code: String?, box: StoreBox) throws -> JSONValue {
-        try box.with { store in
+    static func publicCase(_ number: String, code: String?, writer: StoreWriter) throws -> JSONValue {
+        try writer.with { store in
             guard let code, let (state, renumberedFrom) = try store.publicLookup(number: number, code: code) else {
                 throw SyncError("not_found", "未找到办件，或查询码不正确")
             }

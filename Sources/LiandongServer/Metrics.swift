@@ -5,19 +5,19 @@ import LiandongSync
 /// Metrics renders /metrics in the Prometheus text format (version 0.0.4).
 enum Metrics {
     static func render(service: SyncService) throws -> String {
-        let (counters, children, upward, quarantine, subtree, now) = try service.box.with { store in
+        let (counters, children, upward, quarantine, subtree, now) = try service.writer.read { store in
             (try store.syncCounters(), try store.childLinks(), try store.unackedUpward(), try store.quarantineCounts(), try store.subtreeView(), store.now())
         }
         // The root has no parent: no lag toward one.
-        let up: [(String, String)] = NodeCode.parent(of: service.box.code) == nil ? [] : [("{node=\"\(service.box.code)\",peer=\"parent\",direction=\"up\"}", "")]
-        let (clocks, healing) = try service.box.with { store in (try store.nodeClocks(), try store.healStatus().state.isWaiting) }
+        let up: [(String, String)] = NodeCode.parent(of: service.writer.code) == nil ? [] : [("{node=\"\(service.writer.code)\",peer=\"parent\",direction=\"up\"}", "")]
+        let (clocks, healing) = try service.writer.read { store in (try store.nodeClocks(), try store.healStatus().state.isWaiting) }
         var lines: [String] = []
         func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
             lines.append("# HELP \(name) \(help)")
             lines.append("# TYPE \(name) \(type)")
             for (labels, value) in samples { lines.append(name + labels + " " + value) }
         }
-        let node = "node=\"\(service.box.code)\""
+        let node = "node=\"\(service.writer.code)\""
         metric("liandong_changes_total", "counter", "Changes held in this node's log.", [("{\(node)}", "\(counters.changes)")])
         metric("liandong_quarantine_total", "gauge", "Changes held in quarantine at this node (a row goes when its change lands).",
                [("{\(node)}", "\(counters.quarantined)")])

@@ -3,10 +3,11 @@ import LiandongDomain
 import LiandongStore
 import LiandongSync
 
-/// NodeServer is one running node: its HTTP server (children, local API, public query, metrics),
-/// the watcher that wakes parked pulls when another process records changes, and, when the
-/// node has a parent, the sync loop. Built from a configuration value (tests bind port 0); starts
-/// in that order and stops in reverse.
+/// NodeServer is one running node: its one StoreWriter, which every part below writes through;
+/// its HTTP server (children, local API, public query, metrics, workbench); the watch that notices
+/// commits by another process (the CLI); and, when the node has a parent, the sync loop. The
+/// writer wakes parked pulls, open pages and the sync lanes whenever the log moves. Built from a
+/// configuration value (tests bind port 0); starts in that order and stops in reverse.
 public final class NodeServer: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var directory: String
@@ -22,9 +23,11 @@ public final class NodeServer: @unchecked Sendable {
         public var syncHandlers: @Sendable (SyncService) -> [String: HTTPServer.Handler]
         public var apiFromAnywhere = false
         public var pullWait: Int64 = 20
+        /// The push lane's look at the log when nothing woke it (the writer and the watch wake it at once).
         public var pushInterval: Duration = .milliseconds(250)
         /// The blob lane's daytime cap (`blob-bandwidth`); nil is none.
         public var blobBandwidth: BandwidthWindow?
+        /// Seconds between looks for commits by another process (`PRAGMA data_version`).
         public var watchInterval: Double = 0.2
         /// Seconds between passes that apply the county's default ratings (0: never).
         public var defaultRatingInterval: Double = 60
@@ -54,7 +57,9 @@ public final class NodeServer: @unchecked Sendable {
     public let configuration: Configuration
     public let service: SyncService
     public let http: HTTPServer
-    public let watcher = RouteWatcher()
+    /// The process's one connection to the node's database (see StoreWriter).
+    public let writer: StoreWriter
+    public let watcher = ForeignWriteWatch()
     private let defaultRatings = DefaultRatings()
     public let loop: SyncLoop?
     public let workbench: Workbench?
@@ -64,11 +69,14 @@ public final class NodeServer: @unchecked Sendable {
     public var port: Int { http.port }
     public var url: String { "\(configuration.tls == nil ? "http" : "https")://\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(http.port)" }
 
-    public init(configuration: Configuration) throws {
+    /// `writer` is the node's writer when the caller opened it already (`serve` reads the identity
+    /// from it first); nil opens it here.
+    public init(configuration: Configuration, writer: StoreWriter? = nil) throws {
         self.configuration = configuration
         let now = configuration.now
-        let store = try NodeStore.open(directory: configuration.directory, now: { now() })
-        let service = SyncService(box: StoreBox(store), log: configuration.log)
+        let writer = try writer ?? StoreWriter.open(directory: configuration.directory, now: { now() })
+        self.writer = writer
+        let service = SyncService(writer: writer, log: configuration.log)
         self.service = service
         var router = Router(service: service, syncHandlers: configuration.syncHandlers(service), apiFromAnywhere: configuration.apiFromAnywhere)
         let workbench = configuration.workbench.map { Workbench(service: service, configuration: $0) }
@@ -81,21 +89,16 @@ public final class NodeServer: @unchecked Sendable {
         http.log = configuration.log
         let frozen = router
         self.http = try HTTPServer(configuration: http) { request in frozen.handle(request) }
-        let wake: @Sendable () -> Void = {
-            service.wakePolls()
-            workbench?.logChanged()
-        }
-        watcher.start(directory: configuration.directory, interval: configuration.watchInterval, wake: wake, log: configuration.log)
-        defaultRatings.start(box: service.box, interval: configuration.defaultRatingInterval, log: configuration.log)
+        watcher.start(writer: writer, interval: configuration.watchInterval)
+        defaultRatings.start(writer: writer, interval: configuration.defaultRatingInterval, log: configuration.log)
         if let parentURL = configuration.parentURL {
             var sync = SyncLoop.Configuration(directory: configuration.directory, parentURL: parentURL, caFile: configuration.caFile)
             sync.pullWait = configuration.pullWait
             sync.pushInterval = configuration.pushInterval
             sync.blobBandwidth = configuration.blobBandwidth
             sync.now = configuration.now
-            let loop = SyncLoop(configuration: sync, wake: wake, log: configuration.log)
+            let loop = SyncLoop(writer: writer, configuration: sync, log: configuration.log)
             self.loop = loop
-            workbench?.setSyncNudge { loop.nudge() }
             loop.start()
         } else {
             loop = nil
@@ -123,6 +126,6 @@ public final class NodeServer: @unchecked Sendable {
 extension NodeServer {
     /// The unsigned sync endpoints every node serves: enrollment, authenticated by its one-time token.
     public static let enrollmentHandlers: @Sendable (SyncService) -> [String: HTTPServer.Handler] = { service in
-        ["enroll": { request in .respond(service.box.with { Enrollment.respond(to: request, store: $0) }) }]
+        ["enroll": { request in .respond(service.writer.with { Enrollment.respond(to: request, store: $0) }) }]
     }
 }

@@ -40,7 +40,7 @@ public struct Router: Sendable {
                 return service.handle(request, endpoint: segments[2])
             case "healthz" where segments.count == 1:
                 try requireGet(request)
-                return respond(200, ["status": "ok", "node": .string(service.box.code), "role": .string(service.box.role)])
+                return respond(200, ["status": "ok", "node": .string(service.writer.code), "role": .string(service.writer.role)])
             case "metrics" where segments.count == 1:
                 try requireGet(request)
                 let text = try Metrics.render(service: service)
@@ -48,7 +48,7 @@ public struct Router: Sendable {
                 return .respond(HTTPServerResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4"], body: Array(text.utf8)))
             case "public" where segments.count == 4 && segments[1] == "v1" && segments[2] == "cases":
                 try requireGet(request)
-                return respond(200, try LocalAPI.publicCase(segments[3], code: request.query["code"], box: service.box))
+                return respond(200, try LocalAPI.publicCase(segments[3], code: request.query["code"], writer: service.writer))
             case "api" where segments.count >= 2 && segments[1] == "v1":
                 guard apiFromAnywhere || Router.isLoopback(request.remoteAddress) else {
                     throw SyncError("not_found", "本地接口只对本机开放")

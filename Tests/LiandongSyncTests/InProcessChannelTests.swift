@@ -16,7 +16,7 @@ final class InProcessChannel: ParentChannel {
 
     init(child: NodeStore, parent: NodeStore) {
         self.child = child
-        self.service = SyncService(box: StoreBox(parent))
+        self.service = SyncService(writer: StoreWriter(parent))
     }
 
     func send(_ method: String, _ path: String, body: [UInt8]) throws -> [UInt8] {

@@ -79,14 +79,16 @@ class SyncTestCase: XCTestCase {
         }
     }
 
-    /// Starts the HTTP server of a node (no sync loop unless `parent` is given).
+    /// Starts the HTTP server of a node (no sync loop unless `parent` is given); `adjust` changes
+    /// the test's settings (short intervals) before it starts.
     @discardableResult
-    func serve(_ code: String, parent: String? = nil) throws -> NodeServer {
+    func serve(_ code: String, parent: String? = nil, adjust: (inout NodeServer.Configuration) -> Void = { _ in }) throws -> NodeServer {
         var configuration = NodeServer.Configuration(directory: directory(code), parentURL: parent.flatMap { servers[$0]?.url })
         configuration.now = clock.closure
         configuration.watchInterval = 0.05
         configuration.pushInterval = .milliseconds(50)
         configuration.defaultRatingInterval = 0.05
+        adjust(&configuration)
         let lines = logLines
         configuration.log = { lines.append($0) }
         let server = try NodeServer(configuration: configuration)

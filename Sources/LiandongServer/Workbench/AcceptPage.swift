@@ -7,7 +7,7 @@ extension Workbench {
     /// 受理 / 容缺受理 / 一次性告知 / 不予受理.
     func acceptPage(_ context: WebContext) throws -> HTTPServerResponse {
         try require(.accept, context)
-        return try box.with { store in
+        return try writer.with { store in
             let body = try acceptBody(context, store: store, form: context.form, error: nil)
             return try staffPage(context, store: store, title: "受理", active: "/accept", body: body)
         }
@@ -78,7 +78,7 @@ extension Workbench {
         }
         try require(permission, context, target: form["item"] ?? "")
         guard let code = form["item"] else { throw WebError.invalid("请先选择事项") }
-        return try box.with { store in
+        return try writer.with { store in
             guard let item = try store.item(code: code) else { throw WebError.invalid("事项目录中没有事项 \(code)") }
             guard item.canBeAccepted(at: store.identity.role) else { throw WebError.invalid("本节点（\(store.identity.role.chineseName)）不能受理事项 \(item.name)") }
             if let token = form["idem"], let made = try store.caseMade(byFormToken: token) {
@@ -123,7 +123,6 @@ extension Workbench {
             }
             if let token = form["idem"] { try store.noteFormToken(token, caseNumber: state.number) }
             try audit(context, verb == "refuse" ? "case.refuse" : "case.accept", target: state.number, store: store)
-            changedHere()
             return redirect("/cases/\(HTML.q(state.number))?made=1")
         }
     }

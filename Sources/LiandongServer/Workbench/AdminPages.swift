@@ -8,7 +8,7 @@ extension Workbench {
     /// with its one-time token and exact command; revoke).
     func adminPage(_ context: WebContext, message: String? = nil, token: String? = nil) throws -> HTTPServerResponse {
         try require(.manageStaff, context)
-        return try box.with { store in
+        return try writer.with { store in
             var body = ""
             if let message { body += "<div class=\"notice\" role=\"status\">\(HTML.esc(message))</div>" }
             if let token { body += "<div class=\"token\" id=\"enrol-command\">\(HTML.esc(token))</div>" }
@@ -89,7 +89,7 @@ extension Workbench {
                 password = "Ld-" + Base32.encode(try secureRandomBytes(8))
                 if PasswordPolicy().check(password, login: login) == nil { break }
             }
-            try box.with { store in
+            try writer.with { store in
                 try store.addStaff(login: login, name: form["name"] ?? "", roles: roles, password: password, mustChange: true)
                 try audit(context, "admin.staff.add", target: login, detail: StaffRole.storageText(roles), store: store)
             }
@@ -98,7 +98,7 @@ extension Workbench {
             try require(.manageStaff, context)
             guard let login = form["login"], login != context.session.member.login else { throw WebError.invalid("不能停用自己的账号") }
             var message = ""
-            try box.with { store in
+            try writer.with { store in
                 switch form["do"] {
                 case "disable": try store.setStaffDisabled(login, true); message = "已停用 \(login)"
                 case "enable": try store.setStaffDisabled(login, false); message = "已启用 \(login)"
@@ -116,7 +116,7 @@ extension Workbench {
             guard let login = form["login"], login != context.session.member.login else { throw WebError.invalid("不能修改自己的岗位，请由另一位管理员修改") }
             let roles = Set(form.all("role").compactMap(StaffRole.init(rawValue:)))
             if let conflict = StaffRole.conflict(in: roles) { throw WebError.invalid(conflict) }
-            try box.with { store in
+            try writer.with { store in
                 try store.setStaffRoles(login, roles)
                 try audit(context, "admin.staff.roles", target: login, detail: StaffRole.storageText(roles), store: store)
             }
@@ -124,7 +124,7 @@ extension Workbench {
         case "catalog", "calendar":
             try require(what == "catalog" ? .manageCatalog : .manageCalendar, context)
             let text = form.values["\(what)-json"]?.first ?? ""
-            let message: String = try box.with { store in
+            let message: String = try writer.with { store in
                 guard store.identity.role == .county else { throw WebError.invalid("只有县政务服务中心可以发布事项目录和工作日历") }
                 let json = try JSONParser.parse(Array(text.utf8))
                 let message: String
@@ -138,14 +138,13 @@ extension Workbench {
                 try audit(context, "admin.\(what)", store: store)
                 return message
             }
-            changedHere()
             return try adminPage(context, message: message)
         case "enrol":
             try require(.manageNodes, context)
             guard let code = form["code"], let name = form["name"], let role = form["child-role"].flatMap(Role.init(rawValue:)) else {
                 throw WebError.invalid("请填写下级区划代码和名称")
             }
-            let (invitation, identity) = try box.with { store in
+            let (invitation, identity) = try writer.with { store in
                 let invitation = try store.addEnrollment(code: code, role: role, name: name)
                 try audit(context, "admin.node.enrol", target: code, store: store)
                 return (invitation, store.identity)
@@ -159,11 +158,10 @@ extension Workbench {
         case "revoke":
             try require(.manageNodes, context)
             guard let code = form["code"], let reason = form["reason"] else { throw WebError.invalid("请填写撤销原因") }
-            try box.with { store in
+            try writer.with { store in
                 _ = try store.revoke(code: code, reason: reason, actor: actor(context))
                 try audit(context, "admin.node.revoke", target: code, detail: reason, store: store)
             }
-            changedHere()
             return try adminPage(context, message: "已撤销节点 \(code)")
         default:
             throw WebError.notFound(context.request.path)
@@ -182,7 +180,7 @@ extension Workbench {
         var filter = AuditFilter(staff: context.form["staff"], action: context.form["what"], outcome: context.form["outcome"])
         let page = max(1, Int(context.form["page"] ?? "1") ?? 1)
         filter.offset = (page - 1) * filter.limit
-        return try box.with { store in
+        return try writer.with { store in
             let entries = try store.auditEntries(filter)
             let check = try store.verifyAuditTrail()
             var body = "<p class=\"\(check.firstBroken == nil ? "notice" : "error")\" id=\"audit-chain\">"

@@ -8,7 +8,7 @@ extension Workbench {
     func boardPage(_ context: WebContext) throws -> HTTPServerResponse {
         try require(.viewBoard, context)
         let wanted = context.form["deadline"].flatMap(DeadlineStatus.init(rawValue:))
-        return try box.with { store in
+        return try writer.with { store in
             let open = try cachedQueue(nil, store: store)
             var perNode: [String: (total: Int, dueSoon: Int, overdue: Int)] = [:]
             for summary in open {
@@ -51,7 +51,7 @@ extension Workbench {
         let from = context.form["from"].flatMap(LocalDate.init(iso:))
         let to = context.form["to"].flatMap(LocalDate.init(iso:))
         if let from, let to, from > to { throw WebError.invalid("统计期间的开始日期 \(from.iso) 晚于结束日期 \(to.iso)") }
-        return try box.with { store in
+        return try writer.with { store in
             // The node whose subtree is counted: this node by default, or any node below it (issue 10, item 6).
             let own = store.identity.code
             let names = Dictionary(try store.registry().map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
@@ -95,7 +95,7 @@ extension Workbench {
 
     func statsCSV(_ context: WebContext) throws -> HTTPServerResponse {
         try require(.exportStats, context)
-        return try box.with { store in
+        return try writer.with { store in
             let stats = try store.statistics()
             var csv = "\u{FEFF}事项编码,事项名称,办件数,办结数,按时办结率,提前办结率,补正率,满意率\r\n"
             func cell(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
@@ -115,7 +115,7 @@ extension Workbench {
     /// 冲突: the conflict queue; resolve where this node may.
     func conflictsPage(_ context: WebContext) throws -> HTTPServerResponse {
         try require(.viewConflicts, context)
-        return try box.with { store in
+        return try writer.with { store in
             let conflicts = try store.conflicts(all: true)
             var body = "<table id=\"conflicts\"><tr><th>编号</th><th>办件/条目</th><th>规则</th><th>详情</th><th>处理</th></tr>"
             for conflict in conflicts {
@@ -141,10 +141,9 @@ extension Workbench {
     func conflictResolve(_ context: WebContext) throws -> HTTPServerResponse {
         try require(.resolveConflict, context)
         guard let id = context.form["id"], let note = context.form["note"] else { throw WebError.invalid("请填写处理意见") }
-        return try box.with { store in
+        return try writer.with { store in
             _ = try store.resolveConflict(id, note: note, keep: context.form["keep"], actor: actor(context))
             try audit(context, "conflict.resolve", target: id, store: store)
-            changedHere()
             return redirect("/conflicts")
         }
     }
@@ -152,7 +151,7 @@ extension Workbench {
     /// 隔离: changes refused at the door, with their reasons; retry.
     func quarantinePage(_ context: WebContext) throws -> HTTPServerResponse {
         try require(.viewQuarantine, context)
-        return try box.with { store in
+        return try writer.with { store in
             let rows = try store.quarantinedChanges(limit: 500)
             var body = ""
             if context.can(.retryQuarantine) {
@@ -170,10 +169,9 @@ extension Workbench {
 
     func quarantineRetry(_ context: WebContext) throws -> HTTPServerResponse {
         try require(.retryQuarantine, context)
-        return try box.with { store in
+        return try writer.with { store in
             let results = try store.retryQuarantined(nil)
             try audit(context, "quarantine.retry", detail: "\(results.count)", store: store)
-            changedHere()
             return redirect("/quarantine")
         }
     }
@@ -181,7 +179,7 @@ extension Workbench {
     /// 同步: the parent link and each child's contact and lag.
     func syncPage(_ context: WebContext) throws -> HTTPServerResponse {
         try require(.viewSync, context)
-        return try box.with { store in
+        return try writer.with { store in
             let link = try store.parentLink()
             let upward = try store.unackedUpward()
             let health = try linkHealth(store)

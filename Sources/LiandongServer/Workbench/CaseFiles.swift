@@ -9,7 +9,7 @@ extension Workbench {
     /// `GET /cases/{number}/files/{sha256}`: the file's bytes, for staff who may see the case; audited.
     func caseFile(_ context: WebContext, number: String, sha256: String) throws -> HTTPServerResponse {
         try require(.viewCase, context, target: number)
-        return try box.with { store in
+        return try writer.with { store in
             guard let state = try store.caseState(number), let file = state.attachments.first(where: { $0.sha256 == sha256 }) else {
                 throw WebError.notFound(context.request.path)
             }
@@ -34,7 +34,7 @@ extension Workbench {
         try require(.attach, context, target: number)
         guard let material = context.form["material"] else { throw WebError.invalid("请选择材料") }
         guard !files.isEmpty else { throw WebError.invalid("请选择要上传的文件") }
-        return try box.with { store in
+        return try writer.with { store in
             guard try store.caseState(number) != nil else { throw WebError.notFound(number) }
             let scratch = store.blobs.partialRoot
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -54,7 +54,6 @@ extension Workbench {
                 }
                 try audit(context, StaffPermission.attach.rawValue, target: number, detail: name, store: store)
             }
-            changedHere()
             return redirect("/cases/\(HTML.q(number))")
         }
     }

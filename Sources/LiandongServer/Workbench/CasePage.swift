@@ -9,7 +9,7 @@ extension Workbench {
         try require(.viewCase, context, target: number)
         let unmask = context.form["unmask"] == "1"
         if unmask { try require(.viewUnmasked, context, target: number) }
-        return try box.with { store in
+        return try writer.with { store in
             guard try store.caseState(number) != nil else { throw WebError.notFound(number) }
             let view = try store.caseView(number)
             if unmask { try audit(context, "view.unmasked", target: number, store: store) }
@@ -96,7 +96,7 @@ extension Workbench {
         }
         try require(StaffPermission(action), context, target: number)
         let payload = try CaseForms.payload(action, context.form)
-        return try box.with { store in
+        return try writer.with { store in
             guard try store.caseState(number) != nil else { throw WebError.notFound(number) }
             do {
                 try store.act(on: number, action, payload: payload, actor: actor(context))
@@ -106,7 +106,6 @@ extension Workbench {
                 return try staffPage(context, store: store, title: "办件 \(number)", active: "", body: caseBody(context, view: view, unmask: false, store: store, error: error.message), live: true)
             }
             try audit(context, StaffPermission(action).rawValue, target: number, store: store)
-            changedHere()
             return redirect("/cases/\(HTML.q(number))")
         }
     }

@@ -66,7 +66,7 @@ extension Workbench {
     /// page asks again) or 20 s pass (`{"changed":false}`).
     func live(_ context: WebContext) -> HTTPServerResult {
         let seen = live.current
-        let version = (try? box.with { try logVersion($0) }) ?? 0
+        let version = (try? writer.with { try logVersion($0) }) ?? 0
         if String(version) != (context.request.query["v"] ?? "") {
             return .respond(HTTPServerResponse(status: 200, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"],
                                                body: Array("{\"changed\":true,\"v\":\"\(version)\"}".utf8)))

@@ -10,19 +10,19 @@ extension Workbench {
         let form = WebForm(body: request.body)
         let pre = Cookies.parse(request.headers["cookie"])[preCookie] ?? ""
         guard !pre.isEmpty, let sent = form["csrf"], PasswordHash.equal(Array(sent.utf8), Array(pre.utf8)) else {
-            try box.with { try $0.audit(staff: form["login"] ?? "", action: "login", outcome: "csrf_refused") }
+            try writer.with { try $0.audit(staff: form["login"] ?? "", action: "login", outcome: "csrf_refused") }
             return page(403, title: "请求被拒绝", body: "<main><div class=\"error\">表单校验码缺失或不正确（CSRF），请<a href=\"/login\">重新打开登录页</a>。</div></main>")
         }
         let login = form["login"] ?? ""
         let password = form.values["password"]?.first ?? ""
-        let outcome = try box.with { store -> LoginOutcome in
+        let outcome = try writer.with { store -> LoginOutcome in
             let outcome = try store.authenticate(login: login, password: password, code: form["code"], lockout: configuration.lockout)
             try store.audit(staff: login, action: "login", outcome: outcome.auditOutcome)
             return outcome
         }
         switch outcome {
         case .success(let member):
-            let token = try box.with { try $0.startSession(login: member.login) }
+            let token = try writer.with { try $0.startSession(login: member.login) }
             return redirect(member.mustChangePassword ? "/password" : "/", cookie: Cookies.make(sessionCookie, token, secure: configuration.secure))
         case .wrongPassword: return try loginForm(error: "登录名或密码不正确", login: login)
         case .locked(let minutes): return try loginForm(error: "连续登录失败次数过多，账号已锁定，请 \(minutes) 分钟后再试", login: login)
@@ -36,7 +36,7 @@ extension Workbench {
 
     func loginForm(error: String?, login: String) throws -> HTTPServerResponse {
         let pre = Hex.encode(try secureRandomBytes(24))
-        let name = box.with { $0.identity.name }
+        let name = writer.with { $0.identity.name }
         var body = "<main><div class=\"login\"><h1>\(HTML.esc(name))<br>联动工作台登录</h1>"
         if let error { body += "<div class=\"error\" role=\"alert\">\(HTML.esc(error))</div>" }
         body += "<form method=\"post\" action=\"/login\">\(HTML.hidden("csrf", pre))"
@@ -48,7 +48,7 @@ extension Workbench {
     }
 
     func logout(_ context: WebContext) throws -> HTTPServerResponse {
-        try box.with { store in
+        try writer.with { store in
             try store.endSession(token: context.token)
             try audit(context, "logout", store: store)
         }
@@ -63,7 +63,7 @@ extension Workbench {
             let current = context.form.values["current"]?.first ?? ""
             let new = context.form.values["new"]?.first ?? ""
             let again = context.form.values["again"]?.first ?? ""
-            error = try box.with { store -> String? in
+            error = try writer.with { store -> String? in
                 let check = try store.authenticate(login: member.login, password: current, code: nil, lockout: configuration.lockout)
                 switch check {
                 case .success, .needsCode, .needsSecondFactorSetup: break
@@ -87,7 +87,7 @@ extension Workbench {
             + HTML.field("new", "新密码", type: "password", extra: "autocomplete=\"new-password\" required", hint: "至少 10 个字符，含大小写字母、数字、符号中的三类，不能包含登录名")
             + HTML.field("again", "确认新密码", type: "password", extra: "autocomplete=\"new-password\" required")
             + "<button type=\"submit\">修改密码</button></form>"
-        return try box.with { try staffPage(context, store: $0, title: "修改密码", active: "", body: body) }
+        return try writer.with { try staffPage(context, store: $0, title: "修改密码", active: "", body: body) }
     }
 
     /// 办件查询 for citizens: no login; case number and query code (case-insensitive); masked; rate-limited.
@@ -95,7 +95,7 @@ extension Workbench {
         let form = WebForm(query: request.query)
         let number = form["number"] ?? ""
         let code = form["code"] ?? ""
-        let nodeName = box.with { $0.identity.name }
+        let nodeName = writer.with { $0.identity.name }
         var result = ""
         var status = 200
         if !number.isEmpty || !code.isEmpty {
@@ -103,7 +103,7 @@ extension Workbench {
                 status = 429
                 result = "<div class=\"error\" role=\"alert\">查询过于频繁，请一分钟后再试</div>"
             } else {
-                result = try box.with { store -> String in
+                result = try writer.with { store -> String in
                     guard let state = try store.caseState(number), !code.isEmpty, state.queryCode.uppercased() == code.uppercased() else {
                         return "<div class=\"error\" role=\"alert\">未找到办件，或查询码不正确</div>"
                     }

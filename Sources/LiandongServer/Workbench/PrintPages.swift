@@ -34,7 +34,7 @@ extension Workbench {
     func printCase(_ context: WebContext, number: String, slug: String) throws -> HTTPServerResponse {
         try require(.printDocument, context, target: number)
         guard let kind = PrintedDocumentKind(slug: slug) else { throw WebError.notFound(context.request.path) }
-        return try box.with { store in
+        return try writer.with { store in
             guard try store.caseState(number) != nil else { throw WebError.notFound(number) }
             let view = try store.caseView(number)
             let html: String

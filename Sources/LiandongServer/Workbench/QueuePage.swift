@@ -13,7 +13,7 @@ extension Workbench {
         let key = context.form["q"] ?? queues.first?.rawValue ?? "all"
         let chosen = WorkQueue(rawValue: key)
         let pageNumber = max(1, Int(context.form["page"] ?? "1") ?? 1)
-        return try box.with { store in
+        return try writer.with { store in
             var tabs = "<p class=\"tabs\">"
             for queue in queues {
                 tabs += "<a href=\"/queue?q=\(queue.rawValue)\"\(queue == chosen ? " class=\"on\"" : "")>\(queue.chineseName)</a>"

@@ -8,8 +8,11 @@ import LiandongSync
 /// the permission table (StaffPermission); every POST carries the session's CSRF token; every
 /// login, action, export and unmasked view is written to the audit trail.
 ///
-/// `@unchecked Sendable`: the store is reached only through the service's StoreBox; `nudge` and the
-/// boards are guarded by their own locks.
+/// Every write goes through the service's StoreWriter, which wakes the sync lanes, parked pulls
+/// and open pages once the log moved: a page does not have to say that it wrote.
+///
+/// `@unchecked Sendable`: the store is reached only through the service's StoreWriter; the queue
+/// cache and the boards are guarded by their own locks.
 public final class Workbench: @unchecked Sendable {
     public struct Configuration: Sendable {
         /// True when the listener speaks TLS: cookies get `Secure`, non-loopback clients are served.
@@ -27,7 +30,6 @@ public final class Workbench: @unchecked Sendable {
     let live = LiveBoard()
     let limiter = RateLimiter()
     private let lock = NSLock()
-    private var nudgeSync: @Sendable () -> Void = {}
     /// Work queues as last computed, by queue, with the log generation and day they hold for: a
     /// queue depends only on the log (cases, calendar) and today, so an unchanged log reuses it.
     private var queueCache: [String: (generation: Int64, day: Int, rows: [QueueRow])] = [:]
@@ -46,27 +48,16 @@ public final class Workbench: @unchecked Sendable {
     public init(service: SyncService, configuration: Configuration) {
         self.service = service
         self.configuration = configuration
+        // Open pages re-read when the log moves, whoever moved it (a page, a lane, the CLI).
+        service.writer.onLogMoved { [live] in live.wake() }
     }
 
-    var box: StoreBox { service.box }
+    var writer: StoreWriter { service.writer }
 
     /// Cookie names carry the node code: several nodes on one machine (the demo, a test) each keep
     /// their own session in one browser, since cookies are not separated by port.
-    var sessionCookie: String { "ld_s_" + service.box.code }
-    var preCookie: String { "ld_pre_" + service.box.code }
-
-    /// Called when the node's log grows (sync ingest, another process): wakes open pages.
-    public func logChanged() { live.wake() }
-
-    /// Set by the node server: wakes the sync lanes at once after a write made in the UI.
-    public func setSyncNudge(_ nudge: @escaping @Sendable () -> Void) { lock.withLock { nudgeSync = nudge } }
-
-    func changedHere() {
-        let nudge = lock.withLock { nudgeSync }
-        nudge()
-        live.wake()
-        service.wakePolls()
-    }
+    var sessionCookie: String { "ld_s_" + service.writer.code }
+    var preCookie: String { "ld_pre_" + service.writer.code }
 
     /// The first path segments the workbench answers; anything else is 404 before any login.
     static let paths: Set<String> = ["", "login", "logout", "password", "queue", "accept", "cases", "board", "stats", "stats.csv", "conflicts",
@@ -102,7 +93,7 @@ public final class Workbench: @unchecked Sendable {
             let cookies = Cookies.parse(request.headers["cookie"])
             let token = cookies[sessionCookie] ?? ""
             let isLive = path == "/live"
-            guard let session = try box.with({ try $0.session(token: token, rule: configuration.sessionRule, touch: !isLive) }) else {
+            guard let session = try writer.with({ try $0.session(token: token, rule: configuration.sessionRule, touch: !isLive) }) else {
                 if isLive { return .respond(HTTPServerResponse(status: 401, headers: ["Content-Type": "application/json"], body: Array("{\"error\":\"unauthenticated\"}".utf8))) }
                 if request.method == "POST" {
                     return .respond(page(403, title: "请重新登录", body: "<main><div class=\"error\">会话已结束，请<a href=\"/login\">重新登录</a>。</div></main>"))
@@ -120,7 +111,7 @@ public final class Workbench: @unchecked Sendable {
                     context.form = WebForm(body: request.body)
                 }
                 guard let sent = context.form["csrf"], PasswordHash.equal(Array(sent.utf8), Array(session.csrf.utf8)) else {
-                    try box.with { try $0.audit(staff: session.member.login, action: "csrf", target: path, outcome: "refused") }
+                    try writer.with { try $0.audit(staff: session.member.login, action: "csrf", target: path, outcome: "refused") }
                     return .respond(page(403, title: "请求被拒绝", body: "<main><div class=\"error\">表单校验码缺失或不正确（CSRF），请求被拒绝。请刷新页面后重试。</div></main>"))
                 }
             } else if request.method != "GET" && request.method != "HEAD" {
@@ -185,7 +176,7 @@ public final class Workbench: @unchecked Sendable {
     /// Checks a permission; a refusal is audited and answered 403.
     func require(_ permission: StaffPermission, _ context: WebContext, target: String = "") throws {
         guard permission.isGranted(to: context.session.member.roles) else {
-            try box.with { try $0.audit(staff: context.session.member.login, action: permission.rawValue, target: target, outcome: "forbidden") }
+            try writer.with { try $0.audit(staff: context.session.member.login, action: permission.rawValue, target: target, outcome: "forbidden") }
             throw WebError.forbidden(permission, target: target)
         }
     }

@@ -15,6 +15,9 @@ struct PendingCaseWrites {
     var depth = 0
     /// The history revision whose conflict records are in the table, per case.
     var writtenRevision: [String: Int] = [:]
+    /// The parties each case's routes name, as routed in this batch (`route`), so that the next
+    /// change of the case need not read them back.
+    var routed: [String: [String]] = [:]
     /// The county's publications of each item (item_version_at_acceptance), read once.
     var publications: [String: [(ref: ChangeRef, version: Int64)]] = [:]
 }
@@ -81,12 +84,10 @@ extension NodeStore {
 
     /// Forgets what a rolled-back transaction derived: states of cases never written, publications never stored.
     func dropCachesAfterRollback() {
-        caseCache.removeAll()
-        seenLogGeneration = nil
-        calendarCache = nil
-        pendingWrites = PendingCaseWrites()
         // Keys read inside the transaction may come from a registration or re-key it applied.
-        verifyingKeys.removeAll()
+        forgetDerivedState()
+        seenLogGeneration = nil
+        pendingWrites = PendingCaseWrites()
     }
 
     /// Runs body as part of a batch whose case writes are flushed once, when the outermost batch ends.
@@ -177,6 +178,7 @@ extension NodeStore {
         pendingWrites.cases.removeAll()
         pendingWrites.duplicates.removeAll()
         pendingWrites.items.removeAll()
+        pendingWrites.routed.removeAll()
         var rewrite: Set<String> = []
         for (code, hlc) in pending.items.sorted(by: { $0.key < $1.key }) {
             try db.forEachRow("SELECT number FROM cases WHERE item_code = ? AND opened_hlc >= ?", [.text(code), .integer(hlc.rawValue)]) { row in
@@ -236,7 +238,7 @@ extension NodeStore {
     ]
 
     static func caseRow(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?) -> [SQLValue] {
-        let json = state.json.canonicalBytes
+        let json = state.canonicalBytes
         let completedOn = state.decision?.on ?? state.withdrawal?.on ?? (state.status == .refused ? state.acceptedOn : nil)
         return [
             .text(state.number), .text(state.item.code), .text(state.item.kind.rawValue), .text(state.status.rawValue),

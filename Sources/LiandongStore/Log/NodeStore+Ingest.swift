@@ -7,14 +7,19 @@ extension NodeStore {
     /// is a child), its clock and its authority. One bad change is quarantined with its reason;
     /// the rest of the batch lands. Repeating a batch is harmless: held changes are duplicates.
     public func ingest(_ batch: [Change], from neighbour: String) throws -> IngestOutcome {
+        try ingest(ArrivingChange.prepare(batch), from: neighbour)
+    }
+
+    /// The same, for changes whose bytes were hashed before the writer was taken (PushIngest).
+    public func ingest(_ batch: [ArrivingChange], from neighbour: String) throws -> IngestOutcome {
         do {
             return try db.write { db in
                 // Registry changes first: a batch that registers a node and carries its changes
                 // must find the key before checking them, or they would be quarantined as unknown.
-                let registry = batch.filter { ChangeKinds.isRegistryKind($0.kind) }
+                let registry = batch.filter { ChangeKinds.isRegistryKind($0.change.kind) }
                 guard !registry.isEmpty, registry.count < batch.count else { return try ingestInTransaction(batch, from: neighbour, db: db) }
                 var outcome = try ingestInTransaction(registry, from: neighbour, db: db)
-                let rest = try ingestInTransaction(batch.filter { !ChangeKinds.isRegistryKind($0.kind) }, from: neighbour, db: db)
+                let rest = try ingestInTransaction(batch.filter { !ChangeKinds.isRegistryKind($0.change.kind) }, from: neighbour, db: db)
                 outcome.stored += rest.stored
                 outcome.duplicates += rest.duplicates
                 outcome.quarantined += rest.quarantined
@@ -26,10 +31,12 @@ extension NodeStore {
         }
     }
 
-    func ingestInTransaction(_ batch: [Change], from neighbour: String, db: Database) throws -> IngestOutcome {
+    func ingestInTransaction(_ batch: [ArrivingChange], from neighbour: String, db: Database) throws -> IngestOutcome {
         var outcome = IngestOutcome()
         let fromChild = NodeCode.isBelow(neighbour, identity.code)
-        let sorted = batch.sorted { $0.origin != $1.origin ? $0.origin.utf8.lexicographicallyPrecedes($1.origin.utf8) : $0.seq < $1.seq }
+        let sorted = batch.sorted {
+            $0.change.origin != $1.change.origin ? $0.change.origin.utf8.lexicographicallyPrecedes($1.change.origin.utf8) : $0.change.seq < $1.change.seq
+        }
         var candidates: [Change] = []
         var seen = Set<ChangeID>()
         var batchHashes: [ChangeID: [UInt8]] = [:]
@@ -47,7 +54,8 @@ extension NodeStore {
                 .text(change.wireJSON.canonicalString), .text(neighbour), .integer(nowMillis))
         }
 
-        for change in sorted {
+        for arriving in sorted {
+            let change = arriving.change
             let id = ChangeID(origin: change.origin, seq: change.seq)
             guard seen.insert(id).inserted else {
                 outcome.duplicates += 1
@@ -64,19 +72,18 @@ extension NodeStore {
                 outcome.duplicates += 1
                 continue
             }
-            let (body, payloadRange) = change.encodedBody()
             let previous = ChangeID(origin: change.origin, seq: change.seq - 1)
             let held = IngestChecks.Held(
                 receiver: identity.code, neighbour: neighbour, hashAtSeq: nil,
                 previousHash: try batchHashes[previous] ?? (previous.seq == view.head.seq ? view.head.hash : heldHash(previous)),
                 originRegistered: publicKey(of: change.origin) != nil, originRevokedAt: view.revokedAt,
                 nowMillis: nowMillis, maxSkewMillis: clock.maxSkewMillis)
-            if case .quarantine(let reason, let message) = IngestChecks.judge(change, bodyHash: SHA256.hash(body), held: held) {
+            if case .quarantine(let reason, let message) = IngestChecks.judge(change, bodyHash: arriving.bodyHash, held: held) {
                 try quarantine(change, reason, message)
                 continue
             }
             batchHashes[id] = change.hash
-            payloadTexts[id] = body[payloadRange]
+            payloadTexts[id] = arriving.payloadText
             candidates.append(change)
         }
 

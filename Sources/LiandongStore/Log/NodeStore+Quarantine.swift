@@ -164,7 +164,7 @@ extension NodeStore {
         var refused: [ChangeID: IngestOutcome.Quarantined] = [:]
         for group in groups {
             for (source, entries) in group.sorted(by: { $0.key < $1.key }) {
-                let outcome = try ingestInTransaction(entries.map(\.1), from: source, db: db)
+                let outcome = try ingestInTransaction(entries.map { ArrivingChange($0.1) }, from: source, db: db)
                 stored.formUnion(outcome.stored)
                 for quarantined in outcome.quarantined { refused[quarantined.change] = quarantined }
             }

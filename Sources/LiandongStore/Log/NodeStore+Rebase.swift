@@ -170,8 +170,7 @@ extension NodeStore {
             // Positions in the log may be given out again: children of this node must re-read it.
             try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('epoch', ?)", .text(Hex.encode(try secureRandomBytes(16))))
         }
-        caseCache.removeAll()
-        calendarCache = nil
+        forgetDerivedState()
 
         for copy in toStore {
             try insert(copy, source: source, db: db)

@@ -3,7 +3,8 @@ import LiandongDomain
 
 /// NodeStore is one node's database: its identity and key, the change log, and the state derived
 /// from it. Every write goes through `record` (changes made here) or `ingest` (changes from a
-/// neighbour), each in one BEGIN IMMEDIATE transaction. Not Sendable: one per thread.
+/// neighbour), each in one BEGIN IMMEDIATE transaction. Not Sendable: one per thread; a process
+/// that shares one among threads (`serve`) lends it through its StoreWriter.
 public final class NodeStore {
     public static let databaseName = "liandong.sqlite"
 
@@ -14,6 +15,17 @@ public final class NodeStore {
     var clock: HybridClock
     /// Milliseconds since the epoch; injected so that tests and the demo control time.
     public var now: () -> Int64
+    // MARK: Caches
+    //
+    // Everything below is derived from the log and kept by this connection alone. One rule keeps
+    // them true: a cache is valid while the log it was read from has not been rewritten by anyone
+    // else. This connection's own appends keep them current as they go (apply extends a case's
+    // history, a calendar publication replaces the calendar); anything that rewrites the log
+    // (a rollback, a rebase, a clock recovery) and any commit by another connection that moved the
+    // log generation (`refreshIfChangedElsewhere`, checked first by every reader of a cache) drop
+    // them all at once, in `forgetDerivedState`. In `serve` this is the process's one connection
+    // (StoreWriter), so "another connection" is another process: the CLI.
+
     /// Recently used case histories (state, conflict records, place of the last change), so that a
     /// change that sorts last extends the state without a replay.
     var caseCache: [String: CaseHistory] = [:]
@@ -58,13 +70,16 @@ public final class NodeStore {
 
     /// The current time in milliseconds, or LIANDONG_NOW (ISO 8601 or epoch ms) for tests and demos.
     public static func systemNow() -> Int64 {
-        if let fixed = ProcessInfo.processInfo.environment["LIANDONG_NOW"], !fixed.isEmpty {
-            if let ms = Int64(fixed) { return ms }
-            let formatter = ISO8601DateFormatter()
-            if let date = formatter.date(from: fixed) { return Int64(date.timeIntervalSince1970 * 1000) }
-        }
-        return Int64(Date().timeIntervalSince1970 * 1000)
+        fixedNow ?? Int64(Date().timeIntervalSince1970 * 1000)
     }
+
+    /// `LIANDONG_NOW`, read once: the environment is copied on every read, and the clock is read
+    /// for every change stored.
+    private static let fixedNow: Int64? = {
+        guard let fixed = ProcessInfo.processInfo.environment["LIANDONG_NOW"], !fixed.isEmpty else { return nil }
+        if let ms = Int64(fixed) { return ms }
+        return ISO8601DateFormatter().date(from: fixed).map { Int64($0.timeIntervalSince1970 * 1000) }
+    }()
 
     private init(directory: String, db: Database, identity: NodeIdentity, key: Ed25519SigningKey, clock: HybridClock, now: @escaping () -> Int64) {
         self.directory = directory
@@ -132,6 +147,20 @@ public final class NodeStore {
         guard FileManager.default.fileExists(atPath: dbPath) else { throw StoreError.notInitialized(directory) }
         let db = try Database(path: dbPath)
         try migrate(db)
+        let store = try load(directory: directory, db: db, now: now)
+        try store.rebuildConflictsIfAsked()
+        try store.rebuildFiguresIfAsked()
+        return store
+    }
+
+    /// Opens a read-only connection to a node its writer has opened (and so migrated): a reader
+    /// of StoreWriter. Nothing is migrated or rebuilt; a write through it fails.
+    public static func openReader(directory: String, now: @escaping () -> Int64) throws -> NodeStore {
+        try load(directory: directory, db: try Database(path: directory + "/" + databaseName, readOnly: true), now: now)
+    }
+
+    /// The node's identity, key and clock as `db` holds them.
+    private static func load(directory: String, db: Database, now: @escaping () -> Int64) throws -> NodeStore {
         guard let row = try db.query("SELECT code, role, name, public_key, parent_url, listen, hlc FROM node WHERE id = 1").first,
             let code = row.text("code"), let role = row.text("role").flatMap(Role.init(rawValue:)), let name = row.text("name"),
             let publicKey = row.blob("public_key")
@@ -145,10 +174,7 @@ public final class NodeStore {
         let identity = NodeIdentity(
             code: code, role: role, name: name, publicKey: publicKey, parentURL: row.text("parent_url"), listen: row.text("listen"))
         let clock = HybridClock(last: HLC(rawValue: row.int64("hlc") ?? 0))
-        let store = NodeStore(directory: directory, db: db, identity: identity, key: key, clock: clock, now: now)
-        try store.rebuildConflictsIfAsked()
-        try store.rebuildFiguresIfAsked()
-        return store
+        return NodeStore(directory: directory, db: db, identity: identity, key: key, clock: clock, now: now)
     }
 
     /// Drops the cached case states and calendar, and catches the clock up with the node's stored
@@ -162,12 +188,10 @@ public final class NodeStore {
         // lanes commit heads and cursors every few seconds, and a server would replay every case.
         let generation = try logGeneration()
         if generation != seenLogGeneration {
-            caseCache.removeAll()
-            pendingWrites.writtenRevision.removeAll()
-            pendingWrites.publications.removeAll()
-            calendarCache = nil
+            forgetDerivedState()
             seenLogGeneration = generation
         }
+        // Keys come from the registry as well as the log (a `trust` writes no change).
         verifyingKeys.removeAll()
         let clockGeneration = try db.query("SELECT value FROM settings WHERE key = 'clock_generation'").first?.text("value")
         if let stored = try db.scalarInt("SELECT hlc FROM node WHERE id = 1"),
@@ -176,6 +200,16 @@ public final class NodeStore {
         }
         seenClockGeneration = clockGeneration
         seenDataVersion = version
+    }
+
+    /// Drops every cache derived from the log (the rule is at the caches' declaration). Inside a
+    /// transaction this only costs re-reads: what is pending to be written stays.
+    func forgetDerivedState() {
+        caseCache.removeAll()
+        calendarCache = nil
+        verifyingKeys.removeAll()
+        pendingWrites.writtenRevision.removeAll()
+        pendingWrites.publications.removeAll()
     }
 
     /// How many inserts into and deletes from the log every connection has made (migration 010).

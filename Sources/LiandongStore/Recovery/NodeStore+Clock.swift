@@ -169,8 +169,7 @@ extension NodeStore {
             try removeOwnChanges(fromSeq: first, db: db)
             try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('epoch', ?)", .text(Hex.encode(try secureRandomBytes(16))))
         }
-        caseCache.removeAll()
-        calendarCache = nil
+        forgetDerivedState()
         // The clock continues from the largest reading kept: every change it may have seen still sorts before.
         let kept = try db.scalarInt("SELECT max(hlc) FROM changes").map(HLC.init(rawValue:))
         clock = HybridClock(last: ClockSafety.recoveredClock(kept: kept), maxSkewMillis: clock.maxSkewMillis)

@@ -2,9 +2,10 @@ import LiandongDomain
 import LiandongStore
 
 /// HTTPParentChannel carries the exchange over signed HTTP requests (Protocol/sync.md, request
-/// authentication), one connection. Not Sendable: one per thread.
+/// authentication), one connection. It takes the node's writer only to sign, never across a call.
+/// Not Sendable: one per thread.
 public final class HTTPParentChannel: ParentChannel {
-    public let store: NodeStore
+    public let writer: StoreWriter
     public let parentURL: String
     let http: HTTPClient
     /// The cap on blob chunks now, in bytes per second (a village's daytime window); nil is none.
@@ -17,8 +18,8 @@ public final class HTTPParentChannel: ParentChannel {
         blobBytesPerSecond = { window.bytesPerSecond(atEpochMillis: now()) }
     }
 
-    public init(store: NodeStore, parentURL: String, configuration: HTTPClient.Configuration = HTTPClient.Configuration()) throws {
-        self.store = store
+    public init(writer: StoreWriter, parentURL: String, configuration: HTTPClient.Configuration = HTTPClient.Configuration()) throws {
+        self.writer = writer
         var base = parentURL
         while base.hasSuffix("/") { base.removeLast() }
         self.parentURL = base
@@ -59,7 +60,7 @@ public final class HTTPParentChannel: ParentChannel {
 
     /// One signed request of any method to a path on the parent; a refusal is thrown as its SyncError.
     func signed(_ method: String, _ path: String, body: [UInt8] = [], contentType: String? = nil, capped: Bool = false) throws -> HTTPResponse {
-        let headers = try RequestSignature.headers(for: store, method: method, path: path, body: body, time: store.now())
+        let headers = try RequestSignature.headers(for: writer, method: method, path: path, body: body)
         let response = try http.perform(HTTPRequest(
             method: method, url: parentURL + path, headers: (contentType.map { [("Content-Type", $0)] } ?? []) + headers, body: body,
             maxBytesPerSecond: capped ? blobBytesPerSecond() : nil))
@@ -81,7 +82,7 @@ public final class HTTPParentChannel: ParentChannel {
     /// A signed POST of a JSON message to /sync/v1/{endpoint}; returns the answer's reader.
     func call(_ endpoint: String, body bytes: [UInt8]) throws -> MessageReader {
         let path = "/sync/v1/" + endpoint
-        let headers = try RequestSignature.headers(for: store, method: "POST", path: path, body: bytes, time: store.now())
+        let headers = try RequestSignature.headers(for: writer, method: "POST", path: path, body: bytes)
         let response = try http.perform(HTTPRequest(
             method: "POST", url: parentURL + path, headers: [("Content-Type", "application/json")] + headers, body: bytes,
             gzipBody: bytes.count > 1024))

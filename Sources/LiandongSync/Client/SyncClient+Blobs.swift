@@ -28,9 +28,9 @@ extension SyncClient {
     public func blobPass(shouldStop: () -> Bool = { false }) throws -> BlobPassOutcome {
         var outcome = BlobPassOutcome()
         if parentCode.isEmpty {
-            if let code = try store.parentLink().code { parentCode = code } else { try hello() }
+            if let code = try writer.with({ try $0.parentLink().code }) { parentCode = code } else { try hello() }
         }
-        var active = try store.blobLaneWork(parent: parentCode)
+        var active = try writer.with { try $0.blobLaneWork(parent: parentCode) }
         while !active.isEmpty, !shouldStop() {
             var next: [BlobReference] = []
             for reference in active where !shouldStop() {
@@ -39,11 +39,11 @@ extension SyncClient {
                 } catch let error as SyncError {
                     let reason = "\(error.code)：\(error.message)"
                     outcome.failed.append((reference.sha256, reason))
-                    try store.noteBlobMiss(reference.sha256, number: reference.number, failed: true, reason: reason)
+                    try writer.with { try $0.noteBlobMiss(reference.sha256, number: reference.number, failed: true, reason: reason) }
                 } catch let error as StoreError where error.code.hasPrefix("blob_") {
                     let reason = "\(error.code)：\(error.message)"
                     outcome.failed.append((reference.sha256, reason))
-                    try store.noteBlobMiss(reference.sha256, number: reference.number, failed: true, reason: reason)
+                    try writer.with { try $0.noteBlobMiss(reference.sha256, number: reference.number, failed: true, reason: reason) }
                 }
             }
             active = next
@@ -54,7 +54,7 @@ extension SyncClient {
     /// One turn for one file; true when there is nothing more to do for it in this pass.
     func blobTurn(_ reference: BlobReference, _ outcome: inout BlobPassOutcome) throws -> Bool {
         let sha = reference.sha256
-        let blobs = store.blobs
+        let blobs = BlobStore(directory: writer.directory)
         let parentHeld: Int64
         do {
             parentHeld = try channel.blobStatus(sha)
@@ -62,16 +62,16 @@ extension SyncClient {
         } catch let error as SyncError where error.code == "blob_unknown" {
             outcome.contacted = true
             // The change naming it has not reached the parent yet (it goes on the change lanes).
-            try store.noteBlobMiss(sha, number: reference.number, failed: false, reason: "上级尚未收到引用该附件的变更")
+            try writer.with { try $0.noteBlobMiss(sha, number: reference.number, failed: false, reason: "上级尚未收到引用该附件的变更") }
             return true
         }
         switch BlobRoute.step(size: reference.size, localComplete: blobs.has(sha), localHeld: blobs.held(sha), parentHeld: parentHeld) {
         case .done:
-            try store.noteBlobExchanged(sha, parent: parentCode)
+            try writer.with { try $0.noteBlobExchanged(sha, parent: parentCode) }
             outcome.completed.append(sha)
             return true
         case .wait:
-            try store.noteBlobMiss(sha, number: reference.number, failed: false, reason: "上下级均未收齐，附件仍在途中")
+            try writer.with { try $0.noteBlobMiss(sha, number: reference.number, failed: false, reason: "上下级均未收齐，附件仍在途中") }
             return true
         case .upload(var offset):
             for _ in 0..<BlobRoute.chunksPerTurn {
@@ -85,12 +85,12 @@ extension SyncClient {
                 outcome.uploadedBytes += Int64(chunk.count)
                 offset = answer.held
                 if answer.complete {
-                    try store.noteBlobExchanged(sha, parent: parentCode)
+                    try writer.with { try $0.noteBlobExchanged(sha, parent: parentCode) }
                     outcome.completed.append(sha)
                     return true
                 }
             }
-            try store.noteBlobProgress(sha)
+            try writer.with { try $0.noteBlobProgress(sha) }
             return false
         case .download(var offset):
             for _ in 0..<BlobRoute.chunksPerTurn {
@@ -103,12 +103,12 @@ extension SyncClient {
                 }
                 outcome.downloadedBytes += Int64(body.count)
                 if offset >= reference.size {
-                    try store.noteBlobExchanged(sha, parent: parentCode)
+                    try writer.with { try $0.noteBlobExchanged(sha, parent: parentCode) }
                     outcome.completed.append(sha)
                     return true
                 }
             }
-            try store.noteBlobProgress(sha)
+            try writer.with { try $0.noteBlobProgress(sha) }
             return false
         }
     }

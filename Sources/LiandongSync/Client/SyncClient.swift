@@ -29,11 +29,13 @@ public struct SyncOutcome: Sendable {
     }
 }
 
-/// SyncClient is a child's side of the protocol: one NodeStore, one channel to the parent (HTTP,
-/// or any other ParentChannel). What to send and what was acknowledged are ExchangeRules.
+/// SyncClient is a child's side of the protocol: the node's StoreWriter, one channel to the parent
+/// (HTTP, or any other ParentChannel). What to send and what was acknowledged are ExchangeRules.
+/// It takes the writer around store work only, never while it waits on the parent: a pull
+/// parked for 20 s leaves the store to the server's handlers and the other lanes.
 /// Not Sendable: one per thread (a lane of the sync loop, or `sync --once`).
 public final class SyncClient {
-    public let store: NodeStore
+    public let writer: StoreWriter
     public let channel: any ParentChannel
     public var sizer = BatchSizer()
     /// The parent's heads as known in this exchange, raised by every push answer.
@@ -43,17 +45,28 @@ public final class SyncClient {
     var returnsParentChain = false
     /// What the last fetch of this node's own lost changes did, when it changed anything (staff are told).
     public private(set) var lastRebase: RebaseOutcome?
-    /// Called after an ingest stored something (wakes the local server's parked pulls).
+    /// Called after an ingest stored something (the writer itself wakes parked pulls and lanes;
+    /// this is for a caller that counts arrivals, e.g. the bench).
     public var onStored: () -> Void = {}
 
-    public init(store: NodeStore, channel: any ParentChannel) {
-        self.store = store
+    public init(writer: StoreWriter, channel: any ParentChannel) {
+        self.writer = writer
         self.channel = channel
     }
 
     /// A client over HTTP to `parentURL`.
+    public convenience init(writer: StoreWriter, parentURL: String, configuration: HTTPClient.Configuration = HTTPClient.Configuration()) throws {
+        self.init(writer: writer, channel: try HTTPParentChannel(writer: writer, parentURL: parentURL, configuration: configuration))
+    }
+
+    /// A client of a store this caller holds alone (`sync --once`, tests): the store becomes its writer.
+    public convenience init(store: NodeStore, channel: any ParentChannel) {
+        self.init(writer: StoreWriter(store), channel: channel)
+    }
+
+    /// A client over HTTP of a store this caller holds alone.
     public convenience init(store: NodeStore, parentURL: String, configuration: HTTPClient.Configuration = HTTPClient.Configuration()) throws {
-        self.init(store: store, channel: try HTTPParentChannel(store: store, parentURL: parentURL, configuration: configuration))
+        try self.init(writer: StoreWriter(store), parentURL: parentURL, configuration: configuration)
     }
 
     /// One exchange: hello, fetch own lost changes, push everything the parent lacks, pull until done.
@@ -64,7 +77,7 @@ public final class SyncClient {
         outcome.quarantined = hello.quarantined
         outcome.fetched = try fetchLost()
         outcome.rebase = lastRebase
-        outcome.restamped = try store.restampFutureChanges()
+        outcome.restamped = try writer.with { try $0.restampFutureChanges() }
         outcome.clockWarning = try clockWarning()
         let pushed = try pushAll()
         outcome.pushed = pushed.count
@@ -85,31 +98,38 @@ public final class SyncClient {
     /// Says hello: checks clocks, learns the parent's code, epoch and heads, stores its reports.
     @discardableResult
     public func hello() throws -> HelloResponse {
-        let clocks = try store.nodeClocks().map { ClockReport(node: $0.code, offsetMillis: $0.offsetMillis, at: $0.at) }
-        let request = HelloRequest(node: store.identity.code, time: store.now(), heads: Heads(try store.heads()), clocks: clocks,
-                                   held: try store.heldQuarantineReport())
+        let request = try writer.with { store in
+            HelloRequest(node: store.identity.code, time: store.now(), heads: Heads(try store.heads()),
+                         clocks: try store.nodeClocks().map { ClockReport(node: $0.code, offsetMillis: $0.offsetMillis, at: $0.at) },
+                         held: try store.heldQuarantineReport())
+        }
         let response: HelloResponse
         do {
             response = try channel.hello(request)
         } catch let error as SyncError where error.code == "clock_skew" || error.code == "stale_request" {
             // Refused for the clock: the refusal names the parent's time, which this node now knows.
-            if let time = (error.details["serverTime"] ?? error.details["parentTime"])?.intValue { try store.recordParentClock(parentTime: time) }
+            if let time = (error.details["serverTime"] ?? error.details["parentTime"])?.intValue {
+                try writer.with { try $0.recordParentClock(parentTime: time) }
+            }
             throw error
         }
-        try store.recordParentClock(parentTime: response.time)
-        let known = try store.parentLink()
-        try store.recordParentContact(code: response.node, epoch: response.epoch)
-        if ExchangeRules.resetsCursor(knownCode: known.code, knownEpoch: known.epoch, cursor: known.cursor, code: response.node, epoch: response.epoch) {
-            try store.setParentCursor(0)
+        let localHeadOfParent = try writer.with { store in
+            try store.recordParentClock(parentTime: response.time)
+            let known = try store.parentLink()
+            try store.recordParentContact(code: response.node, epoch: response.epoch)
+            if ExchangeRules.resetsCursor(knownCode: known.code, knownEpoch: known.epoch, cursor: known.cursor, code: response.node, epoch: response.epoch) {
+                try store.setParentCursor(0)
+            }
+            try store.setPeerHeads(response.heads.tuples, peer: response.node)
+            // Hello carries the parent's whole current list for this subtree: stale reports go.
+            try store.replaceReports(response.quarantined)
+            return try store.chainHead(of: response.node).seq
         }
-        try store.setPeerHeads(response.heads.tuples, peer: response.node)
-        // Hello carries the parent's whole current list for this subtree: stale reports go.
-        try store.replaceReports(response.quarantined)
         parentHeads = response.heads
         parentCode = response.node
         // The parent holds less of its own chain than this node does: it was restored from a backup.
         returnsParentChain = ExchangeRules.parentLacksOwnChain(
-            parentHeadOfItself: response.heads[response.node]?.seq ?? 0, localHeadOfParent: try store.chainHead(of: response.node).seq)
+            parentHeadOfItself: response.heads[response.node]?.seq ?? 0, localHeadOfParent: localHeadOfParent)
         return response
     }
 
@@ -117,14 +137,16 @@ public final class SyncClient {
     /// the parent lacking part of it (a restored parent gets its changes back). Otherwise the
     /// parent's changes that the pull lane brings down would be sent straight back up.
     func pushes(_ origin: String) -> Bool {
-        ExchangeRules.sendsUp(origin: origin, node: store.identity.code, parent: parentCode, parentLacksOwnChain: returnsParentChain)
+        ExchangeRules.sendsUp(origin: origin, node: writer.code, parent: parentCode, parentLacksOwnChain: returnsParentChain)
     }
 
     /// The changes the parent lacks by its heads, oldest first, at most one batch, as wire text.
     public func pendingBatch() throws -> [EncodedChange] {
         var pending: [EncodedChange] = []
-        for (origin, after) in ExchangeRules.lacking(local: try store.heads().mapValues(\.seq), parent: parentHeads, sendsUp: pushes) {
-            pending += try store.encodedChanges(of: origin, after: after, limit: sizer.size)
+        try writer.with { store in
+            for (origin, after) in ExchangeRules.lacking(local: try store.heads().mapValues(\.seq), parent: parentHeads, sendsUp: pushes) {
+                pending += try store.encodedChanges(of: origin, after: after, limit: sizer.size)
+            }
         }
         pending.sort(by: EncodedChange.precedes)
         return Array(pending.prefix(ExchangeRules.batchCount(sizes: pending.map(\.wire.count), limit: sizer.size, maxBytes: BatchSizer.maxBytes)))
@@ -152,16 +174,19 @@ public final class SyncClient {
             // A change the parent quarantined leaves its head behind: count what was sent as
             // answered for this exchange, so that it is not sent again and again.
             parentHeads = ExchangeRules.acknowledged(parentHeads, sent: batch.map { ($0.origin, $0.seq, $0.hash) }, answer: response.heads)
-            try store.setPeerHeads(response.heads.tuples, peer: parentCode)
-            try store.storeReports(response.quarantined)
-            if let own = response.heads[store.identity.code] { _ = try store.noteParentHead((seq: own.seq, hash: own.hash)) }
+            try writer.with { store in
+                try store.setPeerHeads(response.heads.tuples, peer: parentCode)
+                try store.storeReports(response.quarantined)
+                if let own = response.heads[store.identity.code] { _ = try store.noteParentHead((seq: own.seq, hash: own.hash)) }
+            }
         }
         return (count, reports, sent)
     }
 
-    /// One pull after the stored cursor; ingests what came, then moves the cursor.
+    /// One pull after the stored cursor; ingests what came, then moves the cursor. The writer is
+    /// not held while the parent keeps the request parked.
     public func pullOnce(wait: Int64, limit: Int64 = Int64(SyncProtocol.maxBatch)) throws -> (stored: Int, received: Int, more: Bool) {
-        let link = try store.parentLink()
+        let link = try writer.with { try $0.parentLink() }
         let response = try channel.pull(PullRequest(after: link.cursor, limit: limit, wait: wait))
         var changes: [Change] = []
         for item in response.changes {
@@ -169,18 +194,19 @@ public final class SyncClient {
                 throw SyncError("invalid_message", "上级返回的变更无法解析：\(error)")
             }
         }
-        var stored = 0
-        if !changes.isEmpty {
-            let outcome = try store.ingest(changes, from: parentCode.isEmpty ? (link.code ?? "") : parentCode)
-            stored = outcome.stored.count
-        }
-        switch ExchangeRules.cursorAfterPull(knownEpoch: link.epoch, answerEpoch: response.epoch, next: response.next) {
-        case .restart(let epoch):
-            // The parent's log was replaced (a restore) since the hello: start over.
-            try store.recordParentContact(code: parentCode.isEmpty ? (link.code ?? "") : parentCode, epoch: epoch)
-            try store.setParentCursor(0)
-        case .advance(let next):
-            try store.setParentCursor(next)
+        let parent = parentCode.isEmpty ? (link.code ?? "") : parentCode
+        let stored = try writer.with { store in
+            var stored = 0
+            if !changes.isEmpty { stored = try store.ingest(changes, from: parent).stored.count }
+            switch ExchangeRules.cursorAfterPull(knownEpoch: link.epoch, answerEpoch: response.epoch, next: response.next) {
+            case .restart(let epoch):
+                // The parent's log was replaced (a restore) since the hello: start over.
+                try store.recordParentContact(code: parent, epoch: epoch)
+                try store.setParentCursor(0)
+            case .advance(let next):
+                try store.setParentCursor(next)
+            }
+            return stored
         }
         if stored > 0 { onStored() }
         return (stored, changes.count, response.more)
@@ -188,7 +214,7 @@ public final class SyncClient {
 
     /// The warning for staff when this node's clock is off its parent's by more than a minute.
     public func clockWarning() throws -> String? {
-        let (verdict, local, _) = try store.clockVerdict()
+        let (verdict, local, _) = try writer.with { try $0.clockVerdict() }
         guard verdict != .inStep else { return nil }
         return ClockSafety.warning(offsetMillis: verdict.offsetMillis, local: local)
     }
@@ -197,9 +223,9 @@ public final class SyncClient {
     /// backup), and re-signs after them what this node made since (DESIGN §7). Nothing of this
     /// node's own chain is pushed before that: the parent holds other changes at those seqs.
     public func fetchLost() throws -> Int {
-        let code = store.identity.code
+        let code = writer.code
         let head = parentHeads[code].map { (seq: $0.seq, hash: $0.hash) } ?? (seq: 0, hash: Change.zeroHash)
-        guard var after = try store.noteParentHead(head).fetchAfter else { return 0 }
+        guard var after = try writer.with({ try $0.noteParentHead(head).fetchAfter }) else { return 0 }
         var adopted = 0
         // A gap or an earlier divergence names the seq to fetch from; a few rounds settle it.
         for _ in 0..<4 {
@@ -211,7 +237,7 @@ public final class SyncClient {
                 if !response.more || response.changes.isEmpty { break }
             }
             do {
-                let outcome = try store.adoptOwnChanges(copies, from: parentCode)
+                let outcome = try writer.with { try $0.adoptOwnChanges(copies, from: parentCode) }
                 adopted = outcome.adopted.count
                 if outcome.changedAnything { lastRebase = outcome }
                 break
@@ -220,7 +246,7 @@ public final class SyncClient {
                 after = next
             }
         }
-        _ = try store.noteParentHead(head)
+        _ = try writer.with { try $0.noteParentHead(head) }
         if adopted > 0 { onStored() }
         return adopted
     }

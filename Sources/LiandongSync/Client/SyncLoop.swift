@@ -2,10 +2,11 @@ import Foundation
 import LiandongDomain
 import LiandongStore
 
-/// SyncLoop runs a child's two lanes against its parent, each on its own thread with its own
-/// NodeStore and HTTP connection (Protocol/sync.md, client loop):
-/// - the push lane says hello, pushes what the parent lacks, then checks for new local changes
-///   every 250 ms (changes the CLI records are picked up the same way);
+/// SyncLoop runs a child's lanes against its parent, each on its own thread with its own HTTP
+/// connection, all through the node's one StoreWriter (Protocol/sync.md, client loop):
+/// - the push lane says hello, pushes what the parent lacks, then waits for the writer to say the
+///   log moved (a page, the local API, an ingest, or the CLI seen by ForeignWriteWatch), looking
+///   again every `pushInterval` in any case;
 /// - the pull lane long-polls (wait 20 s), ingests, and wakes the local server's parked pulls;
 /// - the blob lane moves the files cases carry, in chunks, every 2 s (Protocol/blobs.md), so that
 ///   a large upload never delays a change.
@@ -32,6 +33,8 @@ public final class SyncLoop: @unchecked Sendable {
     }
 
     public let configuration: Configuration
+    /// The node's one writer; opened by the loop at its start when none was given.
+    private var writer: StoreWriter?
     let wake: @Sendable () -> Void
     let log: @Sendable (String) -> Void
     private let condition = NSCondition()
@@ -39,10 +42,29 @@ public final class SyncLoop: @unchecked Sendable {
     private var nudged = false
     private var running = 0
 
-    public init(configuration: Configuration, wake: @escaping @Sendable () -> Void = {}, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// `writer` is the node's writer (`serve` passes its own); nil opens one for the loop's lanes.
+    /// `wake` is called after a pull stored changes (the writer already tells its own observers).
+    public init(
+        writer: StoreWriter? = nil, configuration: Configuration, wake: @escaping @Sendable () -> Void = {},
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.configuration = configuration
+        self.writer = writer
         self.wake = wake
         self.log = log
+        writer?.onLogMoved { [weak self] in self?.nudge() }
+    }
+
+    /// The loop's writer, opened on first use when none was given.
+    private func sharedWriter() throws -> StoreWriter {
+        try condition.withLock {
+            if let writer { return writer }
+            let now = configuration.now
+            let opened = try StoreWriter.open(directory: configuration.directory, now: { now() })
+            opened.onLogMoved { [weak self] in self?.nudge() }
+            writer = opened
+            return opened
+        }
     }
 
     public func start() {
@@ -86,8 +108,9 @@ public final class SyncLoop: @unchecked Sendable {
         }
     }
 
-    /// Ends the current pause at once: a change made in the workbench is pushed now, not at the
-    /// next interval (and a lane backing off after a failure tries again).
+    /// Ends the current pause at once: the writer calls it when the log moved, so a change made in
+    /// the workbench, the local API or the CLI is pushed now, not at the next interval (and a lane
+    /// backing off after a failure tries again).
     public func nudge() {
         condition.withLock {
             nudged = true
@@ -112,13 +135,13 @@ public final class SyncLoop: @unchecked Sendable {
         while !isStopping {
             do {
                 let now = configuration.now
-                let store = try NodeStore.open(directory: configuration.directory, now: { now() })
+                let writer = try sharedWriter()
                 // A parked pull sends nothing until it answers: the low-speed floor must outlast the wait.
                 let quiet = name == "pull" ? configuration.pullWait + 15 : 15
                 let http = HTTPClient.Configuration(
                     connectTimeout: .seconds(10), timeout: .seconds(configuration.pullWait + 40), lowSpeedTime: .seconds(quiet),
-                    caFile: configuration.caFile, pinnedPublicKeys: try store.acceptedParentPins())
-                let client = try SyncClient(store: store, parentURL: configuration.parentURL, configuration: http)
+                    caFile: configuration.caFile, pinnedPublicKeys: try writer.with { try $0.acceptedParentPins() })
+                let client = try SyncClient(writer: writer, parentURL: configuration.parentURL, configuration: http)
                 client.onStored = wake
                 (client.channel as? HTTPParentChannel)?.capBlobs(configuration.blobBandwidth, now: now)
                 while !isStopping {
@@ -127,13 +150,17 @@ public final class SyncLoop: @unchecked Sendable {
                         // stale error from `status` (either lane's: the link is working again).
                         try body(client) {
                             _ = schedule.succeeded()
-                            if (try? client.store.parentLink().lastError) != nil { try? client.store.clearParentError() }
+                            try? writer.with { store in
+                                if try store.parentLink().lastError != nil { try store.clearParentError() }
+                            }
                         }
                     } catch {
                         let message = SyncLoop.describe(error)
                         log("sync \(name) lane: \(message)")
-                        try? store.recordParentError(SyncLoop.staffMessage(error))
-                        if (error as? SyncError)?.code == "revoked_node" { try? store.noteRevokedByParent() }
+                        try? writer.with { store in
+                            try store.recordParentError(SyncLoop.staffMessage(error))
+                            if (error as? SyncError)?.code == "revoked_node" { try store.noteRevokedByParent() }
+                        }
                         if !retryLater() { return }
                     }
                 }
@@ -147,26 +174,28 @@ public final class SyncLoop: @unchecked Sendable {
     /// Hello, then push whenever the log has something the parent lacks; returns on error.
     private func pushLane(_ client: SyncClient, _ succeeded: () -> Void) throws {
         let hello = try client.hello()
-        let renumberedBefore = try client.store.renumberedCases().count
+        let renumberedBefore = try client.writer.with { try $0.renumberedCases().count }
         _ = try client.fetchLost()
         // A case renumbered by the restore rebase is announced where staff look: the log and `status`.
-        for renumbering in try client.store.renumberedCases().dropFirst(renumberedBefore) {
+        for renumbering in try client.writer.with({ try $0.renumberedCases() }).dropFirst(renumberedBefore) {
             log("case renumbered after restore: \(renumbering.oldNumber) -> \(renumbering.newNumber)")
         }
         succeeded()
         if let warning = try client.clockWarning() { log("sync: clock: \(warning)") }
-        let clocksSent = try clockMark(client.store)
+        let clocksSent = try client.writer.with(clockMark)
         var lastSeen: Int64 = -1
         while !isStopping {
             // A new epoch (the pull lane records it) is a parent restored from a backup: it lacks what
             // it held. Return to say hello again, so that what it lost is sent from its new heads.
-            if try client.store.parentLink().epoch != hello.epoch { return }
-            // A node below newly measured, or its clock crossed the warning line: say hello again to report it up.
-            if try clockMark(client.store) != clocksSent { return }
-            // A clock put right since a change was stamped far ahead: stamp it again before it goes up.
-            let restamped = try client.store.restampFutureChanges()
+            let step = try client.writer.with { store -> (restamped: [NodeStore.Restamp], mark: Int64)? in
+                if try store.parentLink().epoch != hello.epoch { return nil }
+                // A node below newly measured, or its clock crossed the warning line: say hello again to report it up.
+                if try clockMark(store) != clocksSent { return nil }
+                // A clock put right since a change was stamped far ahead: stamp it again before it goes up.
+                return (try store.restampFutureChanges(), try store.db.scalarInt("SELECT coalesce(max(lsn), 0) FROM changes") ?? 0)
+            }
+            guard let (restamped, mark) = step else { return }
             if !restamped.isEmpty { log("sync: \(restamped.count) own change(s) stamped again after the clock was corrected") }
-            let mark = try client.store.db.scalarInt("SELECT coalesce(max(lsn), 0) FROM changes") ?? 0
             if mark != lastSeen {
                 let pushed = try client.pushAll()
                 if pushed.count > 0 { log("sync push: \(pushed.count) change(s) stored by the parent") }
@@ -236,50 +265,6 @@ public final class SyncLoop: @unchecked Sendable {
         case let error as SyncError: return "\(error.code): \(error.message)"
         case let error as HTTPClientError: return "\(error.kind): \(error.message)"
         default: return "\(error)"
-        }
-    }
-}
-
-/// RouteWatcher wakes a server's parked pulls when another process (the CLI) commits new
-/// routes: it reads the last route position every `interval`.
-///
-/// `@unchecked Sendable`: `stopping` is guarded by `condition`.
-public final class RouteWatcher: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var stopping = false
-    private var finished = true
-
-    public init() {}
-
-    public func start(directory: String, interval: Double = 0.2, wake: @escaping @Sendable () -> Void, log: @escaping @Sendable (String) -> Void) {
-        condition.withLock { finished = false }
-        Thread.detachNewThread { [self] in
-            defer { condition.withLock { finished = true; condition.broadcast() } }
-            guard let store = try? NodeStore.open(directory: directory) else {
-                log("route watcher cannot open \(directory)")
-                return
-            }
-            var last = (try? store.lastRoutePosition()) ?? 0
-            while true {
-                let stop = condition.withLock { () -> Bool in
-                    if !stopping { _ = condition.wait(until: Date().addingTimeInterval(interval)) }
-                    return stopping
-                }
-                if stop { return }
-                guard let position = try? store.lastRoutePosition() else { continue }
-                if position != last {
-                    last = position
-                    wake()
-                }
-            }
-        }
-    }
-
-    public func stop() {
-        condition.withLock {
-            stopping = true
-            condition.broadcast()
-            while !finished { _ = condition.wait(until: Date().addingTimeInterval(1)) }
         }
     }
 }

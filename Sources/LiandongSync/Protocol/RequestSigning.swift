@@ -11,7 +11,24 @@ public enum RequestSignature {
     public static let signatureHeader = "Liandong-Signature"
 
     public static func signedText(method: String, path: String, node: String, time: Int64, nonce: String, body: [UInt8]) -> [UInt8] {
-        Array("liandong-sync-1\n\(method)\n\(path)\n\(node)\n\(time)\n\(nonce)\n\(SHA256.hex(body))".utf8)
+        signedText(method: method, path: path, node: node, time: time, nonce: nonce, bodyDigest: SHA256.hex(body))
+    }
+
+    static func signedText(method: String, path: String, node: String, time: Int64, nonce: String, bodyDigest: String) -> [UInt8] {
+        Array("liandong-sync-1\n\(method)\n\(path)\n\(node)\n\(time)\n\(nonce)\n\(bodyDigest)".utf8)
+    }
+
+    /// The four headers of a request signed by `writer`'s node at its clock's time: the body is
+    /// hashed before the writer is taken, which it holds only to read the clock and sign.
+    public static func headers(for writer: StoreWriter, method: String, path: String, body: [UInt8]) throws -> [(String, String)] {
+        let nonce = Hex.encode(try secureRandomBytes(16))
+        let node = writer.code
+        let digest = SHA256.hex(body)
+        let (time, signature) = try writer.with { store in
+            let time = store.now()
+            return (time, try store.signRequest(signedText(method: method, path: path, node: node, time: time, nonce: nonce, bodyDigest: digest)))
+        }
+        return [(nodeHeader, node), (timeHeader, String(time)), (nonceHeader, nonce), (signatureHeader, Hex.encode(signature))]
     }
 
     /// The four headers of a request signed by `store`'s node.

@@ -5,6 +5,8 @@ import LiandongStore
 /// push, or a USB bundle): the same decoding, the same ingest checks, the same quarantine.
 public struct PushIngest {
     public var changes: [Change] = []
+    /// The changes with their bodies hashed, done when the push is decoded (before the writer is taken).
+    var arriving: [ArrivingChange] = []
     /// Items that did not decode, quarantined under their readable identity.
     var malformed: [(origin: String, seq: Int64, hash: [UInt8], message: String, wire: String)] = []
 
@@ -27,6 +29,7 @@ public struct PushIngest {
                 malformed.append((origin, seq, hash, "变更 \(origin)#\(seq) 的字段 \(error.field) 不正确：\(error.reason)", item.canonicalString))
             }
         }
+        arriving = ArrivingChange.prepare(changes)
     }
 
     /// Ingests into `store` as sent by `node`; returns how many were stored and the push answer.
@@ -34,7 +37,7 @@ public struct PushIngest {
         for bad in malformed {
             try store.quarantineMalformed(origin: bad.origin, seq: bad.seq, hash: bad.hash, message: bad.message, wire: bad.wire, from: node)
         }
-        let outcome = try store.ingest(changes, from: node)
+        let outcome = try store.ingest(arriving, from: node)
         try store.recordContact(child: node, protocolVersion: SyncProtocol.version, address: nil)
         // A restored node whose own changes came back in this push may end its wait.
         if changes.contains(where: { $0.origin == store.identity.code }) {

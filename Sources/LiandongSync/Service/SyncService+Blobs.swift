@@ -27,7 +27,7 @@ extension SyncService {
             guard request.method == "GET" || request.method == "HEAD" || (request.method == "PUT" && offset != nil) else {
                 throw SyncError.methodNotAllowed(request.method, allowed: allowed)
             }
-            let (node, references, blobs) = try box.with { store in
+            let (node, references, blobs) = try writer.with { store in
                 let node = try verifier.verify(request, store: store, now: store.now())
                 return (node, try store.blobReferences(sha256: sha256), store.blobs)
             }

@@ -5,10 +5,10 @@ import LiandongStore
 /// SyncService answers a parent's side of the sync protocol (Protocol/sync.md): hello, push,
 /// pull (long-polled) and fetch, for the node whose store it holds.
 ///
-/// `@unchecked Sendable`: the store is only reached through the StoreBox; the poll board and the
+/// `@unchecked Sendable`: the store is only reached through the StoreWriter; the poll board and the
 /// log closure are Sendable.
 public final class SyncService: @unchecked Sendable {
-    public let box: StoreBox
+    public let writer: StoreWriter
     let verifier: RequestVerifier
     let board = PollBoard()
     /// Where errors worth a look are written (English, one line each).
@@ -20,10 +20,12 @@ public final class SyncService: @unchecked Sendable {
     /// Serializes writes to partial blobs (two children may send the same file); changes never wait on it.
     let blobLock = NSLock()
 
-    public init(box: StoreBox, log: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.box = box
-        self.verifier = RequestVerifier(serverCode: box.code)
+    public init(writer: StoreWriter, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.writer = writer
+        self.verifier = RequestVerifier(serverCode: writer.code)
         self.log = log
+        // New routes may be there whoever moved the log: a push ingested here, a page, a lane, the CLI.
+        writer.onLogMoved { [board] in board.wakeAll() }
     }
 
     /// The endpoints under /sync/v1/ this service answers.
@@ -38,7 +40,7 @@ public final class SyncService: @unchecked Sendable {
             if endpoint == "pull", board.isAdmitted(key: key, receivedAt: request.receivedAt) {
                 node = request.headers["liandong-node"] ?? ""
             } else {
-                node = try box.with { store in try verifier.verify(request, store: store, now: store.now()) }
+                node = try writer.with { store in try verifier.verify(request, store: store, now: store.now()) }
             }
             let reader = try MessageReader.parse(request.body)
             switch endpoint {
@@ -58,8 +60,7 @@ public final class SyncService: @unchecked Sendable {
         }
     }
 
-    /// Re-runs every parked pull: new routes may be there (after an ingest here, or a commit by
-    /// another process that the watcher saw).
+    /// Re-runs every parked pull (the writer does it whenever the log moves).
     @discardableResult
     public func wakePolls() -> Int { board.wakeAll() }
 
@@ -84,7 +85,7 @@ public final class SyncService: @unchecked Sendable {
     func hello(_ reader: MessageReader, node: String, address: String) throws -> JSONValue {
         let hello = try HelloRequest(reader)
         guard hello.node == node else { throw SyncError.invalid("node", "与签名头 Liandong-Node \(node) 不一致") }
-        return try box.with { store in
+        return try writer.with { store in
             let now = store.now()
             if hello.time - now > SyncProtocol.maxSkewMillis {
                 let seconds = (hello.time - now) / 1000
@@ -116,15 +117,14 @@ public final class SyncService: @unchecked Sendable {
 
     func push(_ reader: MessageReader, node: String) throws -> JSONValue {
         let ingest = try PushIngest(try PushRequest(reader).changes)
-        let (stored, answer) = try box.with { store in try ingest.apply(to: store, from: node, log: log) }
-        if stored > 0 { wakePolls() }
+        let (_, answer) = try writer.with { store in try ingest.apply(to: store, from: node, log: log) }
         return answer.json
     }
 
     func pull(_ reader: MessageReader, node: String, request: HTTPServerRequest, key: String) throws -> HTTPServerResult {
         let pull = try PullRequest(reader)
         let seen = board.current
-        let (batch, epoch, after) = try box.with { store in
+        let (batch, epoch, after) = try writer.with { store in
             var after = pull.after
             // A cursor beyond every position here was given by another copy of this log (a restore):
             // serve from the start; the child's duplicates are harmless.
@@ -148,7 +148,7 @@ public final class SyncService: @unchecked Sendable {
         guard NodeCode.isAncestorOrSelf(node, of: fetch.origin) else {
             throw SyncError("not_a_child", "只能取回本辖区（\(node)）节点的变更，\(fetch.origin) 不在其中", ["field": "origin"])
         }
-        let changes = try box.with { store in try store.changes(of: fetch.origin, after: fetch.after, limit: Int(fetch.limit) + 1) }
+        let changes = try writer.with { store in try store.changes(of: fetch.origin, after: fetch.after, limit: Int(fetch.limit) + 1) }
         return FetchResponse(changes: changes.prefix(Int(fetch.limit)).map(\.wireJSON), more: changes.count > Int(fetch.limit)).json
     }
 }

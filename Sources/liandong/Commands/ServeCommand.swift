@@ -37,10 +37,11 @@ enum ServeCommand {
             try SetupServer.run(directory: directory, listen: listenFlag, caFile: caFile, wake: stop, log: early)
             if signalled.isSet { return }
         }
-        let store = try NodeStore.open(directory: directory)
+        // The process's one connection to the node: the server, the workbench and every sync lane write through it.
+        let writer = try StoreWriter.open(directory: directory)
         // Held until the process exits: restore refuses while it is held (NodeLock).
         let lock = try NodeLock.acquire(directory: directory, purpose: "再启动一个 serve")
-        let identity = store.identity
+        let identity = writer.with { $0.identity }
         guard let listen = listenFlag ?? identity.listen, !listen.isEmpty else {
             throw CLIError.usage("缺少 --listen HOST:PORT（init 时也未设置监听地址，也可在配置文件中写 listen = HOST:PORT）")
         }
@@ -62,7 +63,7 @@ enum ServeCommand {
         default:
             throw CLIError.usage("--tls-cert 与 --tls-key 须同时给出")
         }
-        if let listenFlag { try store.setEndpoints(parentURL: nil, listen: listenFlag) }
+        if let listenFlag { try writer.with { try $0.setEndpoints(parentURL: nil, listen: listenFlag) } }
 
         let threshold = context.config["log-level"].flatMap(LogLine.Level.init(rawValue:)) ?? .info
         let log: @Sendable (String) -> Void = { line in
@@ -85,7 +86,7 @@ enum ServeCommand {
             configuration.connectionLimits.perAddress = perAddress
         }
         let server: NodeServer
-        do { server = try NodeServer(configuration: configuration) } catch let error as HTTPServerError {
+        do { server = try NodeServer(configuration: configuration, writer: writer) } catch let error as HTTPServerError {
             throw CLIError(code: "listen_failed", message: "无法在 \(listen) 上监听：\(error.message)")
         }
         log("serving \(identity.role.rawValue) \(identity.code) on \(server.url)" + (identity.parentURL.map { ", syncing with parent \($0)" } ?? ""))
