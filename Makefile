@@ -61,9 +61,12 @@ package-test: deb
 demo: build
 	$(BIN) demo
 
+# The default run takes about 20 minutes on 2 cores; BENCH_FLAGS selects more, e.g. issue 11's full
+# scale run: make bench BENCH_FLAGS='--scale 20000,100000,1000000' (liandong-bench --help lists them).
 bench: deps
 	$(SWIFT) build -c release --product liandong-bench
-	.build/release/liandong-bench
+	$(SWIFT) build -c release --product liandong
+	.build/release/liandong-bench $(BENCH_FLAGS)
 
 # 100,000 convergence schedules; a flaky link with a 2-minute outage over 1,500 waiting cases (time to
 # converge after the heal); 1,000 kill -9 trials; 2,000 slow connections (the figures are printed).

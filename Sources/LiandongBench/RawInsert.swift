@@ -65,6 +65,11 @@ enum RawInsert {
     static func run(_ rows: [LogRow], batch: Int, path: String) throws -> Double {
         let db = try Database(path: path)
         try db.execute(schema)
+        return try insert(rows, batch: batch, into: db)
+    }
+
+    /// Inserts `rows` into `db`'s changes table (which may already hold rows), `batch` per transaction.
+    static func insert(_ rows: [LogRow], batch: Int, into db: Database) throws -> Double {
         let insert = try db.prepare("""
             INSERT INTO changes (origin, seq, hlc, wall, actor, entity, kind, payload, parties, prev, hash, sig, source, stored_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)

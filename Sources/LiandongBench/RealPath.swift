@@ -31,7 +31,10 @@ final class RealPath {
     let mix: [CaseScript]
     private let code: String
     private let items: [String: JSONValue]
-    private var nextCase = 1
+    /// Whether `runBatched` prints its progress (not for the county load's many small days).
+    var reportsProgress = true
+    /// The sequence of the next case number this path makes (a node that accepted others first starts later).
+    var nextCase = 1
     /// Every case made by `runBatched`, with its item, in the order made.
     private(set) var cases: [(number: String, item: String)] = []
 
@@ -83,7 +86,7 @@ final class RealPath {
                 pending.removeFirst(chunk.count)
                 elapsed += try clock.measure { try store.record(chunk) }
                 made += chunk.count
-                Progress.report(made, of: count)
+                if reportsProgress { Progress.report(made, of: count) }
             }
         }
         return (elapsed.seconds, cases)

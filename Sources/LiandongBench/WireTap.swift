@@ -73,7 +73,7 @@ final class WireTap: @unchecked Sendable {
         for fd in sockets { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
-    private static func loopback(port: UInt16) -> sockaddr_in {
+    static func loopback(port: UInt16) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian

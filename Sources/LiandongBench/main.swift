@@ -52,6 +52,31 @@ func runBench(_ options: BenchOptions) throws {
         let relay = try Forwarding.run(tree: tree, village: village, count: options.syncChanges, batch: options.batch, county: county, log: log)
         let latency = try DecisionLatency.run(tree: tree, village: village, decisions: options.decisions, county: county, log: log)
         syncSections = [Report.twoHop(twoHop, relay: relay), Report.latency(latency, decisions: options.decisions), Report.wire(twoHop)]
+        county.stop()
+
+        if let script = options.pgScript {
+            let peer = PostgresPeer.run(script: script, count: options.syncChanges)
+            let single = Phase(name: "", rows: singleRows.count, seconds: singleRun.seconds)
+            let raw = Phase(name: "", rows: singleRows.count, seconds: rawSingle)
+            syncSections.append(Report.postgres(peer, twoHop: twoHop, relay: relay, single: single, rawSingle: raw))
+            Progress.phase(syncSections.last ?? "")
+        }
+        // The long sections of issue 11 each report their own failure, so that one does not lose the others' figures.
+        if !options.scale.isEmpty {
+            syncSections.append(section("scale columns and bootstrap") {
+                let scale = try ScaleRun(root: root + "/scale", examples: options.examples)
+                let columns = try scale.run(sizes: options.scale, sample: options.scaleSample, batch: options.batch, fillBatch: options.fillBatch)
+                let table = Report.scale(columns, sample: options.scaleSample, fillBatch: options.fillBatch)
+                return table + "\n\n" + Report.bootstrap(try Bootstrap.run(scale))
+            })
+        }
+        if options.countyChildren > 0 {
+            syncSections.append(section("county load") {
+                let load = try CountyLoad.run(root: root + "/county-load", examples: options.examples, binary: options.liandong,
+                                              children: options.countyChildren, dayChanges: options.countyDay)
+                return Report.countyLoad(load, binary: options.liandong)
+            })
+        }
     }
 
     let real = Phase(name: "real  NodeStore.record, \(options.batch)/transaction", rows: batchedRows.count, seconds: batchedRun.seconds)
@@ -88,6 +113,14 @@ func runBench(_ options: BenchOptions) throws {
     for section in syncSections { print("\n" + section) }
     print("\nwhole run \(Report.fixed((ContinuousClock.now - began).seconds, 1)) s")
     if options.keep { print("databases kept in \(root)") }
+}
+
+/// Runs a section of the report; a failure becomes its text instead of ending the run.
+func section(_ name: String, _ body: () throws -> String) -> String {
+    do { return try body() } catch {
+        Progress.phase("\(name) failed: \(error)")
+        return "\(name): FAILED — \(error)"
+    }
 }
 
 do {
