@@ -67,7 +67,7 @@ struct BenchOptions {
           --no-scale       skip the scale columns and the bootstrap of a new township
           --pg-script PATH PostgreSQL's logical replication peer (default /work/shared/peers/pg_logical.sh)
           --no-pg          skip the PostgreSQL rows
-          --county-children N  townships under the county serve process in the county load (default 600; 0 skips it)
+          --county-children N  villages (12-digit codes, 30 per township code, no township node) under the county serve process in the county load (default 600; 0 skips it)
           --county-day N   changes each of them pushes in the burst (default 30)
           --liandong PATH  the liandong binary run as the county's serve (default: next to liandong-bench)
           --examples DIR   where catalog.json and calendar-2026.json are (default Deploy/examples)
