@@ -25,7 +25,8 @@ public final class SyncService: @unchecked Sendable {
         self.verifier = RequestVerifier(serverCode: writer.code)
         self.log = log
         // New routes may be there whoever moved the log: a push ingested here, a page, a lane, the CLI.
-        writer.onLogMoved { [board] in board.wakeAll() }
+        // Only the pulls of the children they are routed to are re-run.
+        writer.onLogMoved { [board] (move: LogMove) in board.wake(move) }
     }
 
     /// The endpoints under /sync/v1/ this service answers.
@@ -136,7 +137,7 @@ public final class SyncService: @unchecked Sendable {
         if batch.changes.isEmpty, !batch.more, batch.next == after, pull.wait > 0 {
             let empty = PullResponse(changes: [], next: after, more: false, epoch: epoch).json.canonicalString
             let poll = LongPoll(deadline: request.receivedAt + .seconds(pull.wait), fallback: .json(200, empty), topic: "pull")
-            board.park(poll, key: key, receivedAt: request.receivedAt, seen: seen)
+            board.park(poll, child: node, key: key, receivedAt: request.receivedAt, seen: seen)
             return .suspend(poll)
         }
         board.finish(key: key)
