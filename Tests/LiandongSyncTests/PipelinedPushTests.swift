@@ -64,8 +64,9 @@ final class PipelinedPushTests: SyncTestCase {
         let held = try store(Tree.township).chainHead(of: Tree.village).seq
         // Before the first push lands, the township gets the village's next 8 changes another way:
         // the answer's heads pass the 2 the push carried, so the batch made ahead (from change 3) is stale.
+        // Read through the client's writer: the batch being made ahead reads the same store meanwhile.
         channel.beforeFirstPush = {
-            let side = try village.encodedChanges(of: Tree.village, after: held, limit: 8)
+            let side = try client.writer.with { try $0.encodedChanges(of: Tree.village, after: held, limit: 8) }
             _ = try channel.inner.push(PreparedPush(side))
         }
         let pushed = try client.pushAll()
