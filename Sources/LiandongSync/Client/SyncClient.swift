@@ -212,9 +212,10 @@ public final class SyncClient {
     public func pullOnce(wait: Int64, limit: Int64 = Int64(SyncProtocol.maxBatch)) throws -> (stored: Int, received: Int, more: Bool) {
         let link = try writer.with { try $0.parentLink() }
         let response = try channel.pull(PullRequest(after: link.cursor, limit: limit, wait: wait))
-        var changes: [Change] = []
-        for item in response.changes {
-            do { changes.append(try Change(wire: item)) } catch {
+        // Read and hashed on every core before the writer is taken (ArrivingChange).
+        var changes: [ArrivingChange] = []
+        for decoded in ArrivingChange.decode(response.changes) {
+            do { changes.append(try decoded.get()) } catch {
                 throw SyncError("invalid_message", "上级返回的变更无法解析：\(error)")
             }
         }
