@@ -182,7 +182,7 @@ extension NodeStore {
         for number in pending.cases.union(rewrite).sorted() {
             guard let history = try cachedHistory(number) else { continue }
             if let state = history.state {
-                try writeCase(state, last: history.last, opened: history.opened, db: db)
+                try writeCase(state, last: history.last, opened: history.opened, closed: history.closed, db: db)
             } else {
                 try db.run("DELETE FROM cases WHERE number = ?", .text(number))
                 try db.run("DELETE FROM negative_filings WHERE number = ?", .text(number))
@@ -207,31 +207,33 @@ extension NodeStore {
     /// Case histories kept in memory between batches.
     static let caseCacheLimit = 4096
 
-    func writeCase(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?, db: Database) throws {
+    func writeCase(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?, closed: ChangeRef?, db: Database) throws {
         let statement = try db.cachedStatement("""
             INSERT INTO cases (number, item_code, item_kind, status, acceptor, holder, decider, applicant_id, accepted_at,
-                accepted_on, completed_on, clock, state, state_hash, last_hlc, last_origin, last_seq, opened_hlc)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                accepted_on, completed_on, clock, state, state_hash, last_hlc, last_origin, last_seq, opened_hlc, closed_hlc)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (number) DO UPDATE SET item_code = excluded.item_code, item_kind = excluded.item_kind,
                 status = excluded.status, acceptor = excluded.acceptor, holder = excluded.holder, decider = excluded.decider,
                 applicant_id = excluded.applicant_id, accepted_at = excluded.accepted_at, accepted_on = excluded.accepted_on,
                 completed_on = excluded.completed_on, clock = excluded.clock, state = excluded.state,
                 state_hash = excluded.state_hash, last_hlc = excluded.last_hlc, last_origin = excluded.last_origin,
-                last_seq = excluded.last_seq, opened_hlc = excluded.opened_hlc
+                last_seq = excluded.last_seq, opened_hlc = excluded.opened_hlc, closed_hlc = excluded.closed_hlc
             """)
-        try statement.bind(NodeStore.caseRow(state, last: last, opened: opened))
+        try statement.bind(NodeStore.caseRow(state, last: last, opened: opened, closed: closed))
         try statement.run()
         try writeNegativeFilings(state, db: db)
         try writeFigures(of: state, db: db)
     }
 
     /// The `cases` columns of a state, in table order: what writeCase stores and verify re-derives.
+    /// opened_hlc and closed_hlc are what possible_duplicate finds the cases around a change by.
     static let caseColumns = [
         "number", "item_code", "item_kind", "status", "acceptor", "holder", "decider", "applicant_id", "accepted_at",
         "accepted_on", "completed_on", "clock", "state", "state_hash", "last_hlc", "last_origin", "last_seq", "opened_hlc",
+        "closed_hlc",
     ]
 
-    static func caseRow(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?) -> [SQLValue] {
+    static func caseRow(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?, closed: ChangeRef?) -> [SQLValue] {
         let json = state.canonicalBytes
         let completedOn = state.decision?.on ?? state.withdrawal?.on ?? (state.status == .refused ? state.acceptedOn : nil)
         return [
@@ -240,7 +242,7 @@ extension NodeStore {
             .integer(state.acceptedAt), .text(state.acceptedOn.iso), completedOn.map { .text($0.iso) } ?? .null,
             .text(CaseClock(state: state).json.canonicalString), .text(String(decoding: json, as: UTF8.self)), .blob(SHA256.hash(json)),
             .integer(last?.hlc.rawValue ?? 0), .text(last?.origin ?? ""), .integer(last?.seq ?? 0),
-            opened.map { .integer($0.hlc.rawValue) } ?? .null,
+            opened.map { .integer($0.hlc.rawValue) } ?? .null, closed.map { .integer($0.hlc.rawValue) } ?? .null,
         ]
     }
 }
