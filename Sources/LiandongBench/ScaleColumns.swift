@@ -129,12 +129,23 @@ final class ScaleRun {
         return column
     }
 
-    /// One `sync --once`-style push of everything `code` holds that its parent lacks.
+    /// One `sync --once`-style push of everything `code` holds that its parent lacks. The fill is not
+    /// timed: a push the parent answers too slowly (a loaded machine, a store of a million changes)
+    /// is tried again as the serve push lane would, with the batch BatchSizer halved, up to 5 times.
     private func push(_ code: String, to url: String) throws {
         let client = try tree.client(code, parentURL: url)
-        try client.hello()
-        let pushed = try client.pushAll()
-        guard pushed.reports.isEmpty else { throw BenchError("\(code) push quarantined \(pushed.reports.count) runs\n\(log.tail)") }
+        var attempt = 1
+        while true {
+            do {
+                try client.hello()
+                let pushed = try client.pushAll()
+                guard pushed.reports.isEmpty else { throw BenchError("\(code) push quarantined \(pushed.reports.count) runs\n\(log.tail)") }
+                return
+            } catch let error as HTTPClientError where attempt < 5 {
+                Progress.phase("\(code) push failed (\(error)), trying again with batches of \(client.sizer.size)")
+                attempt += 1
+            }
+        }
     }
 
     private func maxLSN(_ code: String) throws -> Int64 {
