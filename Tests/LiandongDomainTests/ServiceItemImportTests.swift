@@ -95,6 +95,18 @@ final class ServiceItemImportTests: XCTestCase {
 
     // MARK: round trip
 
+    /// A case's frozen item is read once per version: the kept answer is parse's, and a JSON that
+    /// differs anywhere, or does not parse, is judged afresh.
+    func testFrozenItemsAreParsedItems() throws {
+        XCTAssertEqual(try ServiceItem.frozen(fullItem.json), fullItem)
+        XCTAssertEqual(try ServiceItem.frozen(fullItem.json), fullItem)
+        XCTAssertEqual(try ServiceItem.frozen(elderlyCard), try ServiceItem.parse(elderlyCard))
+        XCTAssertEqual(try ServiceItem.frozen(elderlyCard("name", "老年人优待证换领")).name, "老年人优待证换领")
+        XCTAssertEqual(try ServiceItem.frozen(elderlyCard).name, "老年人优待证办理")
+        XCTAssertThrowsError(try ServiceItem.frozen(elderlyCard("decideAt", "province")))
+        XCTAssertThrowsError(try ServiceItem.frozen(elderlyCard("decideAt", "province")), "a refusal is never kept as an item")
+    }
+
     func testEveryFieldRoundTripsThroughJSON() throws {
         XCTAssertEqual(try ServiceItem.parse(fullItem.json), fullItem)
         let minimal = try ServiceItem.parse(elderlyCard)

@@ -51,4 +51,30 @@ final class TextRulesTests: XCTestCase {
             XCTAssertEqual((error as? CaseError)?.code, "invalid_payload")
         }
     }
+
+    /// The scalar check skips the category look-up for printable ASCII and from U+2000 on: for every
+    /// Unicode scalar it must refuse exactly what the plain rule (a control character, or a format
+    /// character below U+2000, or one of the named direction marks) refuses.
+    func testFastScalarPathRefusesWhatThePlainRuleRefuses() {
+        func plain(_ scalar: Unicode.Scalar) -> Bool {
+            let category = scalar.properties.generalCategory
+            let value = scalar.value
+            return category == .control || category == .format && value < 0x2000
+                || value == 0x2028 || value == 0x2029 || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+        }
+        var checked = 0
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value), scalar != "\n", scalar != "\r", scalar != "\t" else { continue }
+            let refused = TextRules.problem("甲" + String(Character(scalar)) + "a", TextRules.line) != nil
+            if refused != plain(scalar) { return XCTFail("U+\(String(value, radix: 16)): refused \(refused), plain rule \(plain(scalar))") }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 1_100_000)
+        // Line breaks: refused on a line, kept in a paragraph.
+        XCTAssertNotNil(TextRules.problem("第一行\n第二行", TextRules.line))
+        XCTAssertNil(TextRules.problem("第一行\n第二行", TextRules.paragraph))
+        // The length is counted in characters, not bytes: 100 Chinese characters fit a 100-character name.
+        XCTAssertNil(TextRules.problem(String(repeating: "张", count: 100), TextRules.personName))
+        XCTAssertNotNil(TextRules.problem(String(repeating: "张", count: 101), TextRules.personName))
+    }
 }

@@ -42,7 +42,7 @@ final class InProcessChannel: ParentChannel {
     }
 
     func hello(_ request: HelloRequest) throws -> HelloResponse { try HelloResponse(try message("hello", request.json.canonicalBytes)) }
-    func push(_ batch: [EncodedChange]) throws -> PushResponse { try PushResponse(try message("push", PushRequest.body(batch))) }
+    func push(_ push: PreparedPush) throws -> PushResponse { try PushResponse(try message("push", push.body)) }
     func pull(_ request: PullRequest) throws -> PullResponse { try PullResponse(try message("pull", request.json.canonicalBytes)) }
     func fetch(_ request: FetchRequest) throws -> FetchResponse { try FetchResponse(try message("fetch", request.json.canonicalBytes)) }
 

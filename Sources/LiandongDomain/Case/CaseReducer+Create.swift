@@ -9,7 +9,7 @@ extension CaseReducer {
         }
         let item: ServiceItem
         do {
-            item = try ServiceItem.parse(try payload.value("item"))
+            item = try ServiceItem.frozen(try payload.value("item"))
         } catch let error as CaseError {
             throw error
         } catch {

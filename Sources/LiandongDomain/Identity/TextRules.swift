@@ -25,12 +25,18 @@ public enum TextRules {
 
     /// Why `text` may not be stored in a field of this shape, in Chinese; nil when it may.
     public static func problem(_ text: String, _ shape: Shape) -> String? {
-        let count = text.count
-        if count > shape.max { return "长度 \(count) 个字超过上限 \(shape.max) 个字" }
+        // Characters never outnumber UTF-8 bytes: only a long text is counted by grapheme.
+        if text.utf8.count > shape.max {
+            let count = text.count
+            if count > shape.max { return "长度 \(count) 个字超过上限 \(shape.max) 个字" }
+        }
         for scalar in text.unicodeScalars {
+            // Printable ASCII and everything from U+2000 on hold no control (Cc) character and no
+            // format character this rule refuses by category: only the named ones below are asked.
+            if (0x20...0x7E).contains(scalar.value) { continue }
             let isBreak = scalar == "\n" || scalar == "\r" || scalar == "\t"
             if case .paragraph = shape, isBreak { continue }
-            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format && scalar.value < 0x2000 {
+            if scalar.value < 0x2000, scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 return isBreak ? "不能换行" : "含有控制字符 U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)"
             }

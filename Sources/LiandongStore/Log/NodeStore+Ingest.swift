@@ -88,18 +88,22 @@ extension NodeStore {
         }
 
         let verified = try verifySignatures(candidates, quarantine: quarantine)
+        // Each origin's head moves once, to the highest change stored: nothing in between reads it.
+        var heads: [String: (seq: Int64, hash: [UInt8])] = [:]
         try inCaseBatch(db: db) {
             for change in verified.sorted(by: Change.precedes) {
                 if let reason = authorityProblem(change) {
                     try quarantine(change, QuarantineReason.notAuthorized, reason)
                     continue
                 }
-                try insert(change, source: neighbour, db: db, payloadText: payloadTexts[ChangeID(origin: change.origin, seq: change.seq)])
+                try insert(change, source: neighbour, db: db, payloadText: payloadTexts[ChangeID(origin: change.origin, seq: change.seq)], advancesHead: false)
+                if change.seq > heads[change.origin]?.seq ?? 0 { heads[change.origin] = (change.seq, change.hash) }
                 try materialize(change, db: db, strict: false)
                 if try views.view(of: change.origin).hasQuarantined { try settleClockQuarantine(for: change, db: db) }
                 try? clock.observe(change.hlc, now: nowMillis)
                 outcome.stored.append(ChangeID(origin: change.origin, seq: change.seq))
             }
+            for (origin, head) in heads { try advanceHead(of: origin, to: head.seq, hash: head.hash, db: db) }
         }
         try db.run("UPDATE node SET hlc = ? WHERE id = 1", .integer(clock.last.rawValue))
         if fromChild { try noteReturnedOwnChanges(outcome.stored, from: neighbour, db: db) }

@@ -114,9 +114,10 @@ extension NodeStore {
         return (statement.int64(0), statement.blob(1))
     }
 
-    /// Appends a change to the log with its routing positions and advances its origin's chain head.
+    /// Appends a change to the log with its routing positions and advances its origin's chain head
+    /// (unless `advancesHead` is false: an ingest advances each origin's head once, at the end).
     /// `payloadText`, when given, is the payload's canonical text already made (with the hash).
-    func insert(_ change: Change, source: String?, db: Database, payloadText: ArraySlice<UInt8>? = nil) throws {
+    func insert(_ change: Change, source: String?, db: Database, payloadText: ArraySlice<UInt8>? = nil, advancesHead: Bool = true) throws {
         let statement = try db.cachedStatement("""
             INSERT INTO changes (origin, seq, hlc, wall, actor, entity, kind, payload, parties, prev, hash, sig, source, stored_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -137,16 +138,21 @@ extension NodeStore {
         try statement.bind(now(), at: 14)
         try statement.run()
         try route(change, lsn: db.lastInsertRowID, db: db)
+        if advancesHead { try advanceHead(of: change.origin, to: change.seq, hash: change.hash, db: db) }
+        try noteCaseNumberIssued(by: change, db: db)
+        try noteDocumentNumberIssued(by: change, db: db)
+    }
+
+    /// Moves an origin's chain head forward to `seq` (never back).
+    func advanceHead(of origin: String, to seq: Int64, hash: [UInt8], db: Database) throws {
         let head = try db.cachedStatement("""
             INSERT INTO origins (origin, last_seq, last_hash) VALUES (?, ?, ?)
             ON CONFLICT (origin) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash
             WHERE excluded.last_seq > origins.last_seq
             """)
-        try head.bind(change.origin, at: 1)
-        try head.bind(change.seq, at: 2)
-        try head.bind(change.hash, at: 3)
+        try head.bind(origin, at: 1)
+        try head.bind(seq, at: 2)
+        try head.bind(hash, at: 3)
         try head.run()
-        try noteCaseNumberIssued(by: change, db: db)
-        try noteDocumentNumberIssued(by: change, db: db)
     }
 }

@@ -30,8 +30,19 @@ public final class HTTPParentChannel: ParentChannel {
         try HelloResponse(try call("hello", body: request.json.canonicalBytes))
     }
 
-    public func push(_ batch: [EncodedChange]) throws -> PushResponse {
-        try PushResponse(try call("push", body: PushRequest.body(batch)))
+    public func push(_ push: PreparedPush) throws -> PushResponse {
+        let path = "/sync/v1/push"
+        let headers = try RequestSignature.headers(for: writer, method: "POST", path: path, bodyDigest: push.bodyDigest)
+        var request = HTTPRequest(method: "POST", url: parentURL + path, headers: [("Content-Type", "application/json")] + headers)
+        if let gzipped = push.gzipped {
+            request.body = gzipped
+            request.bodyIsGzip = true
+        } else {
+            request.body = push.body
+        }
+        let response = try http.perform(request)
+        guard response.status == 200 else { throw Self.refusal(response) }
+        return try PushResponse(try MessageReader.parse(response.body, checkProtocol: false))
     }
 
     public func pull(_ request: PullRequest) throws -> PullResponse {

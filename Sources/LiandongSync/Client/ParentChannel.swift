@@ -9,8 +9,8 @@ import LiandongStore
 /// as the transport's own error.
 public protocol ParentChannel: AnyObject {
     func hello(_ request: HelloRequest) throws -> HelloResponse
-    /// A batch of changes, oldest first, in wire text (the body is PushRequest.body(batch)).
-    func push(_ batch: [EncodedChange]) throws -> PushResponse
+    /// A batch of changes, oldest first, made ready to send (its body is PushRequest.body(batch)).
+    func push(_ push: PreparedPush) throws -> PushResponse
     func pull(_ request: PullRequest) throws -> PullResponse
     func fetch(_ request: FetchRequest) throws -> FetchResponse
     /// How many bytes of the file the parent holds (its size when whole).

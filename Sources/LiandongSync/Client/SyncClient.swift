@@ -142,43 +142,67 @@ public final class SyncClient {
 
     /// The changes the parent lacks by its heads, oldest first, at most one batch, as wire text.
     public func pendingBatch() throws -> [EncodedChange] {
+        try Self.pendingBatch(writer: writer, after: parentHeads, size: sizer.size, sendsUp: pushes)
+    }
+
+    /// The changes a parent with `heads` lacks, oldest first, at most `size` and BatchSizer.maxBytes.
+    static func pendingBatch(writer: StoreWriter, after heads: Heads, size: Int, sendsUp: (String) -> Bool) throws -> [EncodedChange] {
         var pending: [EncodedChange] = []
         try writer.with { store in
-            for (origin, after) in ExchangeRules.lacking(local: try store.heads().mapValues(\.seq), parent: parentHeads, sendsUp: pushes) {
-                pending += try store.encodedChanges(of: origin, after: after, limit: sizer.size)
+            for (origin, after) in ExchangeRules.lacking(local: try store.heads().mapValues(\.seq), parent: heads, sendsUp: sendsUp) {
+                pending += try store.encodedChanges(of: origin, after: after, limit: size)
             }
         }
         pending.sort(by: EncodedChange.precedes)
-        return Array(pending.prefix(ExchangeRules.batchCount(sizes: pending.map(\.wire.count), limit: sizer.size, maxBytes: BatchSizer.maxBytes)))
+        return Array(pending.prefix(ExchangeRules.batchCount(sizes: pending.map(\.wire.count), limit: size, maxBytes: BatchSizer.maxBytes)))
+    }
+
+    /// The next push for a parent with `heads`, made ready to send; nil when it lacks nothing.
+    static func preparePush(writer: StoreWriter, after heads: Heads, size: Int, sendsUp: (String) -> Bool) throws -> PreparedPush? {
+        let batch = try pendingBatch(writer: writer, after: heads, size: size, sendsUp: sendsUp)
+        return batch.isEmpty ? nil : try PreparedPush(batch)
     }
 
     /// Pushes until the parent holds everything this node sends up; returns the count and the reports.
+    /// While the parent ingests one batch, the next is read, encoded and gzip'd on another core, on
+    /// the guess that the parent stores the whole batch; an answer that says otherwise (a quarantine,
+    /// heads beyond it, a smaller batch size) has the next batch made again from what it said.
     public func pushAll() throws -> (count: Int, reports: [SyncReport], sent: Int) {
         var count = 0
         var sent = 0
         var reports: [SyncReport] = []
-        while true {
-            let batch = try pendingBatch()
-            guard !batch.isEmpty else { break }
+        let (writer, node, parent, lacksOwnChain) = (writer, writer.code, parentCode, returnsParentChain)
+        let sendsUp: @Sendable (String) -> Bool = { ExchangeRules.sendsUp(origin: $0, node: node, parent: parent, parentLacksOwnChain: lacksOwnChain) }
+        var next = try Self.preparePush(writer: writer, after: parentHeads, size: sizer.size, sendsUp: sendsUp)
+        while let push = next {
+            let guessedHeads = push.headsIfStored(parentHeads)
+            var guessedSizer = sizer
+            guessedSizer.succeeded()
+            let guessedSize = guessedSizer.size
+            let ahead = Ahead { try Self.preparePush(writer: writer, after: guessedHeads, size: guessedSize, sendsUp: sendsUp) }
             let response: PushResponse
             do {
-                response = try channel.push(batch)
+                response = try channel.push(push)
                 sizer.succeeded()
             } catch {
                 sizer.failed()
+                ahead.wait()
                 throw error
             }
             count += Int(response.stored)
-            sent += batch.count
+            sent += push.batch.count
             reports += response.quarantined
             // A change the parent quarantined leaves its head behind: count what was sent as
             // answered for this exchange, so that it is not sent again and again.
-            parentHeads = ExchangeRules.acknowledged(parentHeads, sent: batch.map { ($0.origin, $0.seq, $0.hash) }, answer: response.heads)
+            parentHeads = ExchangeRules.acknowledged(parentHeads, sent: push.batch.map { ($0.origin, $0.seq, $0.hash) }, answer: response.heads)
             try writer.with { store in
                 try store.setPeerHeads(response.heads.tuples, peer: parentCode)
                 try store.storeReports(response.quarantined)
                 if let own = response.heads[store.identity.code] { _ = try store.noteParentHead((seq: own.seq, hash: own.hash)) }
             }
+            let made = try ahead.value()
+            next = parentHeads.mapValues(\.seq) == guessedHeads.mapValues(\.seq) && sizer.size == guessedSize
+                ? made : try Self.preparePush(writer: writer, after: parentHeads, size: sizer.size, sendsUp: sendsUp)
         }
         return (count, reports, sent)
     }
@@ -188,9 +212,10 @@ public final class SyncClient {
     public func pullOnce(wait: Int64, limit: Int64 = Int64(SyncProtocol.maxBatch)) throws -> (stored: Int, received: Int, more: Bool) {
         let link = try writer.with { try $0.parentLink() }
         let response = try channel.pull(PullRequest(after: link.cursor, limit: limit, wait: wait))
-        var changes: [Change] = []
-        for item in response.changes {
-            do { changes.append(try Change(wire: item)) } catch {
+        // Read and hashed on every core before the writer is taken (ArrivingChange).
+        var changes: [ArrivingChange] = []
+        for decoded in ArrivingChange.decode(response.changes) {
+            do { changes.append(try decoded.get()) } catch {
                 throw SyncError("invalid_message", "上级返回的变更无法解析：\(error)")
             }
         }

@@ -21,9 +21,13 @@ public enum RequestSignature {
     /// The four headers of a request signed by `writer`'s node at its clock's time: the body is
     /// hashed before the writer is taken, which it holds only to read the clock and sign.
     public static func headers(for writer: StoreWriter, method: String, path: String, body: [UInt8]) throws -> [(String, String)] {
+        try headers(for: writer, method: method, path: path, bodyDigest: SHA256.hex(body))
+    }
+
+    /// The same, for a body whose SHA-256 (lower-case hex) was worked out before (PreparedPush).
+    public static func headers(for writer: StoreWriter, method: String, path: String, bodyDigest digest: String) throws -> [(String, String)] {
         let nonce = Hex.encode(try secureRandomBytes(16))
         let node = writer.code
-        let digest = SHA256.hex(body)
         let (time, signature) = try writer.with { store in
             let time = store.now()
             return (time, try store.signRequest(signedText(method: method, path: path, node: node, time: time, nonce: nonce, bodyDigest: digest)))

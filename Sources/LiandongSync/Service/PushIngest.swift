@@ -12,9 +12,11 @@ public struct PushIngest {
 
     /// Decodes the items of a push; an item that cannot even be named refuses the whole batch.
     public init(_ items: [JSONValue]) throws {
-        for (index, item) in items.enumerated() {
+        for (index, (item, decoded)) in zip(items, ArrivingChange.decode(items)).enumerated() {
             do {
-                changes.append(try Change(wire: item))
+                let change = try decoded.get()
+                arriving.append(change)
+                changes.append(change.change)
             } catch let error as ChangeDecodeError {
                 // Quarantined only when it can be named: a division code and a seq from 1.
                 guard let origin = item["origin"]?.stringValue, let seq = item["seq"]?.intValue else {
@@ -29,7 +31,6 @@ public struct PushIngest {
                 malformed.append((origin, seq, hash, "变更 \(origin)#\(seq) 的字段 \(error.field) 不正确：\(error.reason)", item.canonicalString))
             }
         }
-        arriving = ArrivingChange.prepare(changes)
     }
 
     /// Ingests into `store` as sent by `node`; returns how many were stored and the push answer.

@@ -173,7 +173,7 @@ public final class HTTPClient {
         // An empty "Expect:" stops curl waiting up to a second for "100 Continue" before
         // sending a body larger than 1 KiB (STYLE.md pitfalls).
         var lines = ["Expect:"]
-        if request.gzipBody && body != nil { lines.append("Content-Encoding: gzip") }
+        if (request.gzipBody || request.bodyIsGzip) && body != nil { lines.append("Content-Encoding: gzip") }
         for (name, value) in request.headers {
             guard Self.isHeaderSafe(name), !name.isEmpty, Self.isHeaderSafe(value) else {
                 throw fail(CURLE_BAD_FUNCTION_ARGUMENT, "header \(name) has a line break or NUL", request)

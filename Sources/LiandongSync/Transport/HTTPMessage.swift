@@ -7,6 +7,8 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// Gzip the body and send `Content-Encoding: gzip` (curl never compresses requests).
     public var gzipBody: Bool
+    /// `body` is gzip'd already (PreparedPush): sent as it is, with `Content-Encoding: gzip`.
+    public var bodyIsGzip = false
     /// Cap on this transfer's speed each way (CURLOPT_MAX_SEND_SPEED_LARGE, CURLOPT_MAX_RECV_SPEED_LARGE); nil is none.
     public var maxBytesPerSecond: Int?
 
