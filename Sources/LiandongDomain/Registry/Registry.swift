@@ -13,6 +13,8 @@
 ///
 /// The store loads the row a change touches (`RegistryChange.key`), asks `applied(to:)` and
 /// writes exactly the row it returns; `verify` folds the whole log with `fold` and compares.
+/// Rows trusted directly rather than folded (the enroll answer's snapshot, keys wired up by hand)
+/// are TrustedRegistry.swift's.
 public struct Registry: Sendable, Equatable {
     public private(set) var rows: [RegistryKey: RegistryRow] = [:]
 
