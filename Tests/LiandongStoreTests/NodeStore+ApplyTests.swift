@@ -65,6 +65,21 @@ final class NodeStoreApplyTests: NodeStoreTestCase {
         }
     }
 
+    /// A later change of a case leaves the identity columns (item, acceptor, applicant, acceptance)
+    /// out of the upsert; a row whose identity differs from the log's is still set right by it.
+    func testEveryColumnOfARowMatchesTheLogAfterLaterChanges() throws {
+        let store = try makeCounty()
+        let numbers = try playWorkflows(store)
+        XCTAssertEqual(try store.verify().problems.map(\.code), [])
+        let number = numbers[1]
+        try rawDatabase().run("UPDATE cases SET acceptor = 'x', accepted_on = '1999-01-01', opened_hlc = 1 WHERE number = ?", .text(number))
+        try store.act(on: number, .evaluate, payload: ["level": 4], actor: "窗口-李")
+        XCTAssertEqual(try store.verify().problems.map(\.code), [], "the next write of the case rewrote its identity from the state")
+        let row = try XCTUnwrap(try rawDatabase().query("SELECT acceptor, accepted_on FROM cases WHERE number = ?", [.text(number)]).first)
+        XCTAssertEqual(row.text("acceptor"), try store.caseState(number)?.acceptor)
+        XCTAssertNotEqual(row.text("accepted_on"), "1999-01-01")
+    }
+
     func testStateFromTheCacheEqualsStateAfterReopen() throws {
         var store: NodeStore? = try makeCounty()
         let numbers = try playWorkflows(try XCTUnwrap(store))

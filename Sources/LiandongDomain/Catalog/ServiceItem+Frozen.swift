@@ -19,16 +19,27 @@ final class FrozenItems: Sendable {
     static let shared = FrozenItems()
     static let limit = 512
 
-    private let items = Mutex<[JSONValue: ServiceItem]>([:])
+    private let items = Mutex<[Key: ServiceItem]>([:])
 
     func item(for json: JSONValue) -> ServiceItem? {
-        items.withLock { $0[json] }
+        items.withLock { $0[Key(json: json)] }
     }
 
     func keep(_ item: ServiceItem, for json: JSONValue) {
         items.withLock { items in
             if items.count >= Self.limit { items.removeAll(keepingCapacity: true) }
-            items[json] = item
+            items[Key(json: json)] = item
+        }
+    }
+
+    /// An item's JSON as a key: hashed by its code and version only (hashing a whole tree of
+    /// dictionaries costs about what parsing it does), compared whole.
+    struct Key: Hashable {
+        let json: JSONValue
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(json["code"])
+            hasher.combine(json["version"])
         }
     }
 }

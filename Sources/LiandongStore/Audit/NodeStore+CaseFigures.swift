@@ -17,15 +17,17 @@ extension NodeStore {
             try drop.run()
             return
         }
-        let names = CaseStatistics.countNames
-        let keep = try db.cachedStatement("""
-            INSERT OR REPLACE INTO case_figures (number, acceptor, item_code, item_name, accepted_on, overdue_after, \(names.joined(separator: ", ")))
-            VALUES (?, ?, ?, ?, ?, ?, \(names.map { _ in "?" }.joined(separator: ", ")))
-            """)
+        let keep = try db.cachedStatement(NodeStore.keepFigures)
         try keep.bind([.text(number), .text(acceptor), .text(item), .text(itemName), .text(acceptedOn.iso), kept.overdueAfter.map { .text($0.iso) } ?? .null]
             + kept.figures.counts.map { .integer(Int64($0)) })
         try keep.run()
     }
+
+    /// Made once: the statement cache is keyed by the text.
+    static let keepFigures = """
+        INSERT OR REPLACE INTO case_figures (number, acceptor, item_code, item_name, accepted_on, overdue_after, \(CaseStatistics.countNames.joined(separator: ", ")))
+        VALUES (?, ?, ?, ?, ?, ?, \(CaseStatistics.countNames.map { _ in "?" }.joined(separator: ", ")))
+        """
 
     /// The calendar as this transaction sees it, without looking for other connections' commits
     /// in the middle of a write.

@@ -131,7 +131,7 @@ extension NodeStore {
     /// per group, and the cases each is named on (conflict_cases).
     private func verifyCases(_ report: inout VerifyReport, nonCase: Bool, db: Database) throws {
         var stored: [String: Row] = [:]
-        try db.forEachRow("SELECT \(NodeStore.caseColumns.joined(separator: ", ")), closed_hlc FROM cases") { row in
+        try db.forEachRow("SELECT \(NodeStore.caseColumns.joined(separator: ", ")) FROM cases") { row in
             guard let number = row.text("number") else { return }
             if let text = row.text("state"), SHA256.hash(Array(text.utf8)) != row.blob("state_hash") ?? [] {
                 report.problems.append(VerifyProblem(code: "state_edited", entity: number, change: nil,
@@ -172,14 +172,10 @@ extension NodeStore {
                 report.problems.append(VerifyProblem(code: "state_missing", entity: number, change: nil, message: "办件 \(number) 在日志中存在，但没有状态记录"))
                 continue
             }
-            let want = NodeStore.caseRow(state, last: history.last, opened: history.opened)
+            let want = NodeStore.caseRow(state, last: history.last, opened: history.opened, closed: history.closed)
             var differing: [String] = []
             for (index, column) in NodeStore.caseColumns.enumerated() where row[column] != want[index] {
                 differing.append(column)
-            }
-            // When the case closed: the index possible_duplicate finds the cases around a change by.
-            if row["closed_hlc"] != history.closed.map({ .integer($0.hlc.rawValue) }) ?? .null {
-                differing.append("closed_hlc")
             }
             let columns = differing.filter { $0 != "state" && $0 != "state_hash" }
             let edited = row.text("state").map { SHA256.hash(Array($0.utf8)) != row.blob("state_hash") ?? [] } ?? true

@@ -182,7 +182,7 @@ extension NodeStore {
         for number in pending.cases.union(rewrite).sorted() {
             guard let history = try cachedHistory(number) else { continue }
             if let state = history.state {
-                try writeCase(state, last: history.last, opened: history.opened, db: db)
+                try writeCase(state, last: history.last, opened: history.opened, closed: history.closed, db: db)
             } else {
                 try db.run("DELETE FROM cases WHERE number = ?", .text(number))
                 try db.run("DELETE FROM negative_filings WHERE number = ?", .text(number))
@@ -207,31 +207,51 @@ extension NodeStore {
     /// Case histories kept in memory between batches.
     static let caseCacheLimit = 4096
 
-    func writeCase(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?, db: Database) throws {
-        let statement = try db.cachedStatement("""
-            INSERT INTO cases (number, item_code, item_kind, status, acceptor, holder, decider, applicant_id, accepted_at,
-                accepted_on, completed_on, clock, state, state_hash, last_hlc, last_origin, last_seq, opened_hlc)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (number) DO UPDATE SET item_code = excluded.item_code, item_kind = excluded.item_kind,
-                status = excluded.status, acceptor = excluded.acceptor, holder = excluded.holder, decider = excluded.decider,
-                applicant_id = excluded.applicant_id, accepted_at = excluded.accepted_at, accepted_on = excluded.accepted_on,
-                completed_on = excluded.completed_on, clock = excluded.clock, state = excluded.state,
-                state_hash = excluded.state_hash, last_hlc = excluded.last_hlc, last_origin = excluded.last_origin,
-                last_seq = excluded.last_seq, opened_hlc = excluded.opened_hlc
-            """)
-        try statement.bind(NodeStore.caseRow(state, last: last, opened: opened))
-        try statement.run()
+    /// Writes a case's row. A case's identity (its item, acceptor, applicant and acceptance) does not
+    /// move after it opens: the upsert sets only what does, and a second statement rewrites the
+    /// identity only when it differs (a replay that took another acceptance). SQLite rewrites every
+    /// index on a column a SET names, even to the same value: three of the six indexes of `cases`
+    /// are then left alone on each later change of the case.
+    func writeCase(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?, closed: ChangeRef?, db: Database) throws {
+        let row = NodeStore.caseRow(state, last: last, opened: opened, closed: closed)
+        let upsert = try db.cachedStatement(NodeStore.caseUpsert)
+        try upsert.bind(row)
+        try upsert.run()
+        let rewrite = try db.cachedStatement(NodeStore.caseIdentityRewrite)
+        try rewrite.bind(NodeStore.caseIdentityIndexes.map { row[$0] })
+        try rewrite.run()
         try writeNegativeFilings(state, db: db)
         try writeFigures(of: state, db: db)
     }
 
+    /// The columns of a case's row fixed when it opens (number first).
+    static let caseIdentityColumns = ["number", "item_code", "item_kind", "acceptor", "applicant_id", "accepted_at", "accepted_on", "opened_hlc"]
+    static let caseIdentityIndexes = caseIdentityColumns.map { caseColumns.firstIndex(of: $0)! }
+
+    static let caseUpsert = """
+        INSERT INTO cases (\(caseColumns.joined(separator: ", "))) VALUES (\(caseColumns.map { _ in "?" }.joined(separator: ", ")))
+        ON CONFLICT (number) DO UPDATE SET
+        \(caseColumns.filter { !caseIdentityColumns.contains($0) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+        """
+
+    /// Sets the identity columns (?2…) of case ?1 only where one differs: otherwise it writes nothing.
+    static let caseIdentityRewrite: String = {
+        let identity = caseIdentityColumns.dropFirst().enumerated()
+        return """
+            UPDATE cases SET \(identity.map { "\($1) = ?\($0 + 2)" }.joined(separator: ", "))
+            WHERE number = ?1 AND (\(identity.map { "\($1) IS NOT ?\($0 + 2)" }.joined(separator: " OR ")))
+            """
+    }()
+
     /// The `cases` columns of a state, in table order: what writeCase stores and verify re-derives.
+    /// opened_hlc and closed_hlc are what possible_duplicate finds the cases around a change by.
     static let caseColumns = [
         "number", "item_code", "item_kind", "status", "acceptor", "holder", "decider", "applicant_id", "accepted_at",
         "accepted_on", "completed_on", "clock", "state", "state_hash", "last_hlc", "last_origin", "last_seq", "opened_hlc",
+        "closed_hlc",
     ]
 
-    static func caseRow(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?) -> [SQLValue] {
+    static func caseRow(_ state: CaseState, last: ChangeRef?, opened: ChangeRef?, closed: ChangeRef?) -> [SQLValue] {
         let json = state.canonicalBytes
         let completedOn = state.decision?.on ?? state.withdrawal?.on ?? (state.status == .refused ? state.acceptedOn : nil)
         return [
@@ -240,7 +260,7 @@ extension NodeStore {
             .integer(state.acceptedAt), .text(state.acceptedOn.iso), completedOn.map { .text($0.iso) } ?? .null,
             .text(CaseClock(state: state).json.canonicalString), .text(String(decoding: json, as: UTF8.self)), .blob(SHA256.hash(json)),
             .integer(last?.hlc.rawValue ?? 0), .text(last?.origin ?? ""), .integer(last?.seq ?? 0),
-            opened.map { .integer($0.hlc.rawValue) } ?? .null,
+            opened.map { .integer($0.hlc.rawValue) } ?? .null, closed.map { .integer($0.hlc.rawValue) } ?? .null,
         ]
     }
 }

@@ -13,9 +13,8 @@ extension NodeStore {
     func writeDuplicates(changed: Set<String>, db: Database) throws {
         var seeds: [String] = []
         var held: Set<String> = []
+        // Each case's row (written before, with its opened_hlc and closed_hlc) is what DuplicateSpans reads.
         for number in changed.sorted() {
-            let history = try cachedHistory(number)
-            try db.run("UPDATE cases SET closed_hlc = ? WHERE number = ?", history?.closed.map { .integer($0.hlc.rawValue) } ?? .null, .text(number))
             seeds.append(number)
             // The other cases of the sets it was on: a set it left may split or vanish.
             for id in try duplicateIDs(on: number, db: db) where held.insert(id).inserted {
