@@ -26,12 +26,17 @@ public enum Hex {
 
     /// Decodes lower-case hex only, so that one value has one spelling.
     public static func decode(_ text: String) -> [UInt8]? {
-        let chars = Array(text.utf8)
+        // A native string lends its bytes without a copy (every change carries three hex fields).
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode(bytes: $0) }) { return decoded }
+        return decode(bytes: Array(text.utf8))
+    }
+
+    private static func decode<Bytes: RandomAccessCollection<UInt8>>(bytes chars: Bytes) -> [UInt8]? where Bytes.Index == Int {
         guard chars.count % 2 == 0 else { return nil }
         var out = [UInt8]()
         out.reserveCapacity(chars.count / 2)
-        var i = 0
-        while i < chars.count {
+        var i = chars.startIndex
+        while i < chars.endIndex {
             guard let hi = value(chars[i]), let lo = value(chars[i + 1]) else { return nil }
             out.append(hi << 4 | lo)
             i += 2
