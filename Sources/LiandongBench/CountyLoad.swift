@@ -230,6 +230,13 @@ final class Child: @unchecked Sendable {
 
     func recordDay(_ changes: Int) throws {
         guard let path else { throw BenchError("\(code) has not joined") }
+        // Each village's applicants are its own people: with the same ones at every village (all
+        // started at 100), each applicant had a case of the same item open at all 600 villages at
+        // once, so the county re-derived possible-duplicate sets of 600 cases for every change
+        // pushed, a county no real day makes. BenchApplicant's ID numbers are distinct over
+        // 21,000 consecutive indexes (the index mod 60, 12, 28 and 1,000), enough for
+        // 600 villages × 30 changes.
+        path.nextCase = 1000 + (index - 1) * changes
         _ = try path.runBatched(count: changes, batch: changes)
     }
 

@@ -11,9 +11,11 @@ extension NodeStore {
     }
 
     /// The same, for changes whose bytes were hashed before the writer was taken (PushIngest).
-    public func ingest(_ batch: [ArrivingChange], from neighbour: String) throws -> IngestOutcome {
+    /// `contactProtocol`, for a child's push, records the contact in the same commit (one disk sync).
+    public func ingest(_ batch: [ArrivingChange], from neighbour: String, contactProtocol: Int64? = nil) throws -> IngestOutcome {
         do {
             return try db.write { db in
+                if let contactProtocol { try recordContact(child: neighbour, protocolVersion: contactProtocol, address: nil, db: db) }
                 // Registry changes first: a batch that registers a node and carries its changes
                 // must find the key before checking them, or they would be quarantined as unknown.
                 let registry = batch.filter { ChangeKinds.isRegistryKind($0.change.kind) }

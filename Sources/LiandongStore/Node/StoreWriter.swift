@@ -12,7 +12,9 @@ import Foundation
 ///   read) and the log or its routes moved;
 /// - on `noticeForeignWrites()` (ForeignWriteWatch calls it every few hundred ms), when another
 ///   connection committed (`PRAGMA data_version`, one cheap read) and the log or its routes moved.
-/// Observers run after the writer is released, on the thread that wrote or noticed.
+/// Observers run after the writer is released, on the thread that wrote or noticed. Each move
+/// says which parties its new routes name (LogMove), read under the writer as the move is seen:
+/// a county's 600 parked pulls are not all re-run for a push that concerns none of them.
 ///
 /// Never hold it while waiting on the network: a caller takes it around store work only.
 ///
@@ -35,7 +37,7 @@ public final class StoreWriter: @unchecked Sendable {
     private var seenDataVersion: Int64?
     private var seenLog: LogMark?
     private let observerLock = NSLock()
-    private var observers: [@Sendable () -> Void] = []
+    private var observers: [@Sendable (LogMove) -> Void] = []
     /// Read-only connections not lent out, how many are open, and how many may be.
     private let readerCondition = NSCondition()
     private var idleReaders: [NodeStore] = []
@@ -64,8 +66,8 @@ public final class StoreWriter: @unchecked Sendable {
 
     /// Lends the store to `body` alone; announces a moved log once the store is released.
     public func with<T>(_ body: (NodeStore) throws -> T) rethrows -> T {
-        var moved = false
-        defer { if moved { announce() } }
+        var moved: LogMove?
+        defer { if let moved { announce(moved) } }
         return try lock.withLock {
             defer { moved = logMoved(foreign: false) }
             return try body(store)
@@ -98,20 +100,25 @@ public final class StoreWriter: @unchecked Sendable {
 
     /// Announces changes another process committed (the CLI while `serve` runs).
     public func noticeForeignWrites() {
-        if lock.withLock({ logMoved(foreign: true) }) { announce() }
+        if let moved = lock.withLock({ logMoved(foreign: true) }) { announce(moved) }
     }
 
     /// Called, from then on, each time the log moves (see the type's comment).
     public func onLogMoved(_ observer: @escaping @Sendable () -> Void) {
+        onLogMoved { (_: LogMove) in observer() }
+    }
+
+    /// Called, from then on, each time the log moves, with what the move concerns.
+    public func onLogMoved(_ observer: @escaping @Sendable (LogMove) -> Void) {
         observerLock.withLock { observers.append(observer) }
     }
 
-    private func announce() {
-        for observer in observerLock.withLock({ observers }) { observer() }
+    private func announce(_ move: LogMove) {
+        for observer in observerLock.withLock({ observers }) { observer(move) }
     }
 
-    /// Whether the log moved since the last look; under `lock`.
-    private func logMoved(foreign: Bool) -> Bool {
+    /// How the log moved since the last look, nil if it did not; under `lock`.
+    private func logMoved(foreign: Bool) -> LogMove? {
         var look = false
         let total = store.db.totalChanges
         if total != seenTotalChanges {
@@ -122,9 +129,14 @@ public final class StoreWriter: @unchecked Sendable {
             seenDataVersion = version
             look = true
         }
-        guard look, let mark = try? Self.mark(store), mark != seenLog else { return false }
+        guard look, let mark = try? Self.mark(store), mark != seenLog else { return nil }
+        let before = seenLog
         seenLog = mark
-        return true
+        // New routes name their parties; a move without new routes (or too many to read) concerns everyone.
+        guard let before, mark.routes > before.routes, mark.routes - before.routes <= LogMove.readablePositions,
+            let parties = try? store.partiesRouted(after: before.routes, through: mark.routes)
+        else { return .everyone }
+        return LogMove(parties: parties)
     }
 
     private static func mark(_ store: NodeStore) throws -> LogMark {

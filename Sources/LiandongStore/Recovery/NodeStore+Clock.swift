@@ -92,14 +92,17 @@ extension NodeStore {
     /// Records clock offsets: a child's as measured here at its hello, and those it reported of its subtree.
     public func recordNodeClocks(_ clocks: [NodeClock]) throws {
         guard !clocks.isEmpty else { return }
-        try db.write { db in
-            for clock in clocks {
-                try db.run("""
-                    INSERT INTO node_clocks (code, offset_ms, measured_by, at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (code) DO UPDATE SET offset_ms = excluded.offset_ms, measured_by = excluded.measured_by, at = excluded.at
-                    WHERE excluded.at >= node_clocks.at
-                    """, .text(clock.code), .integer(clock.offsetMillis), .text(clock.measuredBy), .integer(clock.at))
-            }
+        try db.write { db in try recordNodeClocks(clocks, db: db) }
+    }
+
+    /// `recordNodeClocks` inside the caller's transaction.
+    func recordNodeClocks(_ clocks: [NodeClock], db: Database) throws {
+        for clock in clocks {
+            try db.run("""
+                INSERT INTO node_clocks (code, offset_ms, measured_by, at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (code) DO UPDATE SET offset_ms = excluded.offset_ms, measured_by = excluded.measured_by, at = excluded.at
+                WHERE excluded.at >= node_clocks.at
+                """, .text(clock.code), .integer(clock.offsetMillis), .text(clock.measuredBy), .integer(clock.at))
         }
     }
 

@@ -114,28 +114,31 @@ extension NodeStore {
     /// Returns whether a fork was found.
     @discardableResult
     public func noteChildReport(child: String, head: (seq: Int64, hash: [UInt8])?) throws -> Bool {
+        try db.write { db in try noteChildReport(child: child, head: head, db: db) }
+    }
+
+    /// `noteChildReport` inside the caller's transaction.
+    func noteChildReport(child: String, head: (seq: Int64, hash: [UInt8])?, db: Database) throws -> Bool {
         let own = identity.code
         let head = head ?? (seq: 0, hash: Change.zeroHash)
-        return try db.write { db in
-            var forked = false
-            if head.seq > 0, let held = try heldHash(ChangeID(origin: own, seq: head.seq)), held != head.hash {
-                forked = true
-                let wire: JSONValue = ["origin": .string(own), "seq": .int(head.seq), "hash": .string(Hex.encode(head.hash)), "reportedBy": .string(child)]
-                try db.run("""
-                    INSERT OR IGNORE INTO quarantine (origin, seq, hash, reason, message, wire, source, received_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, .text(own), .integer(head.seq), .blob(head.hash), .text(QuarantineReason.fork),
-                    .text("下级 \(child) 持有本节点 \(own)#\(head.seq) 的另一条变更：恢复备份后此序号被重复使用（分叉），请县级核查"),
-                    .text(wire.canonicalString), .text(child), .integer(now()))
-            }
-            if try restoredAwaitingHeal() != nil {
-                try db.run("""
-                    INSERT INTO heal_reports (child, seq, hash, reported_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (child) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, reported_at = excluded.reported_at
-                    """, .text(child), .integer(head.seq), .blob(head.hash), .integer(now()))
-            }
-            return forked
+        var forked = false
+        if head.seq > 0, let held = try heldHash(ChangeID(origin: own, seq: head.seq)), held != head.hash {
+            forked = true
+            let wire: JSONValue = ["origin": .string(own), "seq": .int(head.seq), "hash": .string(Hex.encode(head.hash)), "reportedBy": .string(child)]
+            try db.run("""
+                INSERT OR IGNORE INTO quarantine (origin, seq, hash, reason, message, wire, source, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, .text(own), .integer(head.seq), .blob(head.hash), .text(QuarantineReason.fork),
+                .text("下级 \(child) 持有本节点 \(own)#\(head.seq) 的另一条变更：恢复备份后此序号被重复使用（分叉），请县级核查"),
+                .text(wire.canonicalString), .text(child), .integer(now()))
         }
+        if try restoredAwaitingHeal() != nil {
+            try db.run("""
+                INSERT INTO heal_reports (child, seq, hash, reported_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (child) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, reported_at = excluded.reported_at
+                """, .text(child), .integer(head.seq), .blob(head.hash), .integer(now()))
+        }
+        return forked
     }
 
     /// Notes the parent's head of this node's chain once it is held here identically (`noteParentHead`,

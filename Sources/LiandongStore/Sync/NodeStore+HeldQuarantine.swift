@@ -23,14 +23,17 @@ extension NodeStore {
 
     /// Keeps a child's report, replacing its last one; lines about holders outside its subtree are ignored.
     public func recordHeldQuarantine(_ lines: [HeldQuarantine], from child: String) throws {
-        try db.write { db in
-            try db.run("DELETE FROM held_quarantine WHERE reported_by = ?", .text(child))
-            for line in lines where NodeCode.isAncestorOrSelf(child, of: line.holder) {
-                try db.run("""
-                    INSERT INTO held_quarantine (holder, origin, count, reported_by, at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (holder, origin) DO UPDATE SET count = excluded.count, reported_by = excluded.reported_by, at = excluded.at
-                    """, .text(line.holder), .text(line.origin), .integer(line.count), .text(child), .integer(now()))
-            }
+        try db.write { db in try recordHeldQuarantine(lines, from: child, db: db) }
+    }
+
+    /// `recordHeldQuarantine` inside the caller's transaction.
+    func recordHeldQuarantine(_ lines: [HeldQuarantine], from child: String, db: Database) throws {
+        try db.run("DELETE FROM held_quarantine WHERE reported_by = ?", .text(child))
+        for line in lines where NodeCode.isAncestorOrSelf(child, of: line.holder) {
+            try db.run("""
+                INSERT INTO held_quarantine (holder, origin, count, reported_by, at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (holder, origin) DO UPDATE SET count = excluded.count, reported_by = excluded.reported_by, at = excluded.at
+                """, .text(line.holder), .text(line.origin), .integer(line.count), .text(child), .integer(now()))
         }
     }
 

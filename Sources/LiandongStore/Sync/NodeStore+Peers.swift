@@ -81,13 +81,16 @@ extension NodeStore {
 
     /// Records that `child` made contact (a hello or any sync request).
     public func recordContact(child: String, protocolVersion: Int64?, address: String?) throws {
-        try db.write { db in
-            try db.run("""
-                INSERT INTO peers (code, relation, last_contact, protocol, address) VALUES (?, 'child', ?, ?, ?)
-                ON CONFLICT (code) DO UPDATE SET last_contact = excluded.last_contact,
-                    protocol = coalesce(excluded.protocol, peers.protocol), address = coalesce(excluded.address, peers.address)
-                """, .text(child), .integer(now()), protocolVersion.map { .integer($0) } ?? .null, address.map { .text($0) } ?? .null)
-        }
+        try db.write { db in try recordContact(child: child, protocolVersion: protocolVersion, address: address, db: db) }
+    }
+
+    /// `recordContact` inside the caller's transaction.
+    func recordContact(child: String, protocolVersion: Int64?, address: String?, db: Database) throws {
+        try db.run("""
+            INSERT INTO peers (code, relation, last_contact, protocol, address) VALUES (?, 'child', ?, ?, ?)
+            ON CONFLICT (code) DO UPDATE SET last_contact = excluded.last_contact,
+                protocol = coalesce(excluded.protocol, peers.protocol), address = coalesce(excluded.address, peers.address)
+            """, .text(child), .integer(now()), protocolVersion.map { .integer($0) } ?? .null, address.map { .text($0) } ?? .null)
     }
 
     /// Stores the route position a child acknowledged (its pull `after`).

@@ -38,8 +38,7 @@ public struct PushIngest {
         for bad in malformed {
             try store.quarantineMalformed(origin: bad.origin, seq: bad.seq, hash: bad.hash, message: bad.message, wire: bad.wire, from: node)
         }
-        let outcome = try store.ingest(arriving, from: node)
-        try store.recordContact(child: node, protocolVersion: SyncProtocol.version, address: nil)
+        let outcome = try store.ingest(arriving, from: node, contactProtocol: SyncProtocol.version)
         // A restored node whose own changes came back in this push may end its wait.
         if changes.contains(where: { $0.origin == store.identity.code }) {
             do { try store.settleHeal() } catch { log("restore heal of \(store.identity.code) cannot end yet: \(error)") }

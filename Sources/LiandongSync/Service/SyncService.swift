@@ -25,7 +25,8 @@ public final class SyncService: @unchecked Sendable {
         self.verifier = RequestVerifier(serverCode: writer.code)
         self.log = log
         // New routes may be there whoever moved the log: a push ingested here, a page, a lane, the CLI.
-        writer.onLogMoved { [board] in board.wakeAll() }
+        // Only the pulls of the children they are routed to are re-run.
+        writer.onLogMoved { [board] (move: LogMove) in board.wake(move) }
     }
 
     /// The endpoints under /sync/v1/ this service answers.
@@ -37,7 +38,8 @@ public final class SyncService: @unchecked Sendable {
         do {
             guard request.method == "POST" else { throw SyncError.methodNotAllowed(request.method, allowed: "POST") }
             let node: String
-            if endpoint == "pull", board.isAdmitted(key: key, receivedAt: request.receivedAt) {
+            let rerun = endpoint == "pull" && board.isAdmitted(key: key, receivedAt: request.receivedAt)
+            if rerun {
                 node = request.headers["liandong-node"] ?? ""
             } else {
                 node = try writer.with { store in try verifier.verify(request, store: store, now: store.now()) }
@@ -46,7 +48,7 @@ public final class SyncService: @unchecked Sendable {
             switch endpoint {
             case "hello": return .respond(respond(200, try hello(reader, node: node, address: request.remoteAddress)))
             case "push": return .respond(respond(200, try push(reader, node: node)))
-            case "pull": return try pull(reader, node: node, request: request, key: key)
+            case "pull": return try pull(reader, node: node, request: request, key: key, rerun: rerun)
             case "fetch": return .respond(respond(200, try fetch(reader, node: node)))
             default: throw SyncError.notFound(request.path)
             }
@@ -92,16 +94,18 @@ public final class SyncService: @unchecked Sendable {
                 throw SyncError("clock_skew", "本节点时钟比上级快 \(seconds) 秒（上限 300 秒），请校准时钟后再同步",
                                 ["aheadSeconds": .int(seconds), "parentTime": .int(now)])
             }
-            try store.recordContact(child: node, protocolVersion: SyncProtocol.version, address: address.isEmpty ? nil : address)
             // The child's clock as measured here, and those it measured or was told of below it (issue 10: the county sees them all).
             let below = hello.clocks.filter { NodeCode.isBelow($0.node, node) }
-            try store.recordNodeClocks([NodeStore.NodeClock(code: node, offsetMillis: hello.time - now, measuredBy: store.identity.code, at: now)]
-                + below.map { NodeStore.NodeClock(code: $0.node, offsetMillis: $0.offsetMillis, measuredBy: NodeCode.parent(of: $0.node) ?? node, at: $0.at) })
-            // The quarantine held in the child's subtree: the county sees changes stuck anywhere on the path.
-            try store.recordHeldQuarantine(hello.held, from: node)
-            // What the child holds of this node's own chain: a restored node waits for it (NodeStore+Heal.swift).
+            let clocks = [NodeStore.NodeClock(code: node, offsetMillis: hello.time - now, measuredBy: store.identity.code, at: now)]
+                + below.map { NodeStore.NodeClock(code: $0.node, offsetMillis: $0.offsetMillis, measuredBy: NodeCode.parent(of: $0.node) ?? node, at: $0.at) }
+            // The contact, the clocks, the quarantine held in the child's subtree (the county sees changes stuck anywhere on
+            // the path) and what the child holds of this node's own chain (a restored node waits for it, NodeStore+Heal.swift):
+            // one commit.
             let own = hello.heads[store.identity.code]
-            if try store.noteChildReport(child: node, head: own.map { ($0.seq, $0.hash) }) {
+            if try store.recordHello(
+                child: node, protocolVersion: SyncProtocol.version, address: address.isEmpty ? nil : address, clocks: clocks,
+                held: hello.held, ownHead: own.map { ($0.seq, $0.hash) })
+            {
                 log("sync hello from \(node): it holds another change at \(store.identity.code)#\(own?.seq ?? 0): fork recorded")
             }
             // A heal that cannot end now (its record refused, e.g. for the clock) must not fail the child's hello.
@@ -121,22 +125,29 @@ public final class SyncService: @unchecked Sendable {
         return answer.json
     }
 
-    func pull(_ reader: MessageReader, node: String, request: HTTPServerRequest, key: String) throws -> HTTPServerResult {
+    /// `rerun`: the same request again, woken by a move routed to the child. Its first run recorded
+    /// the child's cursor; a re-run only reads, on a read-only connection beside the writer, so a
+    /// decision's pull does not queue behind a burst of pushes for the writer.
+    func pull(_ reader: MessageReader, node: String, request: HTTPServerRequest, key: String, rerun: Bool) throws -> HTTPServerResult {
         let pull = try PullRequest(reader)
         let seen = board.current
-        let (batch, epoch, after) = try writer.with { store in
+        let look = { [maxPullBytes] (store: NodeStore) throws -> (batch: RoutedBatch, epoch: String, after: Int64) in
             var after = pull.after
             // A cursor beyond every position here was given by another copy of this log (a restore):
             // serve from the start; the child's duplicates are harmless.
             if after > (try store.lastRoutePosition()) { after = 0 }
-            try store.acknowledge(child: node, position: after)
             let batch = try store.changesRouted(to: node, after: after, limit: Int(pull.limit), maxBytes: maxPullBytes)
             return (batch, try store.epoch(), after)
+        }
+        let (batch, epoch, after) = try rerun ? writer.read(look) : writer.with { store in
+            let found = try look(store)
+            try store.acknowledge(child: node, position: found.after)
+            return found
         }
         if batch.changes.isEmpty, !batch.more, batch.next == after, pull.wait > 0 {
             let empty = PullResponse(changes: [], next: after, more: false, epoch: epoch).json.canonicalString
             let poll = LongPoll(deadline: request.receivedAt + .seconds(pull.wait), fallback: .json(200, empty), topic: "pull")
-            board.park(poll, key: key, receivedAt: request.receivedAt, seen: seen)
+            board.park(poll, child: node, key: key, receivedAt: request.receivedAt, seen: seen)
             return .suspend(poll)
         }
         board.finish(key: key)
