@@ -9,7 +9,7 @@ public struct CaseHistory: Sendable {
     public private(set) var last: ChangeRef?
     /// Conflicts the case's own changes raise, before resolutions are joined (ConflictResolution).
     public private(set) var records: [ConflictRecord] = []
-    /// Case changes held before the acceptance: kept, applied when it arrives (history_pending).
+    /// Case changes held before the acceptance: kept, applied when it arrives (history_pending, ConflictRules/HistoryPending.swift).
     public private(set) var early: [ChangeRef] = []
     /// The `conflict.resolved` changes recorded on this case.
     public private(set) var resolutions: [ConflictResolution] = []
@@ -23,10 +23,8 @@ public struct CaseHistory: Sendable {
     private var withdrawalRef: ChangeRef?
     /// The last applied change that moved the status: what a stale change competed with.
     private var statusRef: ChangeRef?
-    /// The change that last wrote each contact field (field_last_writer).
+    /// The change that last wrote each contact field (field_last_writer, ConflictRules/FieldLastWriter.swift).
     public private(set) var fieldWriters: [String: ChangeRef] = [:]
-
-    public static let contactFields = ["phone", "address", "mailAddress"]
 
     public init(number: String) {
         self.number = number
@@ -41,14 +39,9 @@ public struct CaseHistory: Sendable {
         }
     }
 
-    /// Records pending changes as a history_pending record while there is no acceptance.
+    /// The history_pending record while changes wait for the acceptance.
     public var pendingRecord: ConflictRecord? {
-        guard state == nil, !early.isEmpty else { return nil }
-        return ConflictRecord(
-            rule: .historyPending, cases: [number], changes: early,
-            values: ["waitingFor": .string(CaseAction.accept.kind), "count": .int(Int64(early.count))],
-            message: "办件 \(number) 有 \(early.count) 个变更先于其受理记录到达，已保留",
-            outcome: "受理记录到达后自动按顺序应用，无需处理", resolver: "")
+        state == nil ? CaseConflictRules.historyPending(number, waiting: early) : nil
     }
 
     /// Folds one change that sorts after everything folded so far. `strict` (a change being made
@@ -79,8 +72,7 @@ public struct CaseHistory: Sendable {
             last = ref
             return
         }
-        let creates = action == .accept || action == .refuse
-        if state == nil, !creates {
+        if CaseConflictRules.waitsForAcceptance(action, on: state) {
             if strict { throw CaseError.caseNotFound(number) }
             early.append(ref)
             revision += 1
@@ -101,10 +93,12 @@ public struct CaseHistory: Sendable {
             let before = state
             do {
                 let next = try CaseReducer.apply(change, to: state)
-                if action == .updateContact, let before { recordLostWrites(change, ref: ref, before: before) }
+                if action == .updateContact, let before {
+                    for record in CaseConflictRules.fieldLastWriter(change, over: before, writers: fieldWriters) { reject(ref, record) }
+                }
                 track(action, change: change, ref: ref, before: before, after: next)
                 state = next
-                if creates { settleEarly() }
+                if action == .accept || action == .refuse { settleEarly() }
             } catch let error as CaseError {
                 if strict { throw error }
                 // What the reducer refuses of a change no rule claimed (a creation that does not read has no case to record it on).
@@ -132,7 +126,7 @@ public struct CaseHistory: Sendable {
         if before?.status != after.status { statusRef = ref }
         switch action {
         case .accept, .refuse:
-            for field in Self.contactFields { fieldWriters[field] = ref }
+            for field in CaseConflictRules.contactFields { fieldWriters[field] = ref }
             if action == .accept { opened = ref }
         case .approve, .deny: decisionRef = ref
         case .withdraw: withdrawalRef = ref
@@ -143,65 +137,17 @@ public struct CaseHistory: Sendable {
             decisionRef = nil
             if opened != nil { closed = nil }
         case .updateContact:
-            for field in Self.writtenFields(change.payload) { fieldWriters[field] = ref }
+            for field in CaseConflictRules.writtenFields(change.payload) { fieldWriters[field] = ref }
         default: break
         }
         if opened != nil, closed == nil, !after.status.isOpen { closed = ref }
-    }
-
-    /// The contact fields a contact update writes (the reducer ignores empty ones).
-    static func writtenFields(_ payload: JSONValue) -> [String] {
-        contactFields.filter { payload[$0]?.stringValue.map { !$0.isEmpty } ?? false }
-    }
-
-    /// field_last_writer: an update that did not see the field's current writer overwrites a value
-    /// its author never saw; the overwritten value is kept in a conflict record.
-    private mutating func recordLostWrites(_ change: Change, ref: ChangeRef, before: CaseState) {
-        var lost: [ChangeID: (writer: ChangeRef, fields: [String: JSONValue])] = [:]
-        let seen = change.payload["seen"]?.objectValue ?? [:]
-        for field in Self.writtenFields(change.payload) {
-            guard let value = change.payload[field]?.stringValue else { continue }
-            guard let writer = fieldWriters[field], let saw = seen[field]?.stringValue, saw != writer.id.description else { continue }
-            let old = Self.value(of: field, in: before)
-            guard old != value else { continue }
-            var entry = lost[writer.id] ?? (writer, [:])
-            entry.fields[field] = ["winner": .string(value), "loser": .optional(old)]
-            lost[writer.id] = entry
-        }
-        for (_, entry) in lost.sorted(by: { $0.key < $1.key }) {
-            let names = entry.fields.keys.sorted().map(Self.fieldName).joined(separator: "、")
-            records.append(ConflictRecord(
-                rule: .fieldLastWriter, cases: [number], changes: [entry.writer, ref], values: ["fields": .object(entry.fields)],
-                message: "\(ref.origin) 修改\(names)时未看到 \(entry.writer.origin) 的修改（\(entry.writer.id)），两者并发",
-                outcome: "按 (hlc, origin) 后写者 \(ref.id) 为准；被覆盖的值保留在本记录中", resolver: before.acceptor))
-            revision += 1
-        }
-    }
-
-    public static func value(of field: String, in state: CaseState) -> String? {
-        switch field {
-        case "phone": return state.applicant.phone
-        case "address": return state.applicant.address
-        default: return state.deliveryPreference.mailAddress
-        }
-    }
-
-    static func fieldName(_ field: String) -> String {
-        switch field {
-        case "phone": return "联系电话"
-        case "address": return "地址"
-        default: return "邮寄地址"
-        }
     }
 
     /// The acceptance arrived: changes held before it that sort after it are applied; any that
     /// sort before it (a clock gone wrong) are refused as stale.
     private mutating func settleEarly() {
         guard !early.isEmpty else { return }
-        for ref in early {
-            reject(ref, rule: .staleTransition, values: ["reason": "before_acceptance"],
-                   message: "变更 \(ref.id) 排在受理之前，无法应用", resolver: state?.holder ?? root)
-        }
+        for ref in early { reject(ref, CaseConflictRules.waitedBeforeAcceptance(ref, holder: state?.holder ?? root)) }
         early.removeAll()
         revision += 1
     }
@@ -210,7 +156,8 @@ public struct CaseHistory: Sendable {
         reject(ref, CaseConflictRules.Refusal(rule: rule, values: values, message: message, resolver: resolver))
     }
 
-    /// Records what a rule says of a change that stays in the log, not applied.
+    /// Records what a rule says of a change (one that stays in the log, not applied, or for
+    /// field_last_writer the value an applied one overwrote).
     private mutating func reject(_ ref: ChangeRef, _ refusal: CaseConflictRules.Refusal) {
         records.append(ConflictRecord(rule: refusal.rule, cases: [number], changes: [refusal.with, ref].compactMap { $0 }, values: refusal.values,
                                       message: refusal.message, outcome: refusal.outcome, resolver: refusal.resolver))
@@ -222,7 +169,7 @@ public struct CaseHistory: Sendable {
     public func stampingSeen(_ payload: JSONValue) -> JSONValue {
         guard case .object(var fields) = payload, fields["seen"] == nil else { return payload }
         var seen: [String: JSONValue] = [:]
-        for field in Self.writtenFields(payload) {
+        for field in CaseConflictRules.writtenFields(payload) {
             if let writer = fieldWriters[field] { seen[field] = .string(writer.id.description) }
         }
         fields["seen"] = .object(seen)

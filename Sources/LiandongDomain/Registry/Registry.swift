@@ -13,6 +13,8 @@
 ///
 /// The store loads the row a change touches (`RegistryChange.key`), asks `applied(to:)` and
 /// writes exactly the row it returns; `verify` folds the whole log with `fold` and compares.
+/// Rows trusted directly rather than folded (the enroll answer's snapshot, keys wired up by hand)
+/// are TrustedRegistry.swift's.
 public struct Registry: Sendable, Equatable {
     public private(set) var rows: [RegistryKey: RegistryRow] = [:]
 
@@ -66,6 +68,14 @@ public enum RegistryRow: Sendable, Equatable {
     case node(RegistryNode)
     case rekey(RekeyRow)
     case pins(PinnedCertificate)
+
+    public var key: RegistryKey {
+        switch self {
+        case .node(let node): return .node(node.code)
+        case .rekey(let rekey): return .rekey(code: rekey.code, fromSeq: rekey.fromSeq)
+        case .pins(let pins): return .pins(pins.code)
+        }
+    }
 }
 
 /// A node's row (`nodes`): the key its registration gave it, and the HLCs of that registration and
@@ -92,6 +102,15 @@ public struct RegistryNode: Sendable, Equatable {
         self.revokedHLC = revokedHLC
         self.registration = registration
         self.revocation = revocation
+    }
+}
+
+extension RegistryNode {
+    /// The earliest revocation stands: takes `hlc` unless one at or before it is held; whether it did.
+    mutating func holdRevocation(at hlc: Int64, by change: ChangeID?) -> Bool {
+        if let revoked = revokedHLC, revoked <= hlc { return false }
+        (revokedHLC, revocation) = (hlc, change)
+        return true
     }
 }
 
@@ -194,9 +213,7 @@ public struct RegistryChange: Sendable {
                 guard let role = NodeCode.role(of: revocation.code) else { return nil }
                 return .node(RegistryNode(code: revocation.code, role: role, name: "", publicKey: [], registeredHLC: 0, revokedHLC: hlc, revocation: id))
             }
-            if let revoked = node.revokedHLC, revoked <= hlc { return nil }
-            (node.revokedHLC, node.revocation) = (hlc, id)
-            return .node(node)
+            return node.holdRevocation(at: hlc, by: id) ? .node(node) : nil
         case .rekey(let rekey):
             if case .rekey(let row)? = held, !Self.later(hlc, rekey.publicKey, than: row.hlc, row.publicKey) { return nil }
             return .rekey(RekeyRow(code: rekey.code, fromSeq: rekey.fromSeq, publicKey: rekey.publicKey, reason: rekey.reason,

@@ -31,7 +31,10 @@ extension NodeStore {
             tally.count(stats, at: acceptor, item: code, itemName: row.text("item_name") ?? code)
         }
         // Cases whose clock is paused now are counted live: their due date moves with each day.
-        try forEachCaseFacts(where: "\(within) AND NOT EXISTS (SELECT 1 FROM case_figures f WHERE f.number = cases.number)", args) { row in
+        // They are the cases with no kept figures, found on the two tables' number indexes alone;
+        // only those few rows are read (a scan of `cases` would read every state: 0.3 s at 140,000).
+        let paused = "number IN (SELECT c.number FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_figures f WHERE f.number = c.number))"
+        try forEachCaseFacts(where: "\(paused) AND \(within)", args) { row in
             guard tally.includes(origin: row.acceptor) else { return }
             let stats = CaseStatistics.figures(row.facts, clock: row.clock, refused: row.clock.refused, calendar: calendar,
                                                deadlines: deadlines, today: clockToday)

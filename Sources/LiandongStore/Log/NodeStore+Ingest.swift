@@ -179,17 +179,6 @@ extension NodeStore {
     func revocation(of origin: String) throws -> HLC? {
         try db.scalarInt("SELECT revoked_hlc FROM nodes WHERE code = ?", [.text(origin)]).map(HLC.init(rawValue:))
     }
-
-    /// Trusts a node's public key directly: the trust anchor of enrollment and of tests.
-    public func trust(code: String, role: Role, name: String, publicKey: [UInt8]) throws {
-        try db.write { db in
-            try db.run("""
-                INSERT INTO nodes (code, role, name, public_key, registered_hlc) VALUES (?, ?, ?, ?, 0)
-                ON CONFLICT (code) DO UPDATE SET role = excluded.role, name = excluded.name, public_key = excluded.public_key
-                """, .text(code), .text(role.rawValue), .text(name), .blob(publicKey))
-        }
-        verifyingKeys[code] = nil
-    }
 }
 
 /// OriginViews reads once per ingest what the checks need of each origin: its chain head, its

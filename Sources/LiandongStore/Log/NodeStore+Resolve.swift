@@ -62,7 +62,7 @@ extension NodeStore {
                     }
                     target = keep
                 }
-                if let target, target != CaseHistory.value(of: field, in: state) { payload[field] = .string(target) }
+                if let target, target != CaseConflictRules.value(of: field, in: state) { payload[field] = .string(target) }
             }
             if let phone = payload["phone"]?.stringValue {
                 do {

@@ -93,17 +93,6 @@ extension NodeStore {
         _ = try recordInTransaction([draft], db: db)
     }
 
-    /// Trusts a history from the enroll answer (before the re-key changes arrive in the log): a
-    /// re-enrolled node checks its old chain with it when it takes it back from its parent.
-    func trustKeyHistory(code: String, epochs: [KeyEpoch], db: Database) throws {
-        for epoch in epochs where epoch.fromSeq > 1 {
-            try db.run("""
-                INSERT INTO node_rekeys (code, from_seq, public_key, reason, origin, actor, hlc) VALUES (?, ?, ?, '', '', '', 0)
-                ON CONFLICT (code, from_seq) DO NOTHING
-                """, .text(code), .integer(epoch.fromSeq), .blob(epoch.publicKey))
-        }
-    }
-
     /// Whether this node's own code was re-keyed: it then takes its old chain back from its parent
     /// before it records anything (the restore heal's wait, NodeStore+Heal).
     public func isReenrolled() throws -> Bool {

@@ -12,13 +12,7 @@ extension NodeStore {
         let rekeys = try rekeysByCode(db: db)
         let nodes = try db.query("SELECT code, role, name, public_key, registered_hlc, revoked_hlc FROM nodes ORDER BY code")
         return nodes.compactMap(NodeStore.nodeRow).map { node in
-            var entry = RegistryEntry(code: node.code, role: node.role, name: node.name, publicKey: node.publicKey,
-                                      registeredHLC: node.registeredHLC, revokedHLC: node.revokedHLC)
-            if let epochs = rekeys[node.code], let history = KeyHistory(registered: entry.publicKey, rekeys: epochs) {
-                entry.publicKey = history.current
-                entry.history = history.epochs
-            }
-            return entry
+            RegistryEntry(node, history: rekeys[node.code].flatMap { KeyHistory(registered: node.publicKey, rekeys: $0)?.epochs } ?? [])
         }
     }
 
@@ -29,7 +23,8 @@ extension NodeStore {
 
     /// This node as a registry entry: what it tells the children it enrolls.
     var ownEntry: RegistryEntry {
-        RegistryEntry(code: identity.code, role: identity.role, name: identity.name, publicKey: identity.publicKey)
+        RegistryEntry(RegistryNode(code: identity.code, role: identity.role, name: identity.name, publicKey: identity.publicKey,
+                                   registeredHLC: 0, revokedHLC: nil))
     }
 
     /// Records that a node below this one is revoked (撤销): from then on every node refuses its
@@ -57,31 +52,5 @@ extension NodeStore {
             let draft = ChangeDraft(actor: actor, entity: EntityName.node(code), kind: NodeKind.revoked, payload: revocation.json)
             return try recordInTransaction([draft], db: db)[0]
         }
-    }
-
-    /// Trusts a registry snapshot directly (the enroll answer): keys the child has no registration
-    /// for yet, and revocations with the HLC the parent refuses from. Registrations in the log,
-    /// which every snapshot entry is later pulled with, replace these rows as they arrive.
-    public func trustRegistry(_ entries: [RegistryEntry]) throws {
-        try db.write { db in
-            for var entry in entries {
-                // A re-keyed code: the row holds the registered key, the re-keys their own table.
-                if let first = entry.history.first {
-                    try trustKeyHistory(code: entry.code, epochs: entry.history, db: db)
-                    entry.publicKey = first.publicKey
-                }
-                try db.run("""
-                    INSERT INTO nodes (code, role, name, public_key, revoked_hlc, registered_hlc) VALUES (?, ?, ?, ?, ?, 0)
-                    ON CONFLICT (code) DO UPDATE SET role = excluded.role, name = excluded.name, public_key = excluded.public_key
-                    WHERE nodes.registered_hlc = 0
-                    """, .text(entry.code), .text(entry.role.rawValue), .text(entry.name), .blob(entry.publicKey),
-                    entry.revokedHLC.map { .integer($0) } ?? .null)
-                if let revoked = entry.revokedHLC {
-                    try db.run("UPDATE nodes SET revoked_hlc = ? WHERE code = ? AND (revoked_hlc IS NULL OR revoked_hlc > ?)",
-                               .integer(revoked), .text(entry.code), .integer(revoked))
-                }
-            }
-        }
-        verifyingKeys.removeAll()
     }
 }

@@ -43,7 +43,8 @@ extension NodeStore {
         return rows
     }
 
-    private func write(_ row: RegistryRow, db: Database) throws {
+    /// Writes one row of the registry as the domain gave it: the one writer of these tables.
+    func write(_ row: RegistryRow, db: Database) throws {
         switch row {
         case .node(let node):
             try db.run("""

@@ -6,6 +6,13 @@
 ///
 /// A change made here is not judged by these rules: its maker saw the state it changes, so the
 /// reducer alone accepts or refuses it (CaseHistory.apply, `strict`).
+///
+/// CaseHistory.apply asks the rules of a case change in this order:
+/// 1. `waitsForAcceptance` / `historyPending` (HistoryPending.swift): no state yet, the change waits;
+///    when the acceptance arrives, `waitedBeforeAcceptance` refuses those that sort before it.
+/// 2. `rules` below, on the state: the first that claims the change decides.
+/// 3. The reducer; what it refuses is `refusal` (RefusedByReducer.swift).
+/// 4. `fieldLastWriter` (FieldLastWriter.swift), after the reducer applied a contact update.
 public enum CaseConflictRules {
     /// What happens to a change.
     public enum Verdict: Sendable, Equatable {
