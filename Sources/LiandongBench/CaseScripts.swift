@@ -160,12 +160,16 @@ enum BenchApplicant {
     static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
     static let given = ["桂英", "秀兰", "建国", "志强", "丽华", "海燕", "国平", "玉梅", "文斌", "春生"]
 
+    /// Distinct ID numbers for the first 20,160,000 indexes (sequence, day, month and year read off the
+    /// index as digits of one number): a county's applicants do not come back every few thousand
+    /// cases, so possible-duplicate sets stay as small as a real county's while the store grows.
     static func make(_ index: Int) -> Applicant {
         let name = String(surnames[index % surnames.count]) + given[(index / surnames.count) % given.count]
-        let year = 1940 + index % 60
-        let month = 1 + index % 12
-        let day = 1 + index % 28
-        let body = "330106" + String(year) + two(month) + two(day) + three(index % 1000)
+        let sequence = index % 1000
+        let day = 1 + (index / 1000) % 28
+        let month = 1 + (index / 28_000) % 12
+        let year = 1940 + (index / 336_000) % 60
+        let body = "330106" + String(year) + two(month) + two(day) + three(sequence)
         let phone = "13" + String(800_000_000 + index % 100_000_000)
         return Applicant(name: name, idNumber: body + checkCharacter(body), phone: phone, address: "转塘街道某村 \(1 + index % 12) 组")
     }
